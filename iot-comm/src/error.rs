@@ -1,26 +1,257 @@
 //! The error type of this crate.
+//!
+//! One enum, [`Error`], for everything: building a policy, connecting and
+//! accepting. Its variants say *what kind* of thing went wrong so a program
+//! can react (retry later, alert the user, re-provision a certificate), and
+//! its `Display` is short and never contains key material, PEM text or other
+//! bytes of the rejected input.
 
-use std::{fmt, io};
+use core::fmt;
+use std::io;
+use std::sync::Arc;
+
+use rustls::{AlertDescription, CertificateError, OtherError};
 
 /// Everything that can go wrong in this crate.
-#[derive(Debug)]
+///
+/// The variants fall in three groups:
+///
+/// * **configuration** (returned by the `*_pem` loaders and `build()`):
+///   [`Pem`](Self::Pem), [`EmptyTrustStore`](Self::EmptyTrustStore),
+///   [`InvalidTrustAnchor`](Self::InvalidTrustAnchor),
+///   [`MissingIdentity`](Self::MissingIdentity),
+///   [`InvalidPrivateKey`](Self::InvalidPrivateKey),
+///   [`KeyMismatch`](Self::KeyMismatch),
+///   [`LocalCertificate`](Self::LocalCertificate), [`Policy`](Self::Policy);
+/// * **clock**: [`ClockBeforeFloor`](Self::ClockBeforeFloor),
+///   [`ClockUnavailable`](Self::ClockUnavailable);
+/// * **connection** (returned by [`connect`](crate::connect) and
+///   [`accept`](crate::accept), or by [`Error::from_io`] /
+///   `From<rustls::Error>` for your own I/O loop):
+///   [`InvalidServerName`](Self::InvalidServerName),
+///   [`PeerCertificate`](Self::PeerCertificate),
+///   [`PeerAlert`](Self::PeerAlert), [`Incompatible`](Self::Incompatible),
+///   [`Timeout`](Self::Timeout), [`Io`](Self::Io), [`Tls`](Self::Tls).
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
-    /// Certificate or key material could not be parsed.
-    Pem,
-    /// The TLS handshake or session failed.
-    Tls(rustls::Error),
+    /// PEM input could not be used.
+    Pem {
+        /// What the PEM input was supposed to contain.
+        item: PemItem,
+        /// Why it was refused.
+        problem: PemProblem,
+    },
+    /// No trust anchor was configured: without one no peer can be verified.
+    EmptyTrustStore,
+    /// A certificate given as trust anchor could not be used as one.
+    InvalidTrustAnchor,
+    /// A server policy was built without a certificate and private key.
+    MissingIdentity,
+    /// The private key could not be parsed, or its type is not supported
+    /// (ECDSA P-256/P-384, Ed25519 and RSA are).
+    InvalidPrivateKey,
+    /// The private key does not belong to the first certificate of the chain.
+    KeyMismatch,
+    /// Our own certificate (server identity or client identity) breaks the
+    /// profile; found at `build()`.
+    LocalCertificate(CertificateProblem),
+    /// The policy's settings contradict each other or are out of bounds.
+    Policy(PolicyProblem),
+    /// The clock reads earlier than the configured floor (for example the
+    /// firmware build time): it has not been set since the last power-up.
+    /// Certificates cannot be checked until it is.
+    ClockBeforeFloor,
+    /// The clock could not be read at all.
+    ClockUnavailable,
+    /// The server name given to [`connect`](crate::connect) is neither a DNS
+    /// name nor an IP address.
+    InvalidServerName,
+    /// The peer's certificate was refused during the handshake.
+    PeerCertificate(CertificateProblem),
+    /// The peer ended the handshake with this TLS alert (it refused us, for
+    /// example `ProtocolVersion` from a server that does not speak our
+    /// protocol versions, or `CertificateRequired` from a server that wants a
+    /// client certificate).
+    PeerAlert(AlertDescription),
+    /// The peer offered nothing that the profile allows (no common protocol
+    /// version, cipher suite, key exchange group or signature scheme, or no
+    /// extended master secret on TLS 1.2).
+    Incompatible,
+    /// A connect, read, write or handshake timeout expired.
+    Timeout,
     /// The network failed.
-    Io(io::Error),
+    Io(io::ErrorKind),
+    /// Any other TLS failure, as reported by rustls.
+    Tls(rustls::Error),
+}
+
+/// What a piece of PEM input was supposed to hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PemItem {
+    /// Trust anchors (CA certificates).
+    TrustAnchors,
+    /// A certificate chain, end-entity certificate first.
+    CertificateChain,
+    /// One private key.
+    PrivateKey,
+}
+
+/// Why PEM input was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PemProblem {
+    /// The input is larger than [`MAX_PEM_BYTES`](crate::MAX_PEM_BYTES).
+    TooLarge,
+    /// The input holds more items than allowed for its purpose.
+    TooManyItems,
+    /// No item of the expected kind was found.
+    NotFound,
+    /// A private key input holds more than one key.
+    Ambiguous,
+    /// The PEM framing or its base64 body is malformed.
+    Malformed,
+}
+
+/// Why a certificate was refused, ours at `build()` or the peer's during the
+/// handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CertificateProblem {
+    /// The certificate is past its `notAfter` time.
+    Expired,
+    /// The certificate's `notBefore` time is still in the future.
+    NotYetValid,
+    /// The certificate has no subject alternative name (host name or IP
+    /// address); names in the subject's common name are not honoured.
+    NoSubjectAltName,
+    /// The certificate's public key type or size is not allowed by the profile.
+    KeyNotAllowed,
+    /// The certificate does not chain to a configured trust anchor.
+    UnknownIssuer,
+    /// The certificate is not valid for the name we connected to.
+    NameMismatch,
+    /// The certificate verified, but its public key matches none of the
+    /// configured SPKI pins.
+    PinMismatch,
+    /// The certificate was revoked.
+    Revoked,
+    /// A signature in the chain or the handshake does not verify.
+    BadSignature,
+    /// The certificate is not well-formed DER.
+    Malformed,
+    /// The peer sent no certificate although one is required.
+    NotPresented,
+    /// Refused for another reason (see the [`Error::Tls`] case of your logs).
+    Other,
+}
+
+/// Settings of a policy that cannot work together, found at `build()`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PolicyProblem {
+    /// Pin-only verification was chosen but no pin was configured.
+    PinOnlyWithoutPins,
+    /// Pin-only verification was chosen and trust anchors were given too:
+    /// they would be ignored, which is almost certainly not what was meant.
+    PinOnlyWithTrustAnchors,
+    /// More than [`MAX_PINS`](crate::MAX_PINS) pins.
+    TooManyPins,
+    /// A certificate chain is empty or longer than
+    /// [`MAX_CHAIN_LEN`](crate::MAX_CHAIN_LEN).
+    ChainLength,
+    /// An ALPN protocol name is empty or longer than 255 bytes, or there are
+    /// more than [`MAX_ALPN_PROTOCOLS`](crate::MAX_ALPN_PROTOCOLS).
+    InvalidAlpn,
+    /// A timeout of zero was given (the operating system treats zero as
+    /// "wait forever" or rejects it).
+    ZeroTimeout,
+    /// The client session cache is larger than
+    /// [`MAX_SESSION_CACHE`](crate::MAX_SESSION_CACHE).
+    SessionCacheTooLarge,
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Pem => f.write_str("malformed certificate or key"),
+            Self::Pem { item, problem } => write!(f, "{item}: {problem}"),
+            Self::EmptyTrustStore => f.write_str("no trust anchors configured"),
+            Self::InvalidTrustAnchor => f.write_str("certificate cannot be used as a trust anchor"),
+            Self::MissingIdentity => f.write_str("no certificate and private key configured"),
+            Self::InvalidPrivateKey => {
+                f.write_str("private key unreadable or of an unsupported type")
+            }
+            Self::KeyMismatch => f.write_str("private key does not match the certificate"),
+            Self::LocalCertificate(p) => write!(f, "own certificate refused: {p}"),
+            Self::Policy(p) => write!(f, "invalid policy: {p}"),
+            Self::ClockBeforeFloor => {
+                f.write_str("clock reads before the configured floor: set the time first")
+            }
+            Self::ClockUnavailable => f.write_str("clock unavailable"),
+            Self::InvalidServerName => f.write_str("invalid server name"),
+            Self::PeerCertificate(p) => write!(f, "peer certificate refused: {p}"),
+            Self::PeerAlert(a) => write!(f, "peer refused the handshake: {a:?}"),
+            Self::Incompatible => f.write_str("peer offers nothing the profile allows"),
+            Self::Timeout => f.write_str("timed out"),
+            Self::Io(kind) => write!(f, "network i/o failed: {kind}"),
             Self::Tls(e) => write!(f, "tls failed: {e}"),
-            Self::Io(e) => write!(f, "network i/o failed: {}", e.kind()),
         }
+    }
+}
+
+impl fmt::Display for PemItem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::TrustAnchors => "trust anchor pem",
+            Self::CertificateChain => "certificate chain pem",
+            Self::PrivateKey => "private key pem",
+        })
+    }
+}
+
+impl fmt::Display for PemProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::TooLarge => "input too large",
+            Self::TooManyItems => "too many items",
+            Self::NotFound => "no item of the expected kind",
+            Self::Ambiguous => "more than one key",
+            Self::Malformed => "malformed",
+        })
+    }
+}
+
+impl fmt::Display for CertificateProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Expired => "expired",
+            Self::NotYetValid => "not yet valid",
+            Self::NoSubjectAltName => "no subject alternative name",
+            Self::KeyNotAllowed => "key type or size not allowed by the profile",
+            Self::UnknownIssuer => "unknown issuer",
+            Self::NameMismatch => "not valid for this name",
+            Self::PinMismatch => "public key matches no pin",
+            Self::Revoked => "revoked",
+            Self::BadSignature => "bad signature",
+            Self::Malformed => "malformed",
+            Self::NotPresented => "no certificate presented",
+            Self::Other => "refused",
+        })
+    }
+}
+
+impl fmt::Display for PolicyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::PinOnlyWithoutPins => "pin-only verification needs at least one pin",
+            Self::PinOnlyWithTrustAnchors => "pin-only verification takes no trust anchors",
+            Self::TooManyPins => "too many pins",
+            Self::ChainLength => "certificate chain empty or too long",
+            Self::InvalidAlpn => "invalid alpn protocol list",
+            Self::ZeroTimeout => "zero timeout",
+            Self::SessionCacheTooLarge => "session cache too large",
+        })
     }
 }
 
@@ -28,8 +259,202 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Tls(e) => Some(e),
-            Self::Io(e) => Some(e),
-            Self::Pem => None,
+            _ => None,
+        }
+    }
+}
+
+impl Error {
+    /// Classifies an I/O error from a rustls stream: TLS failures wrapped in
+    /// the `io::Error` (rustls does that in `read`/`write`/`complete_io`)
+    /// become the matching variant, timeouts become [`Error::Timeout`].
+    ///
+    /// Use it when you drive a [`rustls::StreamOwned`] returned by
+    /// [`connect`](crate::connect) yourself:
+    ///
+    /// ```
+    /// use std::io;
+    /// use iot_comm::Error;
+    ///
+    /// let e = io::Error::new(io::ErrorKind::InvalidData, rustls::Error::DecryptError);
+    /// assert_eq!(Error::from_io(e), Error::Tls(rustls::Error::DecryptError));
+    /// assert_eq!(Error::from_io(io::ErrorKind::TimedOut.into()), Error::Timeout);
+    /// ```
+    pub fn from_io(e: io::Error) -> Self {
+        if let Some(tls) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+        {
+            return Self::from(tls.clone());
+        }
+        match e.kind() {
+            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Self::Timeout,
+            kind => Self::Io(kind),
+        }
+    }
+}
+
+impl From<rustls::Error> for Error {
+    fn from(e: rustls::Error) -> Self {
+        match e {
+            rustls::Error::InvalidCertificate(c) => classify_certificate_error(&c)
+                .unwrap_or(Self::PeerCertificate(CertificateProblem::Other)),
+            rustls::Error::NoCertificatesPresented => {
+                Self::PeerCertificate(CertificateProblem::NotPresented)
+            }
+            rustls::Error::AlertReceived(alert) => Self::PeerAlert(alert),
+            rustls::Error::PeerIncompatible(_) => Self::Incompatible,
+            rustls::Error::FailedToGetCurrentTime => Self::ClockUnavailable,
+            other => Self::Tls(other),
+        }
+    }
+}
+
+fn classify_certificate_error(c: &CertificateError) -> Option<Error> {
+    use CertificateProblem as P;
+    let problem = match c {
+        CertificateError::Expired | CertificateError::ExpiredContext { .. } => P::Expired,
+        CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
+            P::NotYetValid
+        }
+        CertificateError::UnknownIssuer => P::UnknownIssuer,
+        CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
+            P::NameMismatch
+        }
+        CertificateError::Revoked => P::Revoked,
+        CertificateError::BadSignature => P::BadSignature,
+        CertificateError::BadEncoding => P::Malformed,
+        CertificateError::UnsupportedSignatureAlgorithmContext { .. }
+        | CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext { .. } => {
+            P::KeyNotAllowed
+        }
+        CertificateError::Other(OtherError(inner)) => {
+            return match inner.downcast_ref::<VerifyFailure>() {
+                Some(VerifyFailure::ClockBeforeFloor) => Some(Error::ClockBeforeFloor),
+                Some(VerifyFailure::Certificate(p)) => Some(Error::PeerCertificate(*p)),
+                None => None,
+            };
+        }
+        _ => return None,
+    };
+    Some(Error::PeerCertificate(problem))
+}
+
+/// What our own verifiers report to rustls inside
+/// `CertificateError::Other`, so that [`Error::from`] can recover it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum VerifyFailure {
+    ClockBeforeFloor,
+    Certificate(CertificateProblem),
+}
+
+impl fmt::Display for VerifyFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::ClockBeforeFloor => f.write_str("clock reads before the configured floor"),
+            Self::Certificate(p) => write!(f, "{p}"),
+        }
+    }
+}
+
+impl std::error::Error for VerifyFailure {}
+
+impl From<VerifyFailure> for rustls::Error {
+    fn from(v: VerifyFailure) -> Self {
+        Self::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(v))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_failures_round_trip_through_rustls_errors() {
+        let pin = rustls::Error::from(VerifyFailure::Certificate(CertificateProblem::PinMismatch));
+        assert_eq!(
+            Error::from(pin),
+            Error::PeerCertificate(CertificateProblem::PinMismatch)
+        );
+        let clock = rustls::Error::from(VerifyFailure::ClockBeforeFloor);
+        assert_eq!(Error::from(clock), Error::ClockBeforeFloor);
+    }
+
+    #[test]
+    fn rustls_errors_map_to_kinds() {
+        let cases = [
+            (
+                rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer),
+                Error::PeerCertificate(CertificateProblem::UnknownIssuer),
+            ),
+            (
+                rustls::Error::InvalidCertificate(CertificateError::Expired),
+                Error::PeerCertificate(CertificateProblem::Expired),
+            ),
+            (
+                rustls::Error::InvalidCertificate(CertificateError::NotValidForName),
+                Error::PeerCertificate(CertificateProblem::NameMismatch),
+            ),
+            (
+                rustls::Error::NoCertificatesPresented,
+                Error::PeerCertificate(CertificateProblem::NotPresented),
+            ),
+            (
+                rustls::Error::AlertReceived(AlertDescription::ProtocolVersion),
+                Error::PeerAlert(AlertDescription::ProtocolVersion),
+            ),
+            (
+                rustls::Error::PeerIncompatible(rustls::PeerIncompatible::NoCipherSuitesInCommon),
+                Error::Incompatible,
+            ),
+            (
+                rustls::Error::DecryptError,
+                Error::Tls(rustls::Error::DecryptError),
+            ),
+        ];
+        for (tls, ours) in cases {
+            assert_eq!(Error::from(tls), ours);
+        }
+    }
+
+    #[test]
+    fn io_errors_are_classified() {
+        assert_eq!(
+            Error::from_io(io::ErrorKind::WouldBlock.into()),
+            Error::Timeout
+        );
+        assert_eq!(
+            Error::from_io(io::ErrorKind::ConnectionReset.into()),
+            Error::Io(io::ErrorKind::ConnectionReset)
+        );
+        let wrapped = io::Error::new(
+            io::ErrorKind::InvalidData,
+            rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer),
+        );
+        assert_eq!(
+            Error::from_io(wrapped),
+            Error::PeerCertificate(CertificateProblem::UnknownIssuer)
+        );
+    }
+
+    #[test]
+    fn display_is_short_lower_case_and_has_no_input() {
+        let all = [
+            Error::Pem {
+                item: PemItem::PrivateKey,
+                problem: PemProblem::Malformed,
+            },
+            Error::EmptyTrustStore,
+            Error::LocalCertificate(CertificateProblem::NoSubjectAltName),
+            Error::Policy(PolicyProblem::TooManyPins),
+            Error::ClockBeforeFloor,
+            Error::PeerCertificate(CertificateProblem::PinMismatch),
+            Error::Timeout,
+        ];
+        for e in all {
+            let s = e.to_string();
+            assert!(s.len() < 80, "{s}");
+            assert!(s.chars().next().is_some_and(|c| c.is_lowercase()), "{s}");
         }
     }
 }
