@@ -3,28 +3,76 @@
 use std::{fmt, io};
 
 /// Everything that can go wrong in this crate. A missing entry is not an
-/// error: lookups return `Ok(None)`.
+/// error: [`SealedStore::get`](crate::SealedStore::get) returns `Ok(None)`.
+///
+/// No variant ever carries secret bytes, an entry name or a value: an error
+/// message is safe to log.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
-    /// A record or the manifest failed authentication: tampered, corrupted,
-    /// swapped, or sealed under another key. Deliberately carries no detail.
+    /// Something read from the medium is not what this crate wrote under the
+    /// store's keys: tampered, corrupted, truncated, extended, swapped,
+    /// renamed, replayed, or a record the store's index refers to is missing.
+    /// Deliberately carries no detail, so it cannot serve as an oracle.
+    ///
+    /// At open this fails closed: the store is not repaired or regenerated
+    /// behind the caller's back. The explicit recovery is
+    /// [`SealedStore::erase_dir`](crate::SealedStore::erase_dir) (everything
+    /// stored is lost) followed by a fresh `open`.
     Integrity,
     /// The store on the medium is older than the monotonic counter says it
-    /// must be: an old image was copied back.
+    /// must be: an old image of the store was copied back.
     RolledBack,
-    /// An entry name outside the allowed length or character set.
+    /// The root key does not belong to this store. After a crash during
+    /// [`SealedStore::rotate`](crate::SealedStore::rotate), the store opens
+    /// with the *new* root key if the rotation had begun, else with the old one.
+    WrongRootKey,
+    /// An entry name outside 1..=128 bytes of `[A-Za-z0-9._/-]`, not starting
+    /// with an alphanumeric, or containing `..` or `//`. See
+    /// [`SealedStore::put`](crate::SealedStore::put).
     InvalidName,
-    /// The storage medium failed.
+    /// A value longer than the store allows
+    /// ([`StoreOptions::with_max_value_len`](crate::StoreOptions::with_max_value_len)),
+    /// or a stored record larger than the limit the store was opened with.
+    ValueTooLarge {
+        /// The limit in force.
+        max: usize,
+    },
+    /// Adding the entry would exceed
+    /// [`StoreOptions::with_max_entries`](crate::StoreOptions::with_max_entries),
+    /// or the store on the medium holds more entries than that limit.
+    TooManyEntries {
+        /// The limit in force.
+        max: usize,
+    },
+    /// The entry was written with
+    /// [`SealedStore::put_write_once`](crate::SealedStore::put_write_once): it
+    /// cannot be replaced or deleted, only destroyed with the whole store.
+    WriteOnce,
+    /// [`SealedStore::put_write_once`](crate::SealedStore::put_write_once) on
+    /// a name that already exists.
+    AlreadyExists,
+    /// Another `SealedStore` (in this or another process) holds the store open.
+    Locked,
+    /// The system random number generator failed.
+    Random,
+    /// The storage medium (or the monotonic counter's medium) failed.
     Io(io::Error),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Integrity => f.write_str("integrity check failed"),
-            Self::RolledBack => f.write_str("store was rolled back"),
+            Self::Integrity => f.write_str("stored data failed its integrity check"),
+            Self::RolledBack => f.write_str("store was rolled back to an older image"),
+            Self::WrongRootKey => f.write_str("root key does not open this store"),
             Self::InvalidName => f.write_str("invalid entry name"),
+            Self::ValueTooLarge { max } => write!(f, "value longer than the limit of {max} bytes"),
+            Self::TooManyEntries { max } => write!(f, "more than the limit of {max} entries"),
+            Self::WriteOnce => f.write_str("entry is write-once"),
+            Self::AlreadyExists => f.write_str("entry already exists"),
+            Self::Locked => f.write_str("store is open elsewhere"),
+            Self::Random => f.write_str("system random generator failed"),
             Self::Io(e) => write!(f, "storage i/o failed: {}", e.kind()),
         }
     }
@@ -42,5 +90,11 @@ impl std::error::Error for Error {
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Self {
         Self::Io(e)
+    }
+}
+
+impl From<rustix::io::Errno> for Error {
+    fn from(e: rustix::io::Errno) -> Self {
+        Self::Io(e.into())
     }
 }

@@ -1,0 +1,77 @@
+//! A backend in memory.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::Backend;
+use crate::Error;
+
+/// Objects in memory: for tests, benchmarks, and as a template for a flash
+/// backend. Clones share the same objects, so a test can "reopen" a store by
+/// opening a clone after dropping the first store.
+///
+/// Nothing survives the process: no power-loss guarantee applies.
+///
+/// ```
+/// use iot_storage::{MemoryBackend, RootKey, SealedStore, StoreOptions};
+/// use secrecy::ExposeSecret;
+///
+/// let medium = MemoryBackend::new();
+/// let store = SealedStore::open_backend(medium.clone(), RootKey::from_bytes([1; 32]), StoreOptions::default())?;
+/// store.put("cloud/token", b"t0k3n")?;
+/// drop(store);
+///
+/// let store = SealedStore::open_backend(medium, RootKey::from_bytes([1; 32]), StoreOptions::default())?;
+/// assert_eq!(store.get("cloud/token")?.unwrap().expose_secret(), b"t0k3n");
+/// # Ok::<(), iot_storage::Error>(())
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct MemoryBackend {
+    objects: Arc<Mutex<BTreeMap<String, Vec<u8>>>>,
+}
+
+impl MemoryBackend {
+    /// An empty medium.
+    pub fn new() -> MemoryBackend {
+        MemoryBackend::default()
+    }
+
+    /// A copy of every object: lets tests tamper with the medium, copy an
+    /// image and put an old one back.
+    pub fn snapshot(&self) -> BTreeMap<String, Vec<u8>> {
+        self.lock().clone()
+    }
+
+    /// Replaces every object (the counterpart of [`snapshot`](Self::snapshot)).
+    pub fn restore(&self, objects: BTreeMap<String, Vec<u8>>) {
+        *self.lock() = objects;
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Vec<u8>>> {
+        self.objects.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+impl Backend for MemoryBackend {
+    fn list(&self) -> Result<Vec<String>, Error> {
+        Ok(self.lock().keys().cloned().collect())
+    }
+
+    fn read(&self, name: &str, max_len: usize) -> Result<Option<Vec<u8>>, Error> {
+        match self.lock().get(name) {
+            None => Ok(None),
+            Some(data) if data.len() > max_len => Err(Error::ValueTooLarge { max: max_len }),
+            Some(data) => Ok(Some(data.clone())),
+        }
+    }
+
+    fn write(&self, name: &str, data: &[u8]) -> Result<(), Error> {
+        self.lock().insert(name.to_owned(), data.to_vec());
+        Ok(())
+    }
+
+    fn remove(&self, name: &str) -> Result<(), Error> {
+        self.lock().remove(name);
+        Ok(())
+    }
+}

@@ -1,0 +1,699 @@
+//! The bytes on the medium: records, the manifest and the index (table) they
+//! carry. The layout is documented for users in [`crate::manual`]; every
+//! decoder here is bounded and returns [`Error::Integrity`] for anything it
+//! did not write.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use ring::rand::SystemRandom;
+use zeroize::Zeroizing;
+
+use crate::Error;
+use crate::crypto::{
+    self, Algorithm, DATA_KEY_LEN, DataKey, KEY_CHECK_LEN, NONCE_LEN, STORE_ID_LEN, TAG_LEN,
+};
+use crate::name::{self, MAX_NAME_LEN};
+
+/// The format version this crate writes and reads.
+pub(crate) const FORMAT_VERSION: u8 = 1;
+/// Entry flag: written with `put_write_once`.
+pub(crate) const FLAG_WRITE_ONCE: u8 = 0x01;
+const KNOWN_FLAGS: u8 = FLAG_WRITE_ONCE;
+
+const RECORD_MAGIC: [u8; 4] = *b"IOSR";
+/// magic 4 | version 1 | algorithm 1 | flags 1 | reserved 1 | key version 4 | generation 8 | nonce 12
+pub(crate) const RECORD_HEADER_LEN: usize = 32;
+/// The header bytes covered by the associated data (all but the nonce,
+/// which the AEAD authenticates by construction).
+const RECORD_AUTH_LEN: usize = 20;
+const RECORD_DOMAIN: &[u8] = b"iot-storage record\0";
+const RECORD_AAD_LEN: usize = RECORD_DOMAIN.len() + STORE_ID_LEN + RECORD_AUTH_LEN;
+
+/// The name of the manifest object.
+pub(crate) const MANIFEST_NAME: &str = "manifest";
+const MANIFEST_MAGIC: [u8; 4] = *b"IOSM";
+/// magic 4 | version 1 | algorithm 1 | flags 1 | reserved 1 | key version 4 | generation 8 | store id 32
+/// | key check 16 | nonce 12
+const MANIFEST_HEADER_LEN: usize = 80;
+const MANIFEST_AUTH_LEN: usize = 52;
+const MANIFEST_DOMAIN: &[u8] = b"iot-storage manifest\0";
+const MANIFEST_AAD_LEN: usize = MANIFEST_DOMAIN.len() + MANIFEST_AUTH_LEN;
+/// rotation marker 1 | old key version 4 | old algorithm 1 | old key 32
+const PREVIOUS_KEY_LEN: usize = 1 + 4 + 1 + DATA_KEY_LEN;
+
+/// Bytes one table entry takes at most: name length, name, generation, flags.
+const MAX_TABLE_ENTRY_LEN: usize = 1 + MAX_NAME_LEN + 8 + 1;
+
+/// Hard ceilings whatever the options say, so every length fits the formats
+/// and no decoder allocates without bound.
+pub(crate) const HARD_MAX_VALUE_LEN: usize = 16 * 1024 * 1024;
+pub(crate) const HARD_MAX_ENTRIES: usize = 4096;
+
+/// The limits a store was opened with; they bound every decoder.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    pub(crate) max_value_len: usize,
+    pub(crate) max_entries: usize,
+}
+
+impl Limits {
+    fn max_table_len(self) -> usize {
+        2 + self.max_entries * MAX_TABLE_ENTRY_LEN
+    }
+
+    /// The longest record a store with these limits writes.
+    pub(crate) fn max_record_len(self) -> usize {
+        RECORD_HEADER_LEN + 1 + MAX_NAME_LEN + self.max_table_len() + self.max_value_len + TAG_LEN
+    }
+
+    /// The longest manifest a store with these limits writes.
+    pub(crate) fn max_manifest_len(self) -> usize {
+        MANIFEST_HEADER_LEN + PREVIOUS_KEY_LEN + self.max_table_len() + TAG_LEN
+    }
+}
+
+/// What the index knows about one entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct EntryMeta {
+    /// The store generation that wrote the entry's record (also its object name).
+    pub(crate) generation: u64,
+    pub(crate) flags: u8,
+}
+
+/// The index: every live entry, by name.
+pub(crate) type Table = BTreeMap<String, EntryMeta>;
+
+/// The object name of the record written at `generation`.
+pub(crate) fn record_object_name(generation: u64) -> String {
+    format!("{generation:016x}.rec")
+}
+
+/// The generation of a record object name, `None` for other objects.
+pub(crate) fn parse_record_object_name(object: &str) -> Option<u64> {
+    let hex = object.strip_suffix(".rec")?;
+    let lower_hex = |b: u8| b.is_ascii_digit() || (b'a'..=b'f').contains(&b);
+    if hex.len() != 16 || !hex.bytes().all(lower_hex) {
+        return None;
+    }
+    u64::from_str_radix(hex, 16).ok()
+}
+
+/// One change applied to the index while encoding it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Change<'a> {
+    None,
+    Put(&'a str, EntryMeta),
+    Remove(&'a str),
+}
+
+/// The index after `change`, in name order, without copying names.
+pub(crate) fn changed_entries<'a>(
+    table: &'a Table,
+    change: Change<'a>,
+) -> Vec<(&'a str, EntryMeta)> {
+    let mut out = Vec::with_capacity(table.len() + 1);
+    let (mut pending, removed) = match change {
+        Change::None => (None, None),
+        Change::Put(name, meta) => (Some((name, meta)), None),
+        Change::Remove(name) => (None, Some(name)),
+    };
+    for (name, meta) in table {
+        let name = name.as_str();
+        if let Some((new_name, new_meta)) = pending.filter(|(new_name, _)| *new_name <= name) {
+            out.push((new_name, new_meta));
+            pending = None;
+            if new_name == name {
+                continue;
+            }
+        }
+        if removed != Some(name) {
+            out.push((name, *meta));
+        }
+    }
+    out.extend(pending);
+    out
+}
+
+fn table_len(entries: &[(&str, EntryMeta)]) -> usize {
+    2 + entries
+        .iter()
+        .map(|(name, _)| 1 + name.len() + 8 + 1)
+        .sum::<usize>()
+}
+
+/// Appends the encoded table. The callers reserve `table_len` beforehand so
+/// that a buffer holding secrets never reallocates (which would leave an
+/// unwiped copy behind).
+fn encode_table(entries: &[(&str, EntryMeta)], out: &mut Vec<u8>) -> Result<(), Error> {
+    let count = u16::try_from(entries.len()).map_err(|_| Error::TooManyEntries {
+        max: HARD_MAX_ENTRIES,
+    })?;
+    out.extend_from_slice(&count.to_be_bytes());
+    for (name, meta) in entries {
+        let len = u8::try_from(name.len()).map_err(|_| Error::InvalidName)?;
+        out.push(len);
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(&meta.generation.to_be_bytes());
+        out.push(meta.flags);
+    }
+    Ok(())
+}
+
+/// A bounded reader over decoded bytes: every read checks the length first.
+struct Reader<'a> {
+    bytes: &'a [u8],
+    offset: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, offset: 0 }
+    }
+
+    fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+        let end = self.offset.checked_add(n).ok_or(Error::Integrity)?;
+        let taken = self.bytes.get(self.offset..end).ok_or(Error::Integrity)?;
+        self.offset = end;
+        Ok(taken)
+    }
+
+    fn array<const N: usize>(&mut self) -> Result<[u8; N], Error> {
+        <[u8; N]>::try_from(self.take(N)?).map_err(|_| Error::Integrity)
+    }
+
+    fn u8(&mut self) -> Result<u8, Error> {
+        Ok(u8::from_be_bytes(self.array()?))
+    }
+
+    fn u16(&mut self) -> Result<u16, Error> {
+        Ok(u16::from_be_bytes(self.array()?))
+    }
+
+    fn u32(&mut self) -> Result<u32, Error> {
+        Ok(u32::from_be_bytes(self.array()?))
+    }
+
+    fn u64(&mut self) -> Result<u64, Error> {
+        Ok(u64::from_be_bytes(self.array()?))
+    }
+
+    fn rest(&mut self) -> &'a [u8] {
+        let rest = self.bytes.get(self.offset..).unwrap_or_default();
+        self.offset = self.bytes.len();
+        rest
+    }
+
+    fn offset(&self) -> usize {
+        self.offset
+    }
+}
+
+/// Decodes a table, calling `visit` for each entry. Names must be valid and
+/// strictly ascending, flags known, generations in `1..=container`.
+fn decode_table<'a>(
+    reader: &mut Reader<'a>,
+    container_generation: u64,
+    limits: Limits,
+    mut visit: impl FnMut(&'a str, EntryMeta),
+) -> Result<(), Error> {
+    let count = usize::from(reader.u16()?);
+    if count > limits.max_entries {
+        return Err(Error::TooManyEntries {
+            max: limits.max_entries,
+        });
+    }
+    let mut previous: Option<&str> = None;
+    for _ in 0..count {
+        let len = usize::from(reader.u8()?);
+        let name = std::str::from_utf8(reader.take(len)?).map_err(|_| Error::Integrity)?;
+        name::validate(name).map_err(|_| Error::Integrity)?;
+        if previous.is_some_and(|p| p >= name) {
+            return Err(Error::Integrity);
+        }
+        previous = Some(name);
+        let generation = reader.u64()?;
+        let flags = reader.u8()?;
+        if generation == 0 || generation > container_generation || flags & !KNOWN_FLAGS != 0 {
+            return Err(Error::Integrity);
+        }
+        visit(name, EntryMeta { generation, flags });
+    }
+    Ok(())
+}
+
+fn decode_table_map(
+    reader: &mut Reader<'_>,
+    generation: u64,
+    limits: Limits,
+) -> Result<Table, Error> {
+    let mut table = Table::new();
+    decode_table(reader, generation, limits, |name, meta| {
+        table.insert(name.to_owned(), meta);
+    })?;
+    Ok(table)
+}
+
+/// The current data key and, during a rotation, the previous one.
+pub(crate) struct KeyRing {
+    pub(crate) current: DataKey,
+    pub(crate) previous: Option<DataKey>,
+}
+
+impl KeyRing {
+    fn find(&self, version: u32, algorithm_id: u8) -> Result<&DataKey, Error> {
+        [Some(&self.current), self.previous.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|k| k.version() == version && k.algorithm().id() == algorithm_id)
+            .ok_or(Error::Integrity)
+    }
+}
+
+/// Fields of a record header.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RecordHeader {
+    pub(crate) key_version: u32,
+    pub(crate) generation: u64,
+    pub(crate) flags: u8,
+    algorithm_id: u8,
+    nonce: [u8; NONCE_LEN],
+}
+
+/// Parses a record header (unauthenticated until the record is opened).
+pub(crate) fn parse_record_header(bytes: &[u8]) -> Result<RecordHeader, Error> {
+    let mut r = Reader::new(bytes);
+    let magic: [u8; 4] = r.array()?;
+    let version = r.u8()?;
+    let algorithm_id = r.u8()?;
+    let flags = r.u8()?;
+    let reserved = r.u8()?;
+    if magic != RECORD_MAGIC
+        || version != FORMAT_VERSION
+        || reserved != 0
+        || flags & !KNOWN_FLAGS != 0
+    {
+        return Err(Error::Integrity);
+    }
+    Algorithm::from_id(algorithm_id).ok_or(Error::Integrity)?;
+    Ok(RecordHeader {
+        key_version: r.u32()?,
+        generation: r.u64()?,
+        flags,
+        algorithm_id,
+        nonce: r.array()?,
+    })
+}
+
+fn record_aad(store_id: &[u8; STORE_ID_LEN], header: &[u8]) -> Result<[u8; RECORD_AAD_LEN], Error> {
+    let mut aad = [0u8; RECORD_AAD_LEN];
+    let auth = header.get(..RECORD_AUTH_LEN).ok_or(Error::Integrity)?;
+    let parts: [&[u8]; 3] = [RECORD_DOMAIN, store_id, auth];
+    let mut at = 0;
+    for part in parts {
+        let end = at + part.len();
+        aad.get_mut(at..end)
+            .ok_or(Error::Integrity)?
+            .copy_from_slice(part);
+        at = end;
+    }
+    Ok(aad)
+}
+
+/// What a record being written says.
+pub(crate) struct NewRecord<'a> {
+    pub(crate) generation: u64,
+    pub(crate) flags: u8,
+    pub(crate) name: &'a str,
+    /// The whole index after this write (it includes this entry).
+    pub(crate) index: &'a [(&'a str, EntryMeta)],
+    pub(crate) value: &'a [u8],
+}
+
+/// Seals a record.
+///
+/// Layout: header | AEAD(name length u8 | name | table | value) | tag. The
+/// associated data is domain | store id | header without the nonce.
+pub(crate) fn seal_record(
+    key: &DataKey,
+    rng: &SystemRandom,
+    store_id: &[u8; STORE_ID_LEN],
+    record: &NewRecord<'_>,
+) -> Result<Vec<u8>, Error> {
+    let name_len = u8::try_from(record.name.len()).map_err(|_| Error::InvalidName)?;
+    let plaintext_len = 1 + record.name.len() + table_len(record.index) + record.value.len();
+    let total = RECORD_HEADER_LEN + plaintext_len + TAG_LEN;
+    // Reserved up front: the buffer holds the plaintext and must never
+    // reallocate, or an unwiped copy of the secret would be left behind.
+    let mut buf = Zeroizing::new(Vec::with_capacity(total));
+    let nonce = crypto::random_nonce(rng)?;
+    buf.extend_from_slice(&RECORD_MAGIC);
+    buf.extend_from_slice(&[FORMAT_VERSION, key.algorithm().id(), record.flags, 0]);
+    buf.extend_from_slice(&key.version().to_be_bytes());
+    buf.extend_from_slice(&record.generation.to_be_bytes());
+    buf.extend_from_slice(&nonce);
+    buf.push(name_len);
+    buf.extend_from_slice(record.name.as_bytes());
+    encode_table(record.index, &mut buf)?;
+    buf.extend_from_slice(record.value);
+    let (header, plaintext) = buf.split_at_mut(RECORD_HEADER_LEN);
+    let aad = record_aad(store_id, header)?;
+    let tag = key.seal(nonce, &aad, plaintext)?;
+    buf.extend_from_slice(&tag);
+    // The buffer now holds only ciphertext; hand it out without a copy.
+    Ok(std::mem::take(&mut *buf))
+}
+
+/// An opened record: the decrypted bytes, wiped on drop.
+pub(crate) struct OpenedRecord {
+    plaintext: Zeroizing<Vec<u8>>,
+    value: Range<usize>,
+    pub(crate) header: RecordHeader,
+    /// The index the record carries, if it was asked for.
+    pub(crate) table: Option<Table>,
+}
+
+impl OpenedRecord {
+    pub(crate) fn value(&self) -> &[u8] {
+        self.plaintext.get(self.value.clone()).unwrap_or_default()
+    }
+}
+
+/// Opens the record stored as object `generation`. It must authenticate under
+/// one of the key ring's keys, carry that generation in its header, name an
+/// entry the record's own index lists at exactly this generation and flags,
+/// and (if `expected_name` is given) be that entry.
+pub(crate) fn open_record(
+    keys: &KeyRing,
+    store_id: &[u8; STORE_ID_LEN],
+    generation: u64,
+    expected_name: Option<&str>,
+    want_table: bool,
+    limits: Limits,
+    bytes: Vec<u8>,
+) -> Result<OpenedRecord, Error> {
+    let mut buf = Zeroizing::new(bytes);
+    let header = parse_record_header(&buf)?;
+    if header.generation != generation {
+        return Err(Error::Integrity);
+    }
+    let key = keys.find(header.key_version, header.algorithm_id)?;
+    let split = RECORD_HEADER_LEN.min(buf.len());
+    let (head, sealed) = buf.split_at_mut(split);
+    let aad = record_aad(store_id, head)?;
+    let plaintext_len = key.open(header.nonce, &aad, sealed)?.len();
+
+    let plaintext = buf
+        .get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + plaintext_len)
+        .ok_or(Error::Integrity)?;
+    let mut r = Reader::new(plaintext);
+    let name_len = usize::from(r.u8()?);
+    let name = std::str::from_utf8(r.take(name_len)?).map_err(|_| Error::Integrity)?;
+    name::validate(name).map_err(|_| Error::Integrity)?;
+    if expected_name.is_some_and(|expected| expected != name) {
+        return Err(Error::Integrity);
+    }
+    let mut own_entry = None;
+    let table = if want_table {
+        let table = decode_table_map(&mut r, generation, limits)?;
+        own_entry = table.get(name).copied();
+        Some(table)
+    } else {
+        decode_table(&mut r, generation, limits, |entry, meta| {
+            if entry == name {
+                own_entry = Some(meta);
+            }
+        })?;
+        None
+    };
+    if own_entry
+        != Some(EntryMeta {
+            generation,
+            flags: header.flags,
+        })
+    {
+        return Err(Error::Integrity);
+    }
+    let value_start = RECORD_HEADER_LEN + r.offset();
+    let value_len = r.rest().len();
+    if value_len > limits.max_value_len {
+        return Err(Error::ValueTooLarge {
+            max: limits.max_value_len,
+        });
+    }
+    Ok(OpenedRecord {
+        plaintext: buf,
+        value: value_start..value_start + value_len,
+        header,
+        table,
+    })
+}
+
+/// Fields of a manifest header.
+#[derive(Debug, Clone)]
+pub(crate) struct ManifestHeader {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) key_version: u32,
+    pub(crate) generation: u64,
+    pub(crate) store_id: [u8; STORE_ID_LEN],
+    pub(crate) key_check: [u8; KEY_CHECK_LEN],
+    nonce: [u8; NONCE_LEN],
+}
+
+/// Parses a manifest header (unauthenticated until the manifest is opened).
+pub(crate) fn parse_manifest_header(bytes: &[u8]) -> Result<ManifestHeader, Error> {
+    let mut r = Reader::new(bytes);
+    let magic: [u8; 4] = r.array()?;
+    let version = r.u8()?;
+    let algorithm = Algorithm::from_id(r.u8()?);
+    let flags = r.u8()?;
+    let reserved = r.u8()?;
+    let (Some(algorithm), true) = (
+        algorithm,
+        magic == MANIFEST_MAGIC && version == FORMAT_VERSION && flags == 0 && reserved == 0,
+    ) else {
+        return Err(Error::Integrity);
+    };
+    Ok(ManifestHeader {
+        algorithm,
+        key_version: r.u32()?,
+        generation: r.u64()?,
+        store_id: r.array()?,
+        key_check: r.array()?,
+        nonce: r.array()?,
+    })
+}
+
+fn manifest_aad(header: &[u8]) -> Result<[u8; MANIFEST_AAD_LEN], Error> {
+    let mut aad = [0u8; MANIFEST_AAD_LEN];
+    let (domain, auth) = aad.split_at_mut(MANIFEST_DOMAIN.len());
+    domain.copy_from_slice(MANIFEST_DOMAIN);
+    auth.copy_from_slice(header.get(..MANIFEST_AUTH_LEN).ok_or(Error::Integrity)?);
+    Ok(aad)
+}
+
+/// What a manifest says besides its header.
+pub(crate) struct ManifestBody {
+    /// During a rotation: the key the not yet re-sealed records are under.
+    pub(crate) previous_key: Option<DataKey>,
+    pub(crate) table: Table,
+}
+
+/// Opens a manifest with the key its header names (derived by the caller).
+pub(crate) fn open_manifest(
+    header: &ManifestHeader,
+    key: &DataKey,
+    limits: Limits,
+    bytes: Vec<u8>,
+) -> Result<ManifestBody, Error> {
+    let mut buf = Zeroizing::new(bytes);
+    let split = MANIFEST_HEADER_LEN.min(buf.len());
+    let (head, sealed) = buf.split_at_mut(split);
+    let aad = manifest_aad(head)?;
+    let plaintext = key.open(header.nonce, &aad, sealed)?;
+    let mut r = Reader::new(plaintext);
+    let previous_key = match r.u8()? {
+        0 => None,
+        1 => {
+            let version = r.u32()?;
+            let algorithm = Algorithm::from_id(r.u8()?).ok_or(Error::Integrity)?;
+            let bytes = Zeroizing::new(r.array::<DATA_KEY_LEN>()?);
+            if version >= header.key_version {
+                return Err(Error::Integrity);
+            }
+            Some(DataKey::from_bytes(bytes, algorithm, version)?)
+        }
+        _ => return Err(Error::Integrity),
+    };
+    let table = decode_table_map(&mut r, header.generation, limits)?;
+    if !r.rest().is_empty() {
+        return Err(Error::Integrity);
+    }
+    Ok(ManifestBody {
+        previous_key,
+        table,
+    })
+}
+
+/// What a manifest being written says.
+pub(crate) struct NewManifest<'a> {
+    pub(crate) generation: u64,
+    pub(crate) store_id: &'a [u8; STORE_ID_LEN],
+    pub(crate) key_check: &'a [u8; KEY_CHECK_LEN],
+    pub(crate) previous_key: Option<&'a DataKey>,
+    pub(crate) index: &'a [(&'a str, EntryMeta)],
+}
+
+/// Seals a manifest under `key`.
+///
+/// Layout: header | AEAD(rotation marker | [old key] | table) | tag. The
+/// associated data is domain | header up to and including the store id; the
+/// key check is outside it on purpose (see [`crate::manual`]).
+pub(crate) fn seal_manifest(
+    key: &DataKey,
+    rng: &SystemRandom,
+    manifest: &NewManifest<'_>,
+) -> Result<Vec<u8>, Error> {
+    let plaintext_len = PREVIOUS_KEY_LEN + table_len(manifest.index);
+    let total = MANIFEST_HEADER_LEN + plaintext_len + TAG_LEN;
+    let mut buf = Zeroizing::new(Vec::with_capacity(total));
+    let nonce = crypto::random_nonce(rng)?;
+    buf.extend_from_slice(&MANIFEST_MAGIC);
+    buf.extend_from_slice(&[FORMAT_VERSION, key.algorithm().id(), 0, 0]);
+    buf.extend_from_slice(&key.version().to_be_bytes());
+    buf.extend_from_slice(&manifest.generation.to_be_bytes());
+    buf.extend_from_slice(manifest.store_id);
+    buf.extend_from_slice(manifest.key_check);
+    buf.extend_from_slice(&nonce);
+    match manifest.previous_key {
+        None => buf.push(0),
+        Some(previous) => {
+            buf.push(1);
+            buf.extend_from_slice(&previous.version().to_be_bytes());
+            buf.push(previous.algorithm().id());
+            buf.extend_from_slice(previous.bytes());
+        }
+    }
+    encode_table(manifest.index, &mut buf)?;
+    let (header, plaintext) = buf.split_at_mut(MANIFEST_HEADER_LEN);
+    let aad = manifest_aad(header)?;
+    let tag = key.seal(nonce, &aad, plaintext)?;
+    buf.extend_from_slice(&tag);
+    Ok(std::mem::take(&mut *buf))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta(generation: u64) -> EntryMeta {
+        EntryMeta {
+            generation,
+            flags: 0,
+        }
+    }
+
+    #[test]
+    fn record_object_names_round_trip() {
+        for generation in [0, 1, 0xabc, u64::MAX] {
+            assert_eq!(
+                parse_record_object_name(&record_object_name(generation)),
+                Some(generation)
+            );
+        }
+        for other in [
+            "manifest",
+            "00000000000000a.rec",
+            "00000000000000AA.rec",
+            "000000000000000g.rec",
+            ".rec",
+        ] {
+            assert_eq!(parse_record_object_name(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn changed_entries_keeps_name_order() {
+        let mut table = Table::new();
+        table.insert("b".into(), meta(1));
+        table.insert("d".into(), meta(2));
+        let names = |v: Vec<(&str, EntryMeta)>| {
+            v.into_iter()
+                .map(|(n, m)| (n.to_owned(), m.generation))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names(changed_entries(&table, Change::Put("a", meta(3)))),
+            [("a".into(), 3), ("b".into(), 1), ("d".into(), 2)]
+        );
+        assert_eq!(
+            names(changed_entries(&table, Change::Put("c", meta(3)))),
+            [("b".into(), 1), ("c".into(), 3), ("d".into(), 2)]
+        );
+        assert_eq!(
+            names(changed_entries(&table, Change::Put("d", meta(3)))),
+            [("b".into(), 1), ("d".into(), 3)]
+        );
+        assert_eq!(
+            names(changed_entries(&table, Change::Put("e", meta(3)))),
+            [("b".into(), 1), ("d".into(), 2), ("e".into(), 3)]
+        );
+        assert_eq!(
+            names(changed_entries(&table, Change::Remove("b"))),
+            [("d".into(), 2)]
+        );
+        assert_eq!(
+            names(changed_entries(&table, Change::Remove("x"))),
+            [("b".into(), 1), ("d".into(), 2)]
+        );
+    }
+
+    #[test]
+    fn table_decoder_rejects_unsorted_duplicate_and_future_entries() {
+        let limits = Limits {
+            max_value_len: 16,
+            max_entries: 8,
+        };
+        let encode = |entries: &[(&str, EntryMeta)]| {
+            let mut out = Vec::new();
+            encode_table(entries, &mut out).unwrap();
+            out
+        };
+        let ok = encode(&[("a", meta(1)), ("b", meta(2))]);
+        assert_eq!(
+            decode_table_map(&mut Reader::new(&ok), 2, limits)
+                .unwrap()
+                .len(),
+            2
+        );
+        for bad in [
+            encode(&[("b", meta(1)), ("a", meta(2))]),
+            encode(&[("a", meta(1)), ("a", meta(2))]),
+            encode(&[("a", meta(3))]),
+            encode(&[("a", meta(0))]),
+            encode(&[(
+                "a",
+                EntryMeta {
+                    generation: 1,
+                    flags: 0x80,
+                },
+            )]),
+            encode(&[("..", meta(1))]),
+        ] {
+            assert!(matches!(
+                decode_table_map(&mut Reader::new(&bad), 2, limits),
+                Err(Error::Integrity)
+            ));
+        }
+        let many: Vec<String> = (0..9).map(|i| format!("n{i}")).collect();
+        let entries: Vec<(&str, EntryMeta)> = many.iter().map(|n| (n.as_str(), meta(1))).collect();
+        assert!(matches!(
+            decode_table_map(&mut Reader::new(&encode(&entries)), 2, limits),
+            Err(Error::TooManyEntries { max: 8 })
+        ));
+        assert!(matches!(
+            decode_table_map(&mut Reader::new(&ok[..ok.len() - 1]), 2, limits),
+            Err(Error::Integrity)
+        ));
+    }
+}

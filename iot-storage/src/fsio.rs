@@ -1,0 +1,257 @@
+//! Durable file operations relative to one open directory.
+//!
+//! Every operation works through the directory's file descriptor (`openat`,
+//! `renameat`, `unlinkat`), so swapping the directory path for a symlink
+//! after open redirects nothing, and no file name is ever joined into a path.
+//! Files are created `0600`; a directory this crate creates is `0700`.
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::os::fd::OwnedFd;
+use std::path::Path;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rustix::fs::{self as rfs, AtFlags, FileType, FlockOperation, Mode, OFlags};
+use rustix::io::Errno;
+
+use crate::Error;
+
+const FILE_MODE: u32 = 0o600;
+const DIR_MODE: u32 = 0o700;
+const TEMP_PREFIX: &str = ".";
+const TEMP_SUFFIX: &str = ".tmp";
+
+/// An open directory that this crate reads and writes files in.
+#[derive(Debug)]
+pub(crate) struct DirHandle {
+    fd: OwnedFd,
+    /// Fault injection for the crash tests: the number of mutating steps
+    /// (write, fsync, rename, directory fsync, unlink) still allowed. `None`
+    /// outside the tests.
+    faults: Option<Arc<AtomicU64>>,
+}
+
+impl DirHandle {
+    /// Opens `path`, creating it (and missing parents) with mode `0700`, and
+    /// takes away group and other permissions if the directory has them.
+    pub(crate) fn open_or_create(path: &Path) -> Result<DirHandle, Error> {
+        match std::fs::create_dir_all(path) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e.into()),
+        }
+        let dir = Self::open(path)?;
+        let stat = rfs::fstat(&dir.fd)?;
+        if stat.st_mode & 0o077 != 0 {
+            rfs::fchmod(&dir.fd, Mode::from_raw_mode(DIR_MODE))?;
+        }
+        Ok(dir)
+    }
+
+    /// Opens the parent directory of `path` (which must exist) and returns
+    /// the file name inside it.
+    pub(crate) fn open_parent_of(path: &Path) -> Result<(DirHandle, String), Error> {
+        let invalid = || Error::Io(std::io::Error::from(std::io::ErrorKind::InvalidInput));
+        let file = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(invalid)?;
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        Ok((Self::open(parent)?, file.to_owned()))
+    }
+
+    fn open(path: &Path) -> Result<DirHandle, Error> {
+        let fd = rfs::open(
+            path,
+            OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC,
+            Mode::empty(),
+        )?;
+        Ok(DirHandle { fd, faults: None })
+    }
+
+    /// Enables fault injection: after `steps` mutating steps every further
+    /// one fails, as if the process had died there.
+    pub(crate) fn inject_faults(&mut self, steps: Arc<AtomicU64>) {
+        self.faults = Some(steps);
+    }
+
+    fn step(&self) -> Result<(), Error> {
+        if let Some(remaining) = &self.faults {
+            let allowed = remaining
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+            if !allowed {
+                return Err(Error::Io(std::io::Error::other("injected fault")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes an exclusive advisory lock on the directory, without waiting.
+    /// The lock lives as long as this handle (the kernel drops it when the
+    /// descriptor closes, also when the process is killed).
+    pub(crate) fn lock_exclusive(&self) -> Result<(), Error> {
+        match rfs::flock(&self.fd, FlockOperation::NonBlockingLockExclusive) {
+            Ok(()) => Ok(()),
+            Err(Errno::WOULDBLOCK) => Err(Error::Locked),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Names of the regular files in the directory, temporaries excluded.
+    pub(crate) fn list(&self) -> Result<Vec<String>, Error> {
+        Ok(self
+            .entries()?
+            .into_iter()
+            .filter(|n| !is_temporary(n))
+            .collect())
+    }
+
+    fn entries(&self) -> Result<Vec<String>, Error> {
+        let mut names = Vec::new();
+        for entry in rfs::Dir::read_from(&self.fd)? {
+            let entry = entry?;
+            if entry.file_type() != FileType::RegularFile {
+                continue;
+            }
+            // Names that are not UTF-8 are not ours: ignore them.
+            if let Ok(name) = entry.file_name().to_str() {
+                names.push(name.to_owned());
+            }
+        }
+        Ok(names)
+    }
+
+    /// Reads a whole file of at most `max_len` bytes. `Ok(None)` if it does
+    /// not exist; [`Error::ValueTooLarge`] if it is longer than `max_len`.
+    pub(crate) fn read(&self, name: &str, max_len: usize) -> Result<Option<Vec<u8>>, Error> {
+        let fd = match rfs::openat(
+            &self.fd,
+            name,
+            OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            Mode::empty(),
+        ) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT) => return Ok(None),
+            Err(e) => return Err(e.into()),
+        };
+        let stat = rfs::fstat(&fd)?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            return Err(Error::Integrity);
+        }
+        let too_large = Error::ValueTooLarge { max: max_len };
+        let size = usize::try_from(stat.st_size).map_err(|_| Error::Integrity)?;
+        if size > max_len {
+            return Err(too_large);
+        }
+        let mut data = Vec::with_capacity(size);
+        let limit = u64::try_from(max_len).unwrap_or(u64::MAX).saturating_add(1);
+        File::from(fd).take(limit).read_to_end(&mut data)?;
+        if data.len() > max_len {
+            return Err(too_large);
+        }
+        Ok(Some(data))
+    }
+
+    /// Replaces `name` with `data` atomically and durably: a temporary file
+    /// is written and fsync'd, renamed over `name`, and the directory is
+    /// fsync'd. After a crash at any point, `name` holds the old or the new
+    /// content, never a mix; a leftover temporary is removed by
+    /// [`Self::remove_temporaries`].
+    pub(crate) fn write_atomic(&self, name: &str, data: &[u8]) -> Result<(), Error> {
+        let temp = format!("{TEMP_PREFIX}{name}{TEMP_SUFFIX}");
+        // A temporary can only be left over from a crash; O_EXCL below must
+        // not trip over it.
+        self.unlink_if_exists(&temp)?;
+        self.step()?;
+        let fd = rfs::openat(
+            &self.fd,
+            temp.as_str(),
+            OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            Mode::from_raw_mode(FILE_MODE),
+        )?;
+        let mut file = File::from(fd);
+        file.write_all(data)?;
+        self.step()?;
+        file.sync_all()?;
+        drop(file);
+        self.step()?;
+        rfs::renameat(&self.fd, temp.as_str(), &self.fd, name)?;
+        self.sync()
+    }
+
+    /// Removes `name` (absent is fine). Not durable by itself: the next
+    /// [`Self::sync`] or atomic write makes it so.
+    pub(crate) fn remove(&self, name: &str) -> Result<(), Error> {
+        self.step()?;
+        self.unlink_if_exists(name)
+    }
+
+    fn unlink_if_exists(&self, name: &str) -> Result<(), Error> {
+        match rfs::unlinkat(&self.fd, name, AtFlags::empty()) {
+            Ok(()) | Err(Errno::NOENT) => Ok(()),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Overwrites the file's content with zeros in place, fsyncs, removes it
+    /// and fsyncs the directory. On media that write in place this destroys
+    /// the bytes; on copy-on-write and flash-translated media the old blocks
+    /// may survive, which is why the store relies on crypto-erasure first.
+    pub(crate) fn erase(&self, name: &str) -> Result<(), Error> {
+        let fd = match rfs::openat(
+            &self.fd,
+            name,
+            OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            Mode::empty(),
+        ) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT) => return Ok(()),
+            Err(e) => return Err(e.into()),
+        };
+        let size = rfs::fstat(&fd)?.st_size;
+        let mut file = File::from(fd);
+        let zeros = [0u8; 4096];
+        let mut left = u64::try_from(size).unwrap_or(0);
+        self.step()?;
+        while left > 0 {
+            let chunk = usize::try_from(left.min(4096)).unwrap_or(4096);
+            file.write_all(zeros.get(..chunk).unwrap_or(&zeros))?;
+            left -= chunk as u64;
+        }
+        self.step()?;
+        file.sync_all()?;
+        drop(file);
+        self.remove(name)?;
+        self.sync()
+    }
+
+    /// fsyncs the directory, making renames and removals durable.
+    pub(crate) fn sync(&self) -> Result<(), Error> {
+        self.step()?;
+        rfs::fsync(&self.fd)?;
+        Ok(())
+    }
+
+    /// Removes temporaries left by a crash in the middle of
+    /// [`Self::write_atomic`], durably.
+    pub(crate) fn remove_temporaries(&self) -> Result<(), Error> {
+        let mut removed = false;
+        for name in self.entries()?.into_iter().filter(|n| is_temporary(n)) {
+            self.remove(&name)?;
+            removed = true;
+        }
+        if removed {
+            self.sync()?;
+        }
+        Ok(())
+    }
+}
+
+fn is_temporary(name: &str) -> bool {
+    name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+}

@@ -1,0 +1,1 @@
+//! The manual: formats, threat model and design decisions (documentation only).

@@ -1,0 +1,128 @@
+//! How a store is opened.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::counter::MonotonicCounter;
+use crate::crypto::Algorithm;
+use crate::format::{HARD_MAX_ENTRIES, HARD_MAX_VALUE_LEN, Limits};
+
+/// Options for [`SealedStore::open`](crate::SealedStore::open).
+///
+/// The default is what we would ship: AES-256-GCM, values up to 64 KiB, at
+/// most 256 entries, and **no** monotonic counter, because the crate cannot
+/// know the device's hardware. Without a counter a copied-back old image is
+/// not detected, and [`SealedStore::rollback_protection`](crate::SealedStore::rollback_protection)
+/// says so.
+///
+/// ```
+/// use iot_storage::{Algorithm, FileCounter, StoreOptions};
+/// # let dir = tempfile::tempdir()?;
+/// let options = StoreOptions::default()
+///     .with_counter(FileCounter::open(dir.path().join("store.counter"))?)
+///     .with_max_value_len(8 * 1024)
+///     .with_algorithm(Algorithm::ChaCha20Poly1305);
+/// # let _ = options;
+/// # Ok::<(), iot_storage::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct StoreOptions {
+    pub(crate) algorithm: Algorithm,
+    pub(crate) max_value_len: usize,
+    pub(crate) max_entries: usize,
+    pub(crate) counter: Option<Arc<dyn MonotonicCounter>>,
+}
+
+/// The default limit on a value's length: 64 KiB.
+pub const DEFAULT_MAX_VALUE_LEN: usize = 64 * 1024;
+/// The default limit on the number of entries: 256.
+pub const DEFAULT_MAX_ENTRIES: usize = 256;
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            algorithm: Algorithm::default(),
+            max_value_len: DEFAULT_MAX_VALUE_LEN,
+            max_entries: DEFAULT_MAX_ENTRIES,
+            counter: None,
+        }
+    }
+}
+
+impl StoreOptions {
+    /// Enables rollback detection with `counter` (a hardware counter in
+    /// production, [`FileCounter`](crate::FileCounter) while developing).
+    /// Each committed write then also advances the counter; see
+    /// [`MonotonicCounter`] for the rules.
+    #[must_use]
+    pub fn with_counter(mut self, counter: impl MonotonicCounter + 'static) -> Self {
+        self.counter = Some(Arc::new(counter));
+        self
+    }
+
+    /// The longest value `put` accepts (default 64 KiB, at most 16 MiB:
+    /// larger values are capped). Reading a stored value longer than the
+    /// limit fails with [`Error::ValueTooLarge`](crate::Error::ValueTooLarge)
+    /// and loses nothing: reopen with a larger limit.
+    #[must_use]
+    pub fn with_max_value_len(mut self, max: usize) -> Self {
+        self.max_value_len = max.min(HARD_MAX_VALUE_LEN);
+        self
+    }
+
+    /// The most entries the store holds (default 256, at most 4096: larger
+    /// numbers are capped). Every committed write carries the whole index, so
+    /// this also bounds the size of each write.
+    #[must_use]
+    pub fn with_max_entries(mut self, max: usize) -> Self {
+        self.max_entries = max.min(HARD_MAX_ENTRIES);
+        self
+    }
+
+    /// The AEAD for a new store, and the one [`SealedStore::rotate`](crate::SealedStore::rotate)
+    /// moves an existing store to. Opening an existing store uses the
+    /// algorithm recorded in it.
+    #[must_use]
+    pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    pub(crate) fn limits(&self) -> Limits {
+        Limits {
+            max_value_len: self.max_value_len,
+            max_entries: self.max_entries,
+        }
+    }
+}
+
+impl fmt::Debug for StoreOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StoreOptions")
+            .field("algorithm", &self.algorithm)
+            .field("max_value_len", &self.max_value_len)
+            .field("max_entries", &self.max_entries)
+            .field("counter", &self.counter)
+            .finish()
+    }
+}
+
+/// Whether a store detects a copied-back old image of itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum RollbackProtection {
+    /// A [`MonotonicCounter`] is configured: opening an image older than the
+    /// counter fails with [`Error::RolledBack`](crate::Error::RolledBack).
+    /// Only as strong as the counter is out of the attacker's reach.
+    MonotonicCounter,
+    /// No counter: single records cannot be replayed, but an old image of
+    /// the *whole* store, copied back, opens as if it were current.
+    Unavailable,
+}
+
+impl RollbackProtection {
+    /// `true` if rollback of the whole store is detected.
+    pub fn is_available(self) -> bool {
+        matches!(self, RollbackProtection::MonotonicCounter)
+    }
+}
