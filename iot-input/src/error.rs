@@ -4,31 +4,114 @@ use core::fmt;
 
 /// Why an input was rejected.
 ///
-/// The set grows as parsers are added, so match with a wildcard arm.
+/// The set grows as rules are added, so match with a wildcard arm.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The input was empty where at least one byte is required.
     Empty,
+    /// The input, or a part of it, is shorter than the rule's minimum.
+    TooShort,
     /// The input, or a part of it, exceeds a hard bound.
     TooLong,
     /// A byte or character outside the allowed set.
     InvalidCharacter,
+    /// The characters are allowed but not in this order (for example a
+    /// separator where a digit is required).
+    InvalidSyntax,
+    /// The input ended where more was required.
+    UnexpectedEnd,
+    /// A complete value was followed by more input.
+    TrailingInput,
+    /// A number was written with a leading zero, which the format forbids
+    /// because other parsers read it as octal.
+    LeadingZero,
+    /// A number is outside its range (an IPv4 octet above 255, a port of 0,
+    /// a version number that overflows `u64`).
+    OutOfRange,
+    /// A hostname label breaks the label rules (hyphen at an end, reserved
+    /// `??--` form, a numeric last label).
+    InvalidLabel,
+    /// An `xn--` label is not valid Punycode, or decodes to something that is
+    /// not an acceptable internationalized label.
+    InvalidPunycode,
+    /// A percent-encoding, a JSON escape or an SSID escape is malformed.
+    InvalidEscape,
+    /// The bytes are not valid UTF-8.
+    InvalidUtf8,
+    /// A date or time that does not exist (February 30, hour 24, a leap
+    /// second that is not at 23:59:60 UTC).
+    InvalidDate,
+    /// A URL scheme outside the allow-list (plain-text schemes need an
+    /// explicitly insecure option).
+    SchemeNotAllowed,
+    /// A URL carries credentials (`user:password@`), which are always
+    /// rejected: they would end up in logs and configuration dumps.
+    Credentials,
+    /// An MQTT wildcard (`+`, `#`) where it is not allowed.
+    InvalidWildcard,
+    /// More MQTT topic levels than the configured bound.
+    TooManyLevels,
+    /// JSON nested deeper than [`json::Limits`](crate::json::Limits) allows.
+    TooDeep,
+    /// More members in one JSON object or array than the limit allows.
+    TooManyMembers,
+    /// The same key twice in one JSON object.
+    DuplicateKey,
+    /// Well-formed JSON that does not have the shape the target type expects
+    /// (only from `json::from_slice`).
+    Deserialize,
 }
 
 impl ErrorKind {
-    fn as_str(self) -> &'static str {
+    /// A short lower-case description, without any part of the input.
+    pub const fn as_str(self) -> &'static str {
         match self {
             Self::Empty => "empty input",
+            Self::TooShort => "input too short",
             Self::TooLong => "input too long",
             Self::InvalidCharacter => "invalid character",
+            Self::InvalidSyntax => "invalid syntax",
+            Self::UnexpectedEnd => "unexpected end of input",
+            Self::TrailingInput => "trailing input",
+            Self::LeadingZero => "leading zero",
+            Self::OutOfRange => "number out of range",
+            Self::InvalidLabel => "invalid hostname label",
+            Self::InvalidPunycode => "invalid punycode label",
+            Self::InvalidEscape => "invalid escape",
+            Self::InvalidUtf8 => "invalid utf-8",
+            Self::InvalidDate => "invalid date or time",
+            Self::SchemeNotAllowed => "scheme not allowed",
+            Self::Credentials => "credentials in url",
+            Self::InvalidWildcard => "invalid wildcard",
+            Self::TooManyLevels => "too many topic levels",
+            Self::TooDeep => "nesting too deep",
+            Self::TooManyMembers => "too many members",
+            Self::DuplicateKey => "duplicate key",
+            Self::Deserialize => "unexpected json shape",
         }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 
 /// A rejected input: a reason and the byte offset where it was found.
 ///
-/// It never contains the input itself, which may be a passphrase.
+/// It never contains the input itself, which may be a passphrase, so it is
+/// safe to log.
+///
+/// ```
+/// use iot_input::{ErrorKind, Hostname};
+///
+/// let err = Hostname::parse("sensor_1.local").unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::InvalidCharacter);
+/// assert_eq!(err.offset(), 6);
+/// assert_eq!(err.to_string(), "invalid character at byte 6");
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Error {
     kind: ErrorKind,
@@ -49,6 +132,11 @@ impl Error {
     /// The byte offset in the input where the problem was found.
     pub const fn offset(&self) -> usize {
         self.offset
+    }
+
+    /// The same error, `by` bytes further into an enclosing input.
+    pub(crate) const fn shifted(self, by: usize) -> Self {
+        Self::new(self.kind, self.offset.saturating_add(by))
     }
 }
 
