@@ -1,0 +1,437 @@
+//! What `build()` refuses, and what it sets, for both policies.
+
+// Tests unwrap: a failed unwrap is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use common::*;
+use iot_comm::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
+use iot_comm::{
+    CertificateProblem, ClientPolicy, Error, MAX_PINS, PemItem, PemProblem, PolicyProblem, Profile,
+    ServerPolicy,
+};
+use rustls::client::Resumption;
+use rustls::time_provider::TimeProvider;
+
+fn server_with(profile: Profile, leaf: &Leaf) -> Result<Arc<rustls::ServerConfig>, Error> {
+    ServerPolicy::new(profile)
+        .identity(leaf.chain.clone(), leaf.key())
+        .build()
+}
+
+#[test]
+fn server_refuses_an_expired_certificate() {
+    let ca = Ca::new("ca");
+    let mut spec = LeafSpec::server("localhost");
+    spec.not_before = unix_now() - 100 * DAY;
+    spec.not_after = unix_now() - DAY;
+    assert_eq!(
+        server_with(Profile::Modern, &ca.leaf(&spec)).unwrap_err(),
+        Error::LocalCertificate(CertificateProblem::Expired)
+    );
+}
+
+#[test]
+fn server_refuses_a_certificate_not_yet_valid() {
+    let ca = Ca::new("ca");
+    let mut spec = LeafSpec::server("localhost");
+    spec.not_before = unix_now() + DAY;
+    spec.not_after = unix_now() + 10 * DAY;
+    assert_eq!(
+        server_with(Profile::Modern, &ca.leaf(&spec)).unwrap_err(),
+        Error::LocalCertificate(CertificateProblem::NotYetValid)
+    );
+}
+
+#[test]
+fn server_refuses_a_certificate_without_subject_alt_name() {
+    let ca = Ca::new("ca");
+    let mut spec = LeafSpec::server("localhost");
+    spec.sans.clear(); // the host name only in the common name
+    assert_eq!(
+        server_with(Profile::Modern, &ca.leaf(&spec)).unwrap_err(),
+        Error::LocalCertificate(CertificateProblem::NoSubjectAltName)
+    );
+}
+
+#[test]
+fn key_types_follow_the_profile() {
+    let ca = Ca::new("ca");
+    let leaf_with = |key| {
+        let mut spec = LeafSpec::server("localhost");
+        spec.key = key;
+        ca.leaf(&spec)
+    };
+    let p256 = leaf_with(KeySpec::Generate(&rcgen::PKCS_ECDSA_P256_SHA256));
+    let p384 = leaf_with(KeySpec::Generate(&rcgen::PKCS_ECDSA_P384_SHA384));
+    let ed25519 = leaf_with(KeySpec::Generate(&rcgen::PKCS_ED25519));
+    let rsa2048 = leaf_with(KeySpec::Rsa2048);
+    let rsa1024 = leaf_with(KeySpec::Rsa1024);
+    for profile in [Profile::Modern, Profile::Intermediate] {
+        for ok in [&p256, &p384, &ed25519] {
+            server_with(profile, ok).unwrap();
+        }
+        assert_eq!(
+            server_with(profile, &rsa1024).unwrap_err(),
+            Error::LocalCertificate(CertificateProblem::KeyNotAllowed)
+        );
+    }
+    assert_eq!(
+        server_with(Profile::Modern, &rsa2048).unwrap_err(),
+        Error::LocalCertificate(CertificateProblem::KeyNotAllowed)
+    );
+    server_with(Profile::Intermediate, &rsa2048).unwrap();
+}
+
+#[test]
+fn client_identity_follows_the_same_key_rules() {
+    let ca = Ca::new("ca");
+    let mut spec = LeafSpec::client("device-1");
+    spec.key = KeySpec::Rsa2048;
+    let device = ca.leaf(&spec);
+    let policy = |profile| {
+        ClientPolicy::new(profile)
+            .trust(ca.roots())
+            .client_identity(device.chain.clone(), device.key())
+    };
+    assert_eq!(
+        policy(Profile::Modern).build().unwrap_err(),
+        Error::LocalCertificate(CertificateProblem::KeyNotAllowed)
+    );
+    policy(Profile::Intermediate).build().unwrap();
+    // A device certificate needs no SAN (the device id sits in the subject).
+    let plain = ca.client("device-2");
+    ClientPolicy::new(Profile::Modern)
+        .trust(ca.roots())
+        .client_identity(plain.chain.clone(), plain.key())
+        .build()
+        .unwrap();
+}
+
+#[test]
+fn a_key_that_does_not_match_the_certificate_is_refused() {
+    let ca = Ca::new("ca");
+    let a = ca.server("localhost");
+    let b = ca.server("localhost");
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity(a.chain.clone(), b.key())
+            .build()
+            .unwrap_err(),
+        Error::KeyMismatch
+    );
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern)
+            .trust(ca.roots())
+            .client_identity(a.chain.clone(), b.key())
+            .build()
+            .unwrap_err(),
+        Error::KeyMismatch
+    );
+}
+
+#[test]
+fn an_unreadable_private_key_is_refused() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    let garbage = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(vec![0x30, 0x03, 1, 2, 3]));
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity(leaf.chain.clone(), garbage)
+            .build()
+            .unwrap_err(),
+        Error::InvalidPrivateKey
+    );
+}
+
+#[test]
+fn malformed_certificate_der_is_refused() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    let mut der = leaf.chain[0].to_vec();
+    der.truncate(der.len() / 2);
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity(vec![der.into()], leaf.key())
+            .build()
+            .unwrap_err(),
+        Error::LocalCertificate(CertificateProblem::Malformed)
+    );
+}
+
+#[test]
+fn malformed_pem_is_refused_with_a_typed_error() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    let mangled = leaf.cert_pem.replacen('M', "!", 1);
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity_pem(mangled.as_bytes(), leaf.key_pem.as_bytes())
+            .unwrap_err(),
+        Error::Pem {
+            item: PemItem::CertificateChain,
+            problem: PemProblem::Malformed
+        }
+    );
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern)
+            .trust_pem(b"no pem here")
+            .unwrap_err(),
+        Error::Pem {
+            item: PemItem::TrustAnchors,
+            problem: PemProblem::NotFound
+        }
+    );
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity_pem(leaf.cert_pem.as_bytes(), leaf.cert_pem.as_bytes())
+            .unwrap_err(),
+        Error::Pem {
+            item: PemItem::PrivateKey,
+            problem: PemProblem::NotFound
+        }
+    );
+}
+
+#[test]
+fn errors_do_not_echo_the_input() {
+    let ca = Ca::new("ca");
+    // Not base64: refused while loading.
+    let bad_base64 =
+        "-----BEGIN PRIVATE KEY-----\nTOPSECRET!TOPSECRET\n-----END PRIVATE KEY-----\n";
+    let load_err = ServerPolicy::new(Profile::Modern)
+        .identity_pem(ca.pem.as_bytes(), bad_base64.as_bytes())
+        .unwrap_err();
+    // Valid base64 but no key: refused at build().
+    let not_a_key = "-----BEGIN PRIVATE KEY-----\nTOPSECRETTOPSECRET\n-----END PRIVATE KEY-----\n";
+    let build_err = ServerPolicy::new(Profile::Modern)
+        .identity_pem(ca.pem.as_bytes(), not_a_key.as_bytes())
+        .unwrap()
+        .build()
+        .unwrap_err();
+    for err in [load_err, build_err] {
+        for shown in [err.to_string(), format!("{err:?}")] {
+            assert!(!shown.contains("TOPSECRET"), "{shown}");
+        }
+    }
+    // Debug of a policy never shows key material.
+    let leaf = ca.server("localhost");
+    let policy = ServerPolicy::new(Profile::Modern)
+        .identity_pem(leaf.cert_pem.as_bytes(), leaf.key_pem.as_bytes())
+        .unwrap();
+    let debug = format!("{policy:?}");
+    assert!(debug.contains("redacted"), "{debug}");
+    let body: String = leaf
+        .key_pem
+        .lines()
+        .nth(1)
+        .unwrap()
+        .chars()
+        .take(16)
+        .collect();
+    assert!(!debug.contains(&body), "{debug}");
+}
+
+#[test]
+fn trust_anchors_are_mandatory() {
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern).build().unwrap_err(),
+        Error::EmptyTrustStore
+    );
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern)
+            .trust(rustls::RootCertStore::empty())
+            .build()
+            .unwrap_err(),
+        Error::EmptyTrustStore
+    );
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity(leaf.chain.clone(), leaf.key())
+            .require_client_auth(rustls::RootCertStore::empty())
+            .build()
+            .unwrap_err(),
+        Error::EmptyTrustStore
+    );
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern).build().unwrap_err(),
+        Error::MissingIdentity
+    );
+}
+
+#[test]
+fn a_non_ca_garbage_trust_anchor_is_refused() {
+    let pem = "-----BEGIN CERTIFICATE-----\nMAMCAQA=\n-----END CERTIFICATE-----\n";
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern)
+            .trust_pem(pem.as_bytes())
+            .unwrap_err(),
+        Error::InvalidTrustAnchor
+    );
+}
+
+#[test]
+fn pin_only_mode_needs_pins_and_no_anchors() {
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern)
+            .danger_pin_only()
+            .build()
+            .unwrap_err(),
+        Error::Policy(PolicyProblem::PinOnlyWithoutPins)
+    );
+    let ca = Ca::new("ca");
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern)
+            .trust(ca.roots())
+            .pin_spki_sha256([7; 32])
+            .danger_pin_only()
+            .build()
+            .unwrap_err(),
+        Error::Policy(PolicyProblem::PinOnlyWithTrustAnchors)
+    );
+}
+
+#[test]
+fn pins_and_alpn_are_bounded() {
+    let ca = Ca::new("ca");
+    let mut policy = ClientPolicy::new(Profile::Modern).trust(ca.roots());
+    for i in 0..=MAX_PINS {
+        policy = policy.pin_spki_sha256([u8::try_from(i).unwrap(); 32]);
+    }
+    assert_eq!(
+        policy.build().unwrap_err(),
+        Error::Policy(PolicyProblem::TooManyPins)
+    );
+    // The same pin twice counts once.
+    ClientPolicy::new(Profile::Modern)
+        .trust(ca.roots())
+        .pin_spki_sha256([1; 32])
+        .pin_spki_sha256([1; 32])
+        .build()
+        .unwrap();
+    for bad in [&[&b""[..]][..], &[&[b'a'; 256][..]][..]] {
+        assert_eq!(
+            ClientPolicy::new(Profile::Modern)
+                .trust(ca.roots())
+                .alpn(bad)
+                .build()
+                .unwrap_err(),
+            Error::Policy(PolicyProblem::InvalidAlpn)
+        );
+    }
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern)
+            .trust(ca.roots())
+            .session_cache(iot_comm::MAX_SESSION_CACHE + 1)
+            .build()
+            .unwrap_err(),
+        Error::Policy(PolicyProblem::SessionCacheTooLarge)
+    );
+}
+
+#[derive(Debug)]
+struct Fixed(u64);
+impl TimeProvider for Fixed {
+    fn current_time(&self) -> Option<UnixTime> {
+        Some(UnixTime::since_unix_epoch(Duration::from_secs(self.0)))
+    }
+}
+
+#[test]
+fn building_with_a_clock_before_the_floor_is_refused() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity(leaf.chain.clone(), leaf.key())
+            .time_provider(Arc::new(Fixed(1_000)))
+            .build()
+            .unwrap_err(),
+        Error::ClockBeforeFloor
+    );
+}
+
+#[test]
+fn client_config_has_the_secure_settings() {
+    let ca = Ca::new("ca");
+    for profile in [Profile::Modern, Profile::Intermediate] {
+        let config = ClientPolicy::new(profile)
+            .trust(ca.roots())
+            .build()
+            .unwrap();
+        assert!(!config.enable_early_data);
+        assert!(!config.enable_secret_extraction);
+        assert!(config.require_ems);
+        assert!(!config.key_log.will_log("CLIENT_RANDOM"));
+        assert!(config.cert_decompressors.is_empty());
+        // Same number of suites as the profile report, and none outside it.
+        let report = ClientPolicy::new(profile).report();
+        assert_eq!(
+            config.crypto_provider().cipher_suites.len(),
+            report.cipher_suites.len()
+        );
+        assert!(
+            !config.fips(),
+            "ring is not a FIPS module; the report never claims FIPS"
+        );
+    }
+    // Resumption: bounded cache by default, off on request.
+    let off = ClientPolicy::new(Profile::Modern)
+        .trust(ca.roots())
+        .session_cache(0)
+        .build()
+        .unwrap();
+    assert_eq!(
+        format!("{:?}", off.resumption),
+        format!("{:?}", Resumption::disabled())
+    );
+}
+
+#[test]
+fn server_config_has_the_secure_settings() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    for profile in [Profile::Modern, Profile::Intermediate] {
+        let config = server_with(profile, &leaf).unwrap();
+        assert_eq!(config.max_early_data_size, 0);
+        assert!(!config.send_half_rtt_data);
+        assert!(!config.enable_secret_extraction);
+        assert!(config.require_ems);
+        assert!(!config.ignore_client_order);
+        assert_eq!(config.send_tls13_tickets, 0, "no tickets unless asked for");
+        assert!(!config.ticketer.enabled());
+        assert!(!config.key_log.will_log("CLIENT_RANDOM"));
+        assert!(config.cert_compressors.is_empty());
+    }
+    let with_tickets = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .enable_session_tickets()
+        .build()
+        .unwrap();
+    assert!(with_tickets.ticketer.enabled());
+    assert_eq!(with_tickets.send_tls13_tickets, 2);
+}
+
+#[test]
+fn policies_build_again_and_again() {
+    // build(&self): the same policy yields independent configs, and the
+    // report can be taken before or after.
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    let policy = ServerPolicy::new(Profile::Modern).identity(leaf.chain.clone(), leaf.key());
+    let a = policy.build().unwrap();
+    let b = policy.build().unwrap();
+    assert!(!Arc::ptr_eq(&a, &b));
+    assert!(policy.report().identity.is_some());
+}

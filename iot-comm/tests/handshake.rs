@@ -1,0 +1,499 @@
+//! Real TLS handshakes over loopback TCP between configurations of this
+//! crate and plain rustls peers, with an rcgen test PKI.
+
+// Tests unwrap: a failed unwrap is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::*;
+use iot_comm::pki_types::UnixTime;
+use iot_comm::{
+    CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, Timeouts, connect, spki_sha256,
+};
+use rustls::time_provider::TimeProvider;
+use rustls::{AlertDescription, HandshakeKind, ProtocolVersion};
+
+fn modern_server(ca: &Ca, host: &str) -> Arc<rustls::ServerConfig> {
+    let leaf = ca.server(host);
+    ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .build()
+        .unwrap()
+}
+
+fn client(ca: &Ca) -> ClientPolicy {
+    ClientPolicy::new(Profile::Modern)
+        .trust_pem(ca.pem.as_bytes())
+        .unwrap()
+}
+
+#[test]
+fn modern_to_modern_uses_tls13_and_carries_data() {
+    let ca = Ca::new("test ca");
+    let (addr, server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
+    let mut tls = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts()).unwrap();
+    assert_eq!(tls.conn.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+    assert!(!tls.conn.is_handshaking());
+    assert_eq!(echo(&mut tls, b"ping\n").unwrap(), b"ping\n");
+    let saw = server.join().unwrap().remove(0).result.unwrap();
+    assert_eq!(saw.version, Some(ProtocolVersion::TLSv1_3));
+    assert!(!saw.client_cert);
+}
+
+#[test]
+fn modern_client_refuses_a_tls12_only_server() {
+    let ca = Ca::new("test ca");
+    let leaf = ca.server("localhost");
+    let (addr, server) = serve_with_accept(raw_server(&leaf, &[&rustls::version::TLS12]), 1);
+    let err = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts()).unwrap_err();
+    // The TLS 1.2-only server cannot answer a TLS 1.3-only hello.
+    assert_eq!(err, Error::PeerAlert(AlertDescription::ProtocolVersion));
+    assert_eq!(
+        server.join().unwrap().remove(0).result.unwrap_err(),
+        Error::Incompatible
+    );
+}
+
+#[test]
+fn modern_server_refuses_a_tls12_only_client() {
+    let ca = Ca::new("test ca");
+    let (addr, server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
+    let raw = raw_client_with(
+        &ca,
+        &[&rustls::version::TLS12],
+        rustls::crypto::ring::default_provider(),
+    );
+    let err = connect(addr, "localhost", raw, timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerAlert(AlertDescription::ProtocolVersion));
+    assert_eq!(
+        server.join().unwrap().remove(0).result.unwrap_err(),
+        Error::Incompatible
+    );
+}
+
+#[test]
+fn intermediate_pair_negotiates_tls12_when_the_peer_only_has_tls12() {
+    let ca = Ca::new("test ca");
+    let leaf = ca.server("localhost");
+    let (addr, server) = serve_with_accept(raw_server(&leaf, &[&rustls::version::TLS12]), 1);
+    let config = ClientPolicy::new(Profile::Intermediate)
+        .trust_pem(ca.pem.as_bytes())
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut tls = connect(addr, "localhost", config, timeouts()).unwrap();
+    assert_eq!(tls.conn.protocol_version(), Some(ProtocolVersion::TLSv1_2));
+    assert_eq!(echo(&mut tls, b"v12\n").unwrap(), b"v12\n");
+    let saw = server.join().unwrap().remove(0).result.unwrap();
+    let suite = saw.suite.unwrap();
+    assert_eq!(
+        suite,
+        rustls::CipherSuite::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        "the client's (Mozilla) order is honoured"
+    );
+}
+
+#[test]
+fn expired_server_certificate_is_refused() {
+    let ca = Ca::new("test ca");
+    let mut spec = LeafSpec::server("localhost");
+    spec.not_before = unix_now() - 60 * DAY;
+    spec.not_after = unix_now() - DAY;
+    let leaf = ca.leaf(&spec);
+    // Our own ServerPolicy would refuse to serve it; a plain rustls server does.
+    let (addr, server) = serve_with_accept(raw_server(&leaf, &[&rustls::version::TLS13]), 1);
+    let err = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerCertificate(CertificateProblem::Expired));
+    assert_eq!(
+        server.join().unwrap().remove(0).result.unwrap_err(),
+        Error::PeerAlert(AlertDescription::CertificateExpired)
+    );
+}
+
+#[test]
+fn not_yet_valid_server_certificate_is_refused() {
+    let ca = Ca::new("test ca");
+    let mut spec = LeafSpec::server("localhost");
+    spec.not_before = unix_now() + DAY;
+    spec.not_after = unix_now() + 30 * DAY;
+    let leaf = ca.leaf(&spec);
+    let (addr, _server) = serve_with_accept(raw_server(&leaf, &[&rustls::version::TLS13]), 1);
+    let err = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerCertificate(CertificateProblem::NotYetValid));
+}
+
+#[test]
+fn wrong_host_name_is_refused() {
+    let ca = Ca::new("test ca");
+    let (addr, _server) = serve_with_accept(modern_server(&ca, "broker.example"), 1);
+    let err = connect(
+        addr,
+        "other.example",
+        client(&ca).build().unwrap(),
+        timeouts(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::PeerCertificate(CertificateProblem::NameMismatch)
+    );
+}
+
+#[test]
+fn unknown_ca_is_refused() {
+    let ca = Ca::new("test ca");
+    let other = Ca::new("someone else's ca");
+    let (addr, _server) = serve_with_accept(modern_server(&other, "localhost"), 1);
+    let err = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::PeerCertificate(CertificateProblem::UnknownIssuer)
+    );
+}
+
+#[test]
+fn wrong_pin_is_refused_after_a_valid_chain() {
+    let ca = Ca::new("test ca");
+    let (addr, _server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
+    let someone_else = spki_sha256(&ca.server("localhost").chain[0]).unwrap();
+    let config = client(&ca).pin_spki_sha256(someone_else).build().unwrap();
+    let err = connect(addr, "localhost", config, timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerCertificate(CertificateProblem::PinMismatch));
+}
+
+#[test]
+fn pin_does_not_replace_chain_verification() {
+    // The pin matches, but the certificate comes from an unknown CA: WebPKI
+    // runs first and refuses it.
+    let ca = Ca::new("test ca");
+    let other = Ca::new("someone else's ca");
+    let leaf = other.server("localhost");
+    let pin = spki_sha256(&leaf.chain[0]).unwrap();
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .build()
+        .unwrap();
+    let (addr, _server) = serve_with_accept(server, 1);
+    let config = client(&ca).pin_spki_sha256(pin).build().unwrap();
+    let err = connect(addr, "localhost", config, timeouts()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::PeerCertificate(CertificateProblem::UnknownIssuer)
+    );
+}
+
+#[test]
+fn backup_pin_is_accepted() {
+    let ca = Ca::new("test ca");
+    let leaf = ca.server("localhost");
+    let current = spki_sha256(&leaf.chain[0]).unwrap();
+    let retired = spki_sha256(&ca.server("localhost").chain[0]).unwrap();
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .build()
+        .unwrap();
+    let (addr, _server) = serve_with_accept(server, 1);
+    // The server's key is the second of two pins: rotation in progress.
+    let config = client(&ca)
+        .pin_spki_sha256(retired)
+        .pin_spki_sha256(current)
+        .build()
+        .unwrap();
+    let mut tls = connect(addr, "localhost", config, timeouts()).unwrap();
+    assert_eq!(echo(&mut tls, b"pinned\n").unwrap(), b"pinned\n");
+}
+
+#[test]
+fn danger_pin_only_accepts_a_pinned_self_signed_device() {
+    let device = self_signed("device.local");
+    let pin = spki_sha256(&device.chain[0]).unwrap();
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(device.chain.clone(), device.key())
+        .build()
+        .unwrap();
+    let (addr, _server) = serve_with_accept(server, 2);
+    let config = ClientPolicy::new(Profile::Modern)
+        .pin_spki_sha256(pin)
+        .danger_pin_only()
+        .build()
+        .unwrap();
+    // Reached by IP address: no host name check in this mode.
+    let mut tls = connect(addr, "127.0.0.1", config, timeouts()).unwrap();
+    assert_eq!(echo(&mut tls, b"local\n").unwrap(), b"local\n");
+
+    // A different self-signed key is refused.
+    let stranger = self_signed("device.local");
+    let config = ClientPolicy::new(Profile::Modern)
+        .pin_spki_sha256(spki_sha256(&stranger.chain[0]).unwrap())
+        .danger_pin_only()
+        .build()
+        .unwrap();
+    let err = connect(addr, "127.0.0.1", config, timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerCertificate(CertificateProblem::PinMismatch));
+}
+
+#[test]
+fn a_self_signed_device_is_refused_without_danger_pin_only() {
+    let device = self_signed("device.local");
+    let pin = spki_sha256(&device.chain[0]).unwrap();
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(device.chain.clone(), device.key())
+        .build()
+        .unwrap();
+    let (addr, _server) = serve_with_accept(server, 1);
+    // Pinned, and trusting some CA, but the device is not issued by it.
+    let config = client(&Ca::new("test ca"))
+        .pin_spki_sha256(pin)
+        .build()
+        .unwrap();
+    let err = connect(addr, "device.local", config, timeouts()).unwrap_err();
+    assert_eq!(
+        err,
+        Error::PeerCertificate(CertificateProblem::UnknownIssuer)
+    );
+}
+
+fn mutual_tls_server(ca: &Ca, client_ca: &Ca) -> Arc<rustls::ServerConfig> {
+    let leaf = ca.server("broker.local");
+    ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .require_client_auth(client_ca.roots())
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn mutual_tls_without_client_certificate_is_refused() {
+    let ca = Ca::new("test ca");
+    let devices = Ca::new("device ca");
+    let (addr, server) = serve_with_accept(mutual_tls_server(&ca, &devices), 1);
+    // TLS 1.3: the client finishes its half of the handshake before the
+    // server has judged its (missing) certificate, so the refusal arrives
+    // as an alert on the first read.
+    let result = connect(
+        addr,
+        "broker.local",
+        client(&ca).build().unwrap(),
+        timeouts(),
+    )
+    .and_then(|mut tls| echo(&mut tls, b"hello\n"));
+    assert_eq!(
+        result.unwrap_err(),
+        Error::PeerAlert(AlertDescription::CertificateRequired)
+    );
+    assert_eq!(
+        server.join().unwrap().remove(0).result.unwrap_err(),
+        Error::PeerCertificate(CertificateProblem::NotPresented)
+    );
+}
+
+#[test]
+fn mutual_tls_with_a_certificate_from_another_ca_is_refused() {
+    let ca = Ca::new("test ca");
+    let devices = Ca::new("device ca");
+    let impostors = Ca::new("impostor ca");
+    let (addr, server) = serve_with_accept(mutual_tls_server(&ca, &devices), 1);
+    let fake = impostors.client("device-0001");
+    let config = client(&ca)
+        .client_identity(fake.chain.clone(), fake.key())
+        .build()
+        .unwrap();
+    let result = connect(addr, "broker.local", config, timeouts())
+        .and_then(|mut tls| echo(&mut tls, b"hello\n"));
+    assert_eq!(
+        result.unwrap_err(),
+        Error::PeerAlert(AlertDescription::UnknownCA)
+    );
+    assert_eq!(
+        server.join().unwrap().remove(0).result.unwrap_err(),
+        Error::PeerCertificate(CertificateProblem::UnknownIssuer)
+    );
+}
+
+#[test]
+fn mutual_tls_with_the_right_certificate_is_accepted() {
+    let ca = Ca::new("test ca");
+    let devices = Ca::new("device ca");
+    let (addr, server) = serve_with_accept(mutual_tls_server(&ca, &devices), 1);
+    let device = devices.client("device-0001");
+    let config = client(&ca)
+        .client_identity_pem(device.cert_pem.as_bytes(), device.key_pem.as_bytes())
+        .unwrap()
+        .build()
+        .unwrap();
+    let mut tls = connect(addr, "broker.local", config, timeouts()).unwrap();
+    assert_eq!(echo(&mut tls, b"telemetry\n").unwrap(), b"telemetry\n");
+    let saw = server.join().unwrap().remove(0).result.unwrap();
+    assert!(saw.client_cert, "the server saw the device certificate");
+}
+
+#[derive(Debug)]
+struct Fixed(u64);
+impl TimeProvider for Fixed {
+    fn current_time(&self) -> Option<UnixTime> {
+        Some(UnixTime::since_unix_epoch(Duration::from_secs(self.0)))
+    }
+}
+
+#[test]
+fn a_clock_before_the_floor_gives_a_clear_error_not_a_certificate_error() {
+    let ca = Ca::new("test ca");
+    let (addr, _server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
+    // A device that booted without its RTC: the clock says 1970.
+    let config = client(&ca)
+        .time_provider(Arc::new(Fixed(0)))
+        .build()
+        .unwrap();
+    let err = connect(addr, "localhost", config, timeouts()).unwrap_err();
+    assert_eq!(err, Error::ClockBeforeFloor);
+}
+
+#[test]
+fn a_clock_past_the_default_floor_but_before_a_custom_floor_is_refused() {
+    let ca = Ca::new("test ca");
+    let (addr, _server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
+    let now = unix_now();
+    let config = client(&ca)
+        .clock_floor(UnixTime::since_unix_epoch(Duration::from_secs(now + DAY)))
+        .build()
+        .unwrap();
+    let err = connect(addr, "localhost", config, timeouts()).unwrap_err();
+    assert_eq!(err, Error::ClockBeforeFloor);
+}
+
+#[test]
+fn the_server_checks_client_certificates_against_its_clock_floor() {
+    let ca = Ca::new("test ca");
+    let devices = Ca::new("device ca");
+    let leaf = ca.server("broker.local");
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .require_client_auth(devices.roots())
+        .build()
+        .unwrap();
+    // Build with a good clock, then make the config's clock go back in time
+    // (as after a power cut): the server must report the clock, not the
+    // certificate.
+    let mut server = Arc::unwrap_or_clone(server);
+    server.time_provider = Arc::new(Fixed(0));
+    let (addr, handle) = serve_with_accept(Arc::new(server), 1);
+    let device = devices.client("device-0001");
+    let config = client(&ca)
+        .client_identity(device.chain.clone(), device.key())
+        .build()
+        .unwrap();
+    let _ = connect(addr, "broker.local", config, timeouts()).and_then(|mut t| echo(&mut t, b"x"));
+    assert_eq!(
+        handle.join().unwrap().remove(0).result.unwrap_err(),
+        Error::ClockBeforeFloor
+    );
+}
+
+#[test]
+fn alpn_is_negotiated() {
+    let ca = Ca::new("test ca");
+    let leaf = ca.server("localhost");
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .alpn(&[b"mqtt"])
+        .build()
+        .unwrap();
+    let (addr, handle) = serve_with_accept(server, 1);
+    let config = client(&ca).alpn(&[b"x-unknown", b"mqtt"]).build().unwrap();
+    let mut tls = connect(addr, "localhost", config, timeouts()).unwrap();
+    assert_eq!(tls.conn.alpn_protocol(), Some(&b"mqtt"[..]));
+    echo(&mut tls, b"a").unwrap();
+    assert_eq!(
+        handle.join().unwrap().remove(0).result.unwrap().alpn,
+        Some(b"mqtt".to_vec())
+    );
+}
+
+#[test]
+fn sessions_resume_only_when_the_server_enables_tickets() {
+    let ca = Ca::new("test ca");
+    let leaf = ca.server("localhost");
+    for tickets in [false, true] {
+        let mut policy =
+            ServerPolicy::new(Profile::Modern).identity(leaf.chain.clone(), leaf.key());
+        if tickets {
+            policy = policy.enable_session_tickets();
+        }
+        let (addr, handle) = serve_with_accept(policy.build().unwrap(), 2);
+        let config = client(&ca).build().unwrap();
+        let mut kinds = Vec::new();
+        for _ in 0..2 {
+            let mut tls = connect(addr, "localhost", config.clone(), timeouts()).unwrap();
+            // Reading the echo also receives the tickets sent after the handshake.
+            echo(&mut tls, b"r").unwrap();
+            kinds.push(tls.conn.handshake_kind());
+        }
+        handle.join().unwrap();
+        let expected_second = if tickets {
+            HandshakeKind::Resumed
+        } else {
+            HandshakeKind::Full
+        };
+        assert_eq!(kinds, [Some(HandshakeKind::Full), Some(expected_second)]);
+    }
+}
+
+#[test]
+fn a_silent_server_times_out_within_the_handshake_deadline() {
+    let ca = Ca::new("test ca");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Accepts the TCP connection and never answers.
+    let hold = std::thread::spawn(move || {
+        let (sock, _) = listener.accept().unwrap();
+        std::thread::sleep(Duration::from_secs(2));
+        drop(sock);
+    });
+    let timeouts =
+        Timeouts::uniform(Duration::from_secs(5)).with_handshake(Duration::from_millis(300));
+    let started = Instant::now();
+    let err = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts).unwrap_err();
+    assert_eq!(err, Error::Timeout);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    hold.join().unwrap();
+}
+
+#[test]
+fn connecting_to_a_closed_port_is_an_io_error() {
+    let addr = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let err = connect(
+        addr,
+        "localhost",
+        client(&Ca::new("ca")).build().unwrap(),
+        timeouts(),
+    )
+    .unwrap_err();
+    assert_eq!(err, Error::Io(std::io::ErrorKind::ConnectionRefused));
+}
+
+#[test]
+fn invalid_server_names_are_refused_before_connecting() {
+    let addr = "127.0.0.1:9".parse().unwrap();
+    let config = client(&Ca::new("ca")).build().unwrap();
+    assert_eq!(
+        connect(addr, "not a host name", config, timeouts()).unwrap_err(),
+        Error::InvalidServerName
+    );
+}

@@ -1,0 +1,364 @@
+//! Interop with an independent TLS implementation: the `openssl` command
+//! line (`s_client` and `s_server`), spawned on free loopback ports.
+//!
+//! Ignored in the normal test run (they need the `openssl` program);
+//! `.ci/run` runs them with `cargo test -- --ignored interop_`.
+
+// Tests unwrap: a failed unwrap is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::io::{BufRead, BufReader, Write};
+use std::net::{SocketAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use common::*;
+use iot_comm::{CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, connect};
+use rustls::AlertDescription;
+
+struct Files {
+    dir: tempfile::TempDir,
+}
+
+impl Files {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn write(&self, name: &str, contents: &str) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Waits for `child` with a deadline, killing it if it hangs.
+fn wait_bounded(mut child: Child, limit: Duration) -> Output {
+    let started = Instant::now();
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!(
+                "openssl did not finish in {limit:?}\nstdout:\n{}\nstderr:\n{}",
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Runs `openssl s_client` against `addr`, sending `input` (then waiting
+/// for the server to close).
+fn s_client(addr: SocketAddr, ca: &Path, extra: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new("openssl")
+        .arg("s_client")
+        .arg("-connect")
+        .arg(addr.to_string())
+        .args([
+            "-servername",
+            "localhost",
+            "-verify_return_error",
+            "-ign_eof",
+        ])
+        .arg("-CAfile")
+        .arg(ca)
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the openssl CLI is installed");
+    child.stdin.take().unwrap().write_all(input).unwrap();
+    wait_bounded(child, Duration::from_secs(15))
+}
+
+/// An `openssl s_server` on a free loopback port, killed on drop.
+struct SServer {
+    child: Child,
+    addr: SocketAddr,
+}
+
+impl SServer {
+    fn start(cert: &Path, key: &Path, extra: &[&str]) -> Self {
+        let port = free_port();
+        let mut child = Command::new("openssl")
+            .arg("s_server")
+            .arg("-accept")
+            .arg(format!("127.0.0.1:{port}"))
+            .arg("-cert")
+            .arg(cert)
+            .arg("-key")
+            .arg(key)
+            .args(["-rev", "-naccept", "1"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the openssl CLI is installed");
+        // s_server prints ACCEPT once it listens.
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let started = Instant::now();
+        loop {
+            match lines.next() {
+                Some(Ok(line)) if line.contains("ACCEPT") => break,
+                Some(Ok(_)) => {}
+                _ => panic!("s_server did not start"),
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "s_server did not start"
+            );
+        }
+        // Keep draining its output so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Self {
+            child,
+            addr: SocketAddr::from(([127, 0, 0, 1], port)),
+        }
+    }
+}
+
+impl Drop for SServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn text(out: &Output) -> String {
+    format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    )
+}
+
+fn modern_server(leaf: &Leaf) -> std::sync::Arc<rustls::ServerConfig> {
+    ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .build()
+        .unwrap()
+}
+
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_s_client_tls12_is_refused_by_a_modern_server() {
+    let ca = Ca::new("ca");
+    let files = Files::new();
+    let ca_path = files.write("ca.pem", &ca.pem);
+    let (addr, server) = serve_with_accept(modern_server(&ca.server("localhost")), 1);
+    let out = s_client(addr, &ca_path, &["-tls1_2"], b"hello\n");
+    assert!(!out.status.success(), "{}", text(&out));
+    assert_eq!(
+        server.join().unwrap().remove(0).result.unwrap_err(),
+        Error::Incompatible
+    );
+}
+
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_s_client_tls13_succeeds_against_a_modern_server() {
+    let ca = Ca::new("ca");
+    let files = Files::new();
+    let ca_path = files.write("ca.pem", &ca.pem);
+    let (addr, server) = serve_with_accept(modern_server(&ca.server("localhost")), 1);
+    let out = s_client(addr, &ca_path, &["-tls1_3"], b"hello modern\n");
+    let all = text(&out);
+    assert!(out.status.success(), "{all}");
+    assert!(all.contains("Verify return code: 0 (ok)"), "{all}");
+    assert!(all.contains("TLSv1.3"), "{all}");
+    assert!(all.contains("hello modern"), "the echo came back:\n{all}");
+    let saw = server.join().unwrap().remove(0).result.unwrap();
+    assert_eq!(saw.version, Some(rustls::ProtocolVersion::TLSv1_3));
+}
+
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_s_client_mutual_tls_needs_the_device_certificate() {
+    let ca = Ca::new("ca");
+    let devices = Ca::new("device ca");
+    let device = devices.client("device-42");
+    let files = Files::new();
+    let ca_path = files.write("ca.pem", &ca.pem);
+    let cert_path = files.write("device.pem", &device.cert_pem);
+    let key_path = files.write("device.key", &device.key_pem);
+    let leaf = ca.server("localhost");
+    let config = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .require_client_auth(devices.roots())
+        .build()
+        .unwrap();
+    let (addr, server) = serve_with_accept(config, 2);
+
+    let out = s_client(addr, &ca_path, &[], b"no cert\n");
+    let all = text(&out);
+    assert!(
+        !all.contains("no cert\n"),
+        "no echo without a certificate:\n{all}"
+    );
+
+    let cert = cert_path.to_str().unwrap();
+    let key = key_path.to_str().unwrap();
+    let out = s_client(
+        addr,
+        &ca_path,
+        &["-cert", cert, "-key", key],
+        b"with cert\n",
+    );
+    let all = text(&out);
+    assert!(all.contains("with cert"), "{all}");
+
+    let outcomes = server.join().unwrap();
+    assert_eq!(
+        outcomes[0].result.as_ref().unwrap_err(),
+        &Error::PeerCertificate(CertificateProblem::NotPresented)
+    );
+    assert!(outcomes[1].result.as_ref().unwrap().client_cert);
+}
+
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_s_server_with_only_cbc_suites_is_refused_by_an_intermediate_client() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    let files = Files::new();
+    let cert = files.write("server.pem", &leaf.cert_pem);
+    let key = files.write("server.key", &leaf.key_pem);
+    let client = ClientPolicy::new(Profile::Intermediate)
+        .trust_pem(ca.pem.as_bytes())
+        .unwrap()
+        .build()
+        .unwrap();
+
+    let cbc = SServer::start(
+        &cert,
+        &key,
+        &[
+            "-tls1_2",
+            "-cipher",
+            "ECDHE-ECDSA-AES128-SHA256:ECDHE-ECDSA-AES128-SHA",
+        ],
+    );
+    let err = connect(cbc.addr, "localhost", client.clone(), timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerAlert(AlertDescription::HandshakeFailure));
+    drop(cbc);
+
+    // Control: the same s_server with an AEAD suite on TLS 1.2 is accepted,
+    // so the refusal above is about the suites and nothing else.
+    let gcm = SServer::start(
+        &cert,
+        &key,
+        &["-tls1_2", "-cipher", "ECDHE-ECDSA-AES128-GCM-SHA256"],
+    );
+    let mut tls = connect(gcm.addr, "localhost", client, timeouts()).unwrap();
+    assert_eq!(
+        tls.conn.protocol_version(),
+        Some(rustls::ProtocolVersion::TLSv1_2)
+    );
+    assert_eq!(echo(&mut tls, b"abc\n").unwrap(), b"cba\n");
+}
+
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_s_server_tls13_is_accepted_with_pinning() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    let files = Files::new();
+    let cert = files.write("server.pem", &leaf.cert_pem);
+    let key = files.write("server.key", &leaf.key_pem);
+    let pin = iot_comm::spki_sha256(&leaf.chain[0]).unwrap();
+
+    let server = SServer::start(&cert, &key, &["-tls1_3"]);
+    let client = ClientPolicy::new(Profile::Modern)
+        .trust_pem(ca.pem.as_bytes())
+        .unwrap()
+        .pin_spki_sha256(pin)
+        .build()
+        .unwrap();
+    let mut tls = connect(server.addr, "localhost", client, timeouts()).unwrap();
+    assert_eq!(
+        tls.conn.protocol_version(),
+        Some(rustls::ProtocolVersion::TLSv1_3)
+    );
+    assert_eq!(echo(&mut tls, b"pinned\n").unwrap(), b"dennip\n");
+    drop(server);
+
+    // The same server with a pin for another key is refused.
+    let server = SServer::start(&cert, &key, &["-tls1_3"]);
+    let client = ClientPolicy::new(Profile::Modern)
+        .trust_pem(ca.pem.as_bytes())
+        .unwrap()
+        .pin_spki_sha256([0x5a; 32])
+        .build()
+        .unwrap();
+    let err = connect(server.addr, "localhost", client, timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerCertificate(CertificateProblem::PinMismatch));
+}
+
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_computes_the_same_spki_pin() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    let files = Files::new();
+    let cert = files.write("server.pem", &leaf.cert_pem);
+    let pubkey = Command::new("openssl")
+        .args(["x509", "-pubkey", "-noout", "-in"])
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(pubkey.status.success());
+    let der = {
+        let mut child = Command::new("openssl")
+            .args(["pkey", "-pubin", "-outform", "DER"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(&pubkey.stdout)
+            .unwrap();
+        child.wait_with_output().unwrap().stdout
+    };
+    let mut child = Command::new("openssl")
+        .args(["dgst", "-sha256", "-r"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(&der).unwrap();
+    let digest = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
+    let ours: String = iot_comm::spki_sha256(&leaf.chain[0])
+        .unwrap()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(digest.split_whitespace().next().unwrap(), ours);
+}
