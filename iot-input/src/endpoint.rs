@@ -401,7 +401,10 @@ fn authority_parts(authority: &[u8]) -> Result<(Host, Option<u16>), Error> {
         let (text, after) = authority.split_at_checked(end).unwrap_or((authority, &[]));
         let text =
             core::str::from_utf8(text).map_err(|_| Error::new(ErrorKind::InvalidCharacter, 0))?;
-        let host = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        if text.is_empty() {
+            return Err(Error::new(ErrorKind::InvalidSyntax, 0));
+        }
+        let host = if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             Host::Ipv4(parse_ipv4(text)?)
         } else {
             Host::Domain(Hostname::parse(text)?)
