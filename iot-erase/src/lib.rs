@@ -3,6 +3,105 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+mod codec;
 mod error;
+mod fsops;
+mod journal;
+mod overwrite;
+mod path;
+mod plan;
+mod progress;
+mod report;
+mod run;
+#[cfg(feature = "storage")]
+mod storage;
+
+use std::path::Path;
 
 pub use error::Error;
+pub use plan::{CryptoEraseTarget, ErasePlan, MAX_TARGETS};
+pub use progress::{Phase, Progress};
+pub use report::{
+    EraseReport, FailReason, Method, Outcome, RefuseReason, SkipReason, Target, TargetReport,
+};
+
+/// Finishes an erase that was interrupted (power loss, crash, kill), or
+/// returns the report of a finished erase that was not yet acknowledged.
+/// Call it at every boot, before the app uses the data under `root`.
+///
+/// - `Ok(None)`: nothing to do.
+/// - `Ok(Some(report))`: show it, then [`EraseReport::acknowledge`] it.
+///   `report.resumed` is `true` when this call (or an earlier one) had to
+///   finish the erase.
+/// - `Err(Error::Incomplete(report))`: the same, for an erase that did not
+///   complete; offer to run it again.
+///
+/// Idempotent: a power loss during `resume` is handled by the next `resume`.
+///
+/// # Errors
+///
+/// [`Error::Journal`] for a damaged journal or report (nothing outside
+/// `root` is touched; see [`discard_state`]), [`Error::Busy`], [`Error::Io`],
+/// [`Error::Incomplete`].
+pub fn resume(root: impl AsRef<Path>) -> Result<Option<EraseReport>, Error> {
+    run::resume(root.as_ref(), None)
+}
+
+/// [`resume`] with a progress callback, for a "finishing the reset" screen.
+///
+/// # Errors
+///
+/// As [`resume`].
+pub fn resume_with_progress(
+    root: impl AsRef<Path>,
+    callback: impl FnMut(&Progress) + 'static,
+) -> Result<Option<EraseReport>, Error> {
+    run::resume(root.as_ref(), Some(Box::new(callback)))
+}
+
+/// The way out after [`Error::Journal`]: overwrites and removes this crate's
+/// journal and persisted report under `root`, so a new erase can start.
+///
+/// The interrupted erase is abandoned, not finished: run a new plan right
+/// after (the user has not been told the data is gone, so nothing false was
+/// confirmed).
+///
+/// # Errors
+///
+/// [`Error::Busy`] while an erase runs on `root`, [`Error::Io`], and
+/// [`Error::Journal`] when one of the names is a directory.
+pub fn discard_state(root: impl AsRef<Path>) -> Result<(), Error> {
+    run::discard_state(root.as_ref())
+}
+
+/// Entry points for the fuzz targets. Not part of the API.
+#[doc(hidden)]
+pub mod __fuzz {
+    /// Parses `data` as a journal. On success returns the paths a `resume`
+    /// would act on, each as components relative to the root (the fuzz
+    /// target checks they are plain names), and re-encodes the plan to
+    /// check the round trip.
+    pub fn parse_journal(data: &[u8]) -> Result<Vec<Vec<String>>, crate::Error> {
+        let (state, _) = crate::journal::decode(data)?;
+        let (again, _) = state.plan.encode();
+        let (reparsed, _) = crate::journal::decode(again.as_bytes())?;
+        if reparsed.plan != state.plan {
+            return Err(crate::Error::Journal);
+        }
+        Ok(state
+            .paths()
+            .iter()
+            .map(crate::path::RelPath::components)
+            .collect())
+    }
+
+    /// Parses `data` as a persisted report and checks the round trip.
+    pub fn parse_report(data: &[u8]) -> Result<crate::EraseReport, crate::Error> {
+        let report = crate::report::decode_report(data)?;
+        let again = crate::report::encode_report(&report);
+        if crate::report::decode_report(again.as_bytes()).as_ref() != Ok(&report) {
+            return Err(crate::Error::Journal);
+        }
+        Ok(report)
+    }
+}

@@ -1,0 +1,433 @@
+//! The erase journal: the plan, written and `fsync`ed under the root before
+//! anything is touched, then progress appended as steps complete.
+//!
+//! Layout (checked lines, see [`codec`](crate::codec)):
+//!
+//! ```text
+//! iot-erase-journal 1 <id> <started> <n>      header
+//! target <kind> <label>                       n times: the plan, in run order
+//! rename <i> <random name> <bytes> <linked>   file target i was overwritten and
+//!                                             verified and is about to get that name
+//! count <i> <bytes> <files> <dirs> <links> <linked> <special> <verified>
+//!                                             cumulative progress of directory target i
+//! done <i> <entry fields>                     target i finished (see report.rs)
+//! ```
+//!
+//! The plan part is created atomically (temporary file, `fsync`, rename,
+//! `fsync` of the root), so a journal that exists has a complete plan: any
+//! defect there is [`Error::Journal`]. Progress records are appended; a power
+//! loss can leave the last ones torn or zero-filled (`count` records are not
+//! `fsync`ed on their own), so reading stops at the first record whose check
+//! fails. A record whose check holds but whose content makes no sense was
+//! written deliberately by someone else: that is [`Error::Journal`] too.
+
+use crate::Error;
+use crate::codec::{LineError, LineReader, LineWriter, bool_field, parse_bool, parse_u64};
+use crate::path::{RelPath, is_random_name};
+use crate::plan::MAX_TARGETS;
+use crate::report::{
+    ENTRY_FIELDS, Target, TargetReport, entry_fields, is_valid_id, parse_entry, parse_target,
+    target_fields,
+};
+
+const JOURNAL_DOMAIN: &str = "iot-erase journal v1";
+const JOURNAL_MAGIC: &str = "iot-erase-journal";
+const FORMAT_VERSION: &str = "1";
+
+/// Largest journal accepted, in bytes.
+pub(crate) const MAX_JOURNAL_BYTES: usize = 1 << 20;
+/// Above this size no more `count` records are written, so the `rename` and
+/// `done` records (at most two small lines per target) always fit.
+pub(crate) const COUNT_RECORDS_LIMIT: u64 = 768 * 1024;
+
+/// The plan as journaled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JournalPlan {
+    pub(crate) id: String,
+    pub(crate) started: u64,
+    pub(crate) targets: Vec<Target>,
+}
+
+/// A file target that was overwritten, verified and is (being) renamed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Renamed {
+    pub(crate) name: String,
+    pub(crate) bytes: u64,
+    pub(crate) hard_linked: bool,
+}
+
+/// Cumulative progress inside a directory target.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Counters {
+    pub(crate) bytes: u64,
+    pub(crate) files: u64,
+    pub(crate) dirs: u64,
+    pub(crate) links: u64,
+    pub(crate) hard_linked: u64,
+    pub(crate) special: u64,
+    /// No overwrite so far failed its read-back.
+    pub(crate) all_verified: bool,
+}
+
+/// Everything a journal says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct JournalState {
+    pub(crate) plan: JournalPlan,
+    pub(crate) renamed: Vec<Option<Renamed>>,
+    pub(crate) counts: Vec<Option<Counters>>,
+    pub(crate) done: Vec<Option<TargetReport>>,
+    /// Bytes of valid records; anything after is a torn tail to cut off
+    /// before appending.
+    pub(crate) valid_len: usize,
+}
+
+impl JournalPlan {
+    /// The plan part of a journal, and the writer to continue its chain.
+    pub(crate) fn encode(&self) -> (String, LineWriter) {
+        let mut writer = LineWriter::new(JOURNAL_DOMAIN);
+        let mut out = writer.line(&[
+            JOURNAL_MAGIC,
+            FORMAT_VERSION,
+            &self.id,
+            &self.started.to_string(),
+            &self.targets.len().to_string(),
+        ]);
+        for target in &self.targets {
+            let (kind, label) = target_fields(target);
+            out.push_str(&writer.line(&["target", kind, &label]));
+        }
+        (out, writer)
+    }
+}
+
+/// Record encoders, continuing a chain.
+pub(crate) fn rename_record(writer: &mut LineWriter, index: usize, r: &Renamed) -> String {
+    writer.line(&[
+        "rename",
+        &index.to_string(),
+        &r.name,
+        &r.bytes.to_string(),
+        bool_field(r.hard_linked),
+    ])
+}
+
+pub(crate) fn count_record(writer: &mut LineWriter, index: usize, c: &Counters) -> String {
+    writer.line(&[
+        "count",
+        &index.to_string(),
+        &c.bytes.to_string(),
+        &c.files.to_string(),
+        &c.dirs.to_string(),
+        &c.links.to_string(),
+        &c.hard_linked.to_string(),
+        &c.special.to_string(),
+        bool_field(c.all_verified),
+    ])
+}
+
+pub(crate) fn done_record(writer: &mut LineWriter, index: usize, entry: &TargetReport) -> String {
+    let mut fields = vec!["done".to_owned(), index.to_string()];
+    fields.extend(entry_fields(entry));
+    let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+    writer.line(&refs)
+}
+
+fn index_of(field: &str, targets: &[Target]) -> Result<usize, Error> {
+    parse_u64(field)
+        .and_then(|i| usize::try_from(i).ok())
+        .filter(|&i| i < targets.len())
+        .ok_or(Error::Journal)
+}
+
+/// Reads a journal: the plan strictly, then progress up to the first torn
+/// record. Returns the state and a writer that continues the chain after the
+/// last valid record.
+pub(crate) fn decode(data: &[u8]) -> Result<(JournalState, LineWriter), Error> {
+    if data.len() > MAX_JOURNAL_BYTES {
+        return Err(Error::Journal);
+    }
+    let mut reader = LineReader::new(JOURNAL_DOMAIN, data);
+    let mut strict = || -> Result<Vec<&str>, Error> {
+        reader
+            .next_line()
+            .ok_or(Error::Journal)?
+            .map_err(|_| Error::Journal)
+    };
+    let header = strict()?;
+    let [magic, version, id, started, count] = header.as_slice() else {
+        return Err(Error::Journal);
+    };
+    if *magic != JOURNAL_MAGIC || *version != FORMAT_VERSION || !is_valid_id(id) {
+        return Err(Error::Journal);
+    }
+    let started = parse_u64(started).ok_or(Error::Journal)?;
+    let count = parse_u64(count)
+        .and_then(|c| usize::try_from(c).ok())
+        .filter(|&c| c <= MAX_TARGETS)
+        .ok_or(Error::Journal)?;
+    let mut targets = Vec::with_capacity(count);
+    for _ in 0..count {
+        let fields = strict()?;
+        let ["target", kind, label] = fields.as_slice() else {
+            return Err(Error::Journal);
+        };
+        targets.push(parse_target(kind, label)?);
+    }
+    let plan = JournalPlan {
+        id: (*id).to_owned(),
+        started,
+        targets,
+    };
+    let mut state = JournalState {
+        renamed: vec![None; count],
+        counts: vec![None; count],
+        done: vec![None; count],
+        valid_len: 0,
+        plan,
+    };
+    loop {
+        let fields = match reader.next_line() {
+            None => break,
+            Some(Ok(fields)) => fields,
+            // A torn or zero-filled tail after a power loss: everything the
+            // erase `fsync`ed before it is intact, the rest is redone.
+            Some(Err(LineError::Torn | LineError::Bad)) => break,
+        };
+        apply(&mut state, &fields)?;
+    }
+    state.valid_len = reader.position();
+    let writer = LineWriter::continue_after(&reader);
+    Ok((state, writer))
+}
+
+fn apply(state: &mut JournalState, fields: &[&str]) -> Result<(), Error> {
+    let targets = &state.plan.targets;
+    match fields {
+        ["rename", index, name, bytes, linked] => {
+            let i = index_of(index, targets)?;
+            let is_file = matches!(targets.get(i), Some(Target::File { .. }));
+            if !is_file || !is_random_name(name) || state.done.get(i).is_some_and(Option::is_some) {
+                return Err(Error::Journal);
+            }
+            let renamed = Renamed {
+                name: (*name).to_owned(),
+                bytes: parse_u64(bytes).ok_or(Error::Journal)?,
+                hard_linked: parse_bool(linked).ok_or(Error::Journal)?,
+            };
+            if let Some(slot) = state.renamed.get_mut(i) {
+                *slot = Some(renamed);
+            }
+        }
+        [
+            "count",
+            index,
+            bytes,
+            files,
+            dirs,
+            links,
+            linked,
+            special,
+            verified,
+        ] => {
+            let i = index_of(index, targets)?;
+            let is_dir = matches!(targets.get(i), Some(Target::Dir { .. }));
+            if !is_dir || state.done.get(i).is_some_and(Option::is_some) {
+                return Err(Error::Journal);
+            }
+            let number = |f: &str| parse_u64(f).ok_or(Error::Journal);
+            let counters = Counters {
+                bytes: number(bytes)?,
+                files: number(files)?,
+                dirs: number(dirs)?,
+                links: number(links)?,
+                hard_linked: number(linked)?,
+                special: number(special)?,
+                all_verified: parse_bool(verified).ok_or(Error::Journal)?,
+            };
+            if let Some(slot) = state.counts.get_mut(i) {
+                *slot = Some(counters);
+            }
+        }
+        ["done", index, rest @ ..] if rest.len() == ENTRY_FIELDS => {
+            let i = index_of(index, targets)?;
+            let target = targets.get(i).cloned().ok_or(Error::Journal)?;
+            let entry = parse_entry(target, rest)?;
+            match state.done.get_mut(i) {
+                Some(slot @ None) => *slot = Some(entry),
+                _ => return Err(Error::Journal),
+            }
+        }
+        _ => return Err(Error::Journal),
+    }
+    Ok(())
+}
+
+impl JournalState {
+    /// The paths a resume would act on (fuzzing and tests): every one is a
+    /// validated path relative to the root.
+    pub(crate) fn paths(&self) -> Vec<RelPath> {
+        self.plan
+            .targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::File { path } | Target::Dir { path } => RelPath::parse_text(path).ok(),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::text_field;
+    use crate::report::{Method, Outcome};
+
+    fn plan() -> JournalPlan {
+        JournalPlan {
+            id: "00112233445566778899aabbccddeeff".into(),
+            started: 1_700_000_000,
+            targets: vec![
+                Target::CryptoErase {
+                    name: "store".into(),
+                },
+                Target::File { path: "a/b".into() },
+                Target::Dir { path: ".".into() },
+                Target::Custom {
+                    name: "cloud".into(),
+                },
+            ],
+        }
+    }
+
+    fn full_journal() -> String {
+        let (mut text, mut w) = plan().encode();
+        let mut crypto = TargetReport::new(plan().targets[0].clone());
+        crypto.method = Method::CryptoErase;
+        crypto.outcome = Outcome::Erased;
+        text.push_str(&done_record(&mut w, 0, &crypto));
+        text.push_str(&rename_record(
+            &mut w,
+            1,
+            &Renamed {
+                name: ".iot-erase-0123456789abcdef0123456789abcdef".into(),
+                bytes: 10,
+                hard_linked: true,
+            },
+        ));
+        text.push_str(&count_record(
+            &mut w,
+            2,
+            &Counters {
+                bytes: 5,
+                files: 1,
+                all_verified: true,
+                ..Counters::default()
+            },
+        ));
+        text
+    }
+
+    #[test]
+    fn journal_round_trips() {
+        let text = full_journal();
+        let (state, _) = decode(text.as_bytes()).unwrap();
+        assert_eq!(state.plan, plan());
+        assert_eq!(state.done[0].as_ref().unwrap().outcome, Outcome::Erased);
+        assert_eq!(state.renamed[1].as_ref().unwrap().bytes, 10);
+        assert_eq!(state.counts[2].unwrap().files, 1);
+        assert_eq!(state.valid_len, text.len());
+    }
+
+    #[test]
+    fn a_torn_tail_is_cut_and_the_chain_continues() {
+        let text = full_journal();
+        let cut = text.len() - 5;
+        let (state, mut w) = decode(&text.as_bytes()[..cut]).unwrap();
+        assert!(state.counts[2].is_none(), "torn record ignored");
+        assert!(state.valid_len < cut);
+        // Appending after the valid part yields a readable journal.
+        let mut repaired = text.as_bytes()[..state.valid_len].to_vec();
+        let entry = TargetReport::new(plan().targets[3].clone());
+        repaired.extend_from_slice(done_record(&mut w, 3, &entry).as_bytes());
+        let (again, _) = decode(&repaired).unwrap();
+        assert!(again.done[3].is_some());
+    }
+
+    #[test]
+    fn zero_filled_tail_is_a_torn_tail() {
+        let mut bytes = full_journal().into_bytes();
+        bytes.extend_from_slice(&[0u8; 300]);
+        assert!(decode(&bytes).is_ok());
+    }
+
+    #[test]
+    fn a_damaged_plan_is_rejected() {
+        let (text, _) = plan().encode();
+        for cut in [0, 10, text.len() - 1] {
+            assert_eq!(decode(&text.as_bytes()[..cut]).err(), Some(Error::Journal));
+        }
+    }
+
+    #[test]
+    fn records_that_make_no_sense_are_rejected() {
+        let (text, w) = plan().encode();
+        let bad = |record: &dyn Fn(&mut LineWriter) -> String| {
+            let mut w = w.clone();
+            let data = format!("{text}{}", record(&mut w));
+            decode(data.as_bytes()).err()
+        };
+        let renamed = Renamed {
+            name: ".iot-erase-0123456789abcdef0123456789abcdef".into(),
+            bytes: 1,
+            hard_linked: false,
+        };
+        // rename of a directory target, an index out of range, a name that
+        // is not one of ours, a double done, an unknown record.
+        assert_eq!(
+            bad(&|w| rename_record(w, 2, &renamed)),
+            Some(Error::Journal)
+        );
+        assert_eq!(
+            bad(&|w| rename_record(w, 9, &renamed)),
+            Some(Error::Journal)
+        );
+        let outside = Renamed {
+            name: "../../etc/passwd".into(),
+            ..renamed.clone()
+        };
+        assert_eq!(
+            bad(&|w| rename_record(w, 1, &outside)),
+            Some(Error::Journal)
+        );
+        let entry = TargetReport::new(plan().targets[1].clone());
+        assert_eq!(
+            bad(&|w| {
+                let first = done_record(w, 1, &entry);
+                first + &done_record(w, 1, &entry)
+            }),
+            Some(Error::Journal)
+        );
+        assert_eq!(bad(&|w| w.line(&["format", "c:"])), Some(Error::Journal));
+    }
+
+    #[test]
+    fn journal_paths_that_escape_are_rejected() {
+        for path in ["../x", "/etc/passwd", "a/../b", "a//b", "./a"] {
+            let mut w = LineWriter::new(JOURNAL_DOMAIN);
+            let mut text = w.line(&[
+                JOURNAL_MAGIC,
+                "1",
+                "00112233445566778899aabbccddeeff",
+                "1",
+                "1",
+            ]);
+            text.push_str(&w.line(&["target", "file", &text_field(path)]));
+            assert_eq!(
+                decode(text.as_bytes()).err(),
+                Some(Error::Journal),
+                "{path}"
+            );
+        }
+    }
+}

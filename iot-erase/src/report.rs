@@ -1,0 +1,902 @@
+//! The erase report: what was done to every target, and a confirmation a user
+//! can read (EN 303 645 5.11-4).
+
+use core::fmt;
+use std::io;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::Error;
+use crate::codec::{
+    self, LineReader, LineWriter, MAX_MESSAGE_BYTES, bool_field, parse_bool, parse_text_field,
+    parse_u64, text_field,
+};
+use crate::path::{MAX_LABEL_BYTES, MAX_PATH_BYTES, RelPath, is_valid_label};
+
+/// The result of an erase: one entry per planned target, in the order they
+/// were run.
+///
+/// `Display` is a short confirmation written for the user of the device
+/// (English; build your own text from the fields for other languages). It
+/// never claims more than the entries say: a failed, refused or interrupted
+/// target makes it open with "The erase did NOT complete".
+///
+/// The report is persisted under the erase root until
+/// [`acknowledge`](EraseReport::acknowledge)d, so that a confirmation survives
+/// a power cut between the end of the erase and the moment it is shown.
+///
+/// ```
+/// # fn main() -> Result<(), iot_erase::Error> {
+/// let root = tempfile::tempdir().unwrap();
+/// std::fs::write(root.path().join("wifi.conf"), b"psk=hunter2").unwrap();
+/// let report = iot_erase::ErasePlan::new(root.path()).file("wifi.conf").execute()?;
+/// assert!(report.is_complete());
+/// assert_eq!(report.entries[0].bytes_overwritten, 11);
+/// assert!(report.to_string().starts_with("Your data was erased from this device."));
+/// report.acknowledge(root.path())?;
+/// # Ok(()) }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct EraseReport {
+    /// Identifies this erase (32 lower-case hex digits, random).
+    pub id: String,
+    /// When the erase started (whole seconds).
+    pub started: SystemTime,
+    /// When the erase finished, possibly after a restart (whole seconds).
+    pub finished: SystemTime,
+    /// `true` when the erase was interrupted (power loss, crash, kill) and
+    /// finished by [`resume`](crate::resume).
+    pub resumed: bool,
+    /// One entry per planned target, in the order they were run: crypto-erase
+    /// targets, files, directories, custom actions, memory buffers.
+    pub entries: Vec<TargetReport>,
+}
+
+/// What was done to one planned target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub struct TargetReport {
+    /// The target as planned.
+    pub target: Target,
+    /// How it was erased.
+    pub method: Method,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// Bytes of file content overwritten in place (counts every pass: a file
+    /// overwritten again after a power loss counts twice).
+    pub bytes_overwritten: u64,
+    /// `true` when every byte this target overwrote was read back after
+    /// `fsync` and matched. `false` when nothing was overwritten.
+    pub verified: bool,
+    /// Regular files overwritten, verified and removed.
+    pub files: u64,
+    /// Directories removed.
+    pub dirs: u64,
+    /// Symbolic links removed; what they pointed to was not touched.
+    pub links_removed: u64,
+    /// Files that also had other names (hard links): those names still exist
+    /// and now show the overwritten bytes, not the original content.
+    pub hard_linked: u64,
+    /// Fifos, sockets and device nodes left in place (they hold no data in
+    /// the file system; a directory holding one is kept).
+    pub special_skipped: u64,
+}
+
+/// A planned target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Target {
+    /// Keys destroyed so that encrypted data becomes unreadable.
+    CryptoErase {
+        /// The name given at planning.
+        name: String,
+    },
+    /// A file, relative to the root.
+    File {
+        /// The path as planned, normalised (`a/b`).
+        path: String,
+    },
+    /// A directory tree, relative to the root (`.` is the root's content).
+    Dir {
+        /// The path as planned, normalised (`a/b`, `.`).
+        path: String,
+    },
+    /// An action of the device maker, e.g. deleting the cloud account.
+    Custom {
+        /// The name given at planning.
+        name: String,
+    },
+    /// In-memory buffers zeroized.
+    Memory {
+        /// The name given at planning.
+        name: String,
+    },
+}
+
+impl Target {
+    /// The path or name, as planned.
+    #[must_use]
+    pub fn label(&self) -> &str {
+        match self {
+            Self::CryptoErase { name } | Self::Custom { name } | Self::Memory { name } => name,
+            Self::File { path } | Self::Dir { path } => path,
+        }
+    }
+}
+
+/// How a target was erased.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Method {
+    /// Keys destroyed ([`CryptoEraseTarget::destroy_keys`](crate::CryptoEraseTarget::destroy_keys)).
+    CryptoErase,
+    /// File content overwritten in place with one pass of random data,
+    /// `fsync`ed, read back and compared, then the file renamed to a random
+    /// name, unlinked and the directory `fsync`ed. For directories: every file
+    /// in the tree, depth-first, then the directories themselves.
+    Overwrite,
+    /// The path was a symbolic link: the link was removed, its target was not
+    /// touched.
+    RemoveLink,
+    /// A custom action was run.
+    CustomAction,
+    /// Memory buffers were zeroized.
+    Zeroize,
+    /// Nothing was done (not found, refused, skipped or interrupted).
+    None,
+}
+
+/// How a target ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Outcome {
+    /// Done and, where the method allows, verified.
+    Erased,
+    /// Nothing existed at the path: nothing to erase.
+    NotFound,
+    /// Deliberately left alone.
+    Skipped(SkipReason),
+    /// Refused for safety; nothing was touched.
+    Refused(RefuseReason),
+    /// Attempted and failed; the data may remain.
+    Failed(FailReason),
+    /// Not confirmed: an action that cannot be repeated after a restart (a
+    /// crypto-erase, a custom action, zeroizing memory) had not reported
+    /// success when the erase was interrupted. Repeat it.
+    Interrupted,
+}
+
+/// Why a target was skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// A fifo, socket or device node: no data of its own in the file system.
+    SpecialFile,
+}
+
+/// Why a target was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum RefuseReason {
+    /// A directory on the way to the target is a symbolic link: following it
+    /// could lead outside the root.
+    LinkedParent,
+}
+
+/// Why a target failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum FailReason {
+    /// The file system reported an error.
+    Io(#[cfg_attr(feature = "serde", serde(with = "io_kind_serde"))] io::ErrorKind),
+    /// The bytes read back after the overwrite were not the bytes written.
+    VerifyMismatch,
+    /// The file changed size while it was overwritten (another writer).
+    ChangedDuringErase,
+    /// A crypto-erase or custom action returned an error; its message,
+    /// without control characters and cut to 200 bytes.
+    Action(String),
+    /// A crypto-erase or custom action panicked.
+    Panicked,
+    /// Directories nested deeper than the crate's limit.
+    TooDeep,
+    /// A directory kept more entries that could not be removed than the
+    /// crate tracks.
+    TooManyEntries,
+}
+
+impl EraseReport {
+    /// `true` when every target was erased, verified where the method
+    /// allows, or had nothing to erase.
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        self.entries.iter().all(TargetReport::is_complete)
+    }
+
+    /// Removes the persisted copy of this report from under `root`: call it
+    /// once the user has seen the report. Until then every
+    /// [`resume`](crate::resume) returns it again, so a power cut between
+    /// the erase and the screen cannot swallow the confirmation.
+    ///
+    /// Only the persisted report with this report's id is removed (it is
+    /// overwritten first: it names the targets); a newer one, or none, is
+    /// left as it is.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Busy`] while an erase runs on `root`, [`Error::Journal`] if
+    /// the persisted report is damaged (see
+    /// [`discard_state`](crate::discard_state)), [`Error::Io`].
+    pub fn acknowledge(&self, root: impl AsRef<std::path::Path>) -> Result<(), Error> {
+        crate::run::acknowledge(root.as_ref(), &self.id)
+    }
+
+    /// Total bytes overwritten over all targets.
+    #[must_use]
+    pub fn bytes_overwritten(&self) -> u64 {
+        self.entries
+            .iter()
+            .fold(0u64, |sum, e| sum.saturating_add(e.bytes_overwritten))
+    }
+}
+
+impl TargetReport {
+    pub(crate) fn new(target: Target) -> Self {
+        Self {
+            target,
+            method: Method::None,
+            outcome: Outcome::NotFound,
+            bytes_overwritten: 0,
+            verified: false,
+            files: 0,
+            dirs: 0,
+            links_removed: 0,
+            hard_linked: 0,
+            special_skipped: 0,
+        }
+    }
+
+    /// `true` for [`Outcome::Erased`], [`Outcome::NotFound`] and
+    /// [`Outcome::Skipped`].
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        matches!(
+            self.outcome,
+            Outcome::Erased | Outcome::NotFound | Outcome::Skipped(_)
+        )
+    }
+}
+
+impl fmt::Display for FailReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Io(kind) => write!(f, "storage error ({kind})"),
+            Self::VerifyMismatch => f.write_str("the overwrite could not be verified"),
+            Self::ChangedDuringErase => f.write_str("the file changed during the erase"),
+            Self::Action(message) if message.is_empty() => f.write_str("failed"),
+            Self::Action(message) => write!(f, "failed ({message})"),
+            Self::Panicked => f.write_str("failed unexpectedly"),
+            Self::TooDeep => f.write_str("folders are nested too deeply"),
+            Self::TooManyEntries => f.write_str("too many entries could not be removed"),
+        }
+    }
+}
+
+impl fmt::Display for Outcome {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Erased => f.write_str("erased"),
+            Self::NotFound => f.write_str("nothing to erase"),
+            Self::Skipped(SkipReason::SpecialFile) => {
+                f.write_str("skipped (special file, no data)")
+            }
+            Self::Refused(RefuseReason::LinkedParent) => {
+                f.write_str("refused: it is reached through a link")
+            }
+            Self::Failed(reason) => reason.fmt(f),
+            Self::Interrupted => {
+                f.write_str("not confirmed: interrupted by a restart, please repeat it")
+            }
+        }
+    }
+}
+
+impl fmt::Display for TargetReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.target.label(), self.outcome)
+    }
+}
+
+/// `1.5 MiB`-style sizes for people.
+struct Size(u64);
+
+impl fmt::Display for Size {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const UNITS: [&str; 4] = ["KiB", "MiB", "GiB", "TiB"];
+        if self.0 < 1024 {
+            return write!(f, "{} bytes", self.0);
+        }
+        // Tenths of the unit, in integers: no float formatting surprises.
+        let mut value = self.0;
+        let mut unit = "KiB";
+        for candidate in UNITS {
+            unit = candidate;
+            if value < 1024 * 1024 {
+                break;
+            }
+            value /= 1024;
+        }
+        let tenths = value.saturating_mul(10) / 1024;
+        write!(f, "{}.{} {unit}", tenths / 10, tenths % 10)
+    }
+}
+
+impl fmt::Display for EraseReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_complete() {
+            writeln!(f, "Your data was erased from this device.")?;
+        } else {
+            writeln!(
+                f,
+                "The erase did NOT complete: some data may remain. Please try again."
+            )?;
+        }
+        if self.resumed {
+            writeln!(
+                f,
+                "It was interrupted (for example by a power cut) and finished when the device restarted."
+            )?;
+        }
+        let erased = |e: &&TargetReport| e.outcome == Outcome::Erased;
+        let keys: Vec<&str> = self
+            .entries
+            .iter()
+            .filter(erased)
+            .filter(|e| matches!(e.target, Target::CryptoErase { .. }))
+            .map(|e| e.target.label())
+            .collect();
+        if !keys.is_empty() {
+            writeln!(f, "- Encryption keys destroyed: {}.", keys.join(", "))?;
+        }
+        let sum = |field: fn(&TargetReport) -> u64| {
+            self.entries
+                .iter()
+                .fold(0u64, |s, e| s.saturating_add(field(e)))
+        };
+        let files = sum(|e| e.files);
+        if files > 0 {
+            writeln!(
+                f,
+                "- Files overwritten, checked and deleted: {files} ({}).",
+                Size(self.bytes_overwritten())
+            )?;
+        }
+        let dirs = sum(|e| e.dirs);
+        if dirs > 0 {
+            writeln!(f, "- Folders deleted: {dirs}.")?;
+        }
+        let links = sum(|e| e.links_removed);
+        if links > 0 {
+            writeln!(
+                f,
+                "- Links removed: {links} (what they pointed to was not touched)."
+            )?;
+        }
+        for entry in self.entries.iter().filter(erased) {
+            if let Target::Custom { name } = &entry.target {
+                writeln!(f, "- {name}: done.")?;
+            }
+        }
+        let memory = self
+            .entries
+            .iter()
+            .filter(erased)
+            .filter(|e| matches!(e.target, Target::Memory { .. }))
+            .count();
+        if memory > 0 {
+            writeln!(f, "- Secrets cleared from memory: {memory}.")?;
+        }
+        let problems: Vec<&TargetReport> =
+            self.entries.iter().filter(|e| !e.is_complete()).collect();
+        if !problems.is_empty() {
+            writeln!(f, "Not done:")?;
+            for entry in problems {
+                writeln!(f, "- {entry}.")?;
+            }
+        }
+        let hard_linked = sum(|e| e.hard_linked);
+        if hard_linked > 0 {
+            writeln!(
+                f,
+                "Note: {hard_linked} file(s) also had another name on this device; that name now shows only overwritten data."
+            )?;
+        }
+        let special = sum(|e| e.special_skipped);
+        if special > 0 {
+            writeln!(
+                f,
+                "Note: {special} special file(s) holding no data were left in place."
+            )?;
+        }
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Persistence: the same checked line format as the journal (see `codec`).
+
+const REPORT_DOMAIN: &str = "iot-erase report v1";
+const REPORT_MAGIC: &str = "iot-erase-report";
+const FORMAT_VERSION: &str = "1";
+/// Largest persisted report accepted, in bytes.
+pub(crate) const MAX_REPORT_BYTES: usize = 1 << 20;
+
+/// Kind code and label field of a target.
+pub(crate) fn target_fields(target: &Target) -> (&'static str, String) {
+    let kind = match target {
+        Target::CryptoErase { .. } => "crypto",
+        Target::File { .. } => "file",
+        Target::Dir { .. } => "dir",
+        Target::Custom { .. } => "custom",
+        Target::Memory { .. } => "memory",
+    };
+    (kind, text_field(target.label()))
+}
+
+/// Inverse of [`target_fields`]; paths are re-validated as confined to the
+/// root.
+pub(crate) fn parse_target(kind: &str, label: &str) -> Result<Target, Error> {
+    let name = || {
+        parse_text_field(label, MAX_LABEL_BYTES)
+            .filter(|n| is_valid_label(n))
+            .ok_or(Error::Journal)
+    };
+    let path = || -> Result<String, Error> {
+        let text = parse_text_field(label, MAX_PATH_BYTES).ok_or(Error::Journal)?;
+        let parsed = RelPath::parse_text(&text).map_err(|_| Error::Journal)?;
+        // Only the canonical form is accepted: what we write is canonical.
+        if parsed.as_text() != text {
+            return Err(Error::Journal);
+        }
+        Ok(text)
+    };
+    Ok(match kind {
+        "crypto" => Target::CryptoErase { name: name()? },
+        "file" => {
+            let path = path()?;
+            if path == "." {
+                return Err(Error::Journal);
+            }
+            Target::File { path }
+        }
+        "dir" => Target::Dir { path: path()? },
+        "custom" => Target::Custom { name: name()? },
+        "memory" => Target::Memory { name: name()? },
+        _ => return Err(Error::Journal),
+    })
+}
+
+fn method_code(method: Method) -> &'static str {
+    match method {
+        Method::CryptoErase => "crypto",
+        Method::Overwrite => "overwrite",
+        Method::RemoveLink => "remove-link",
+        Method::CustomAction => "custom",
+        Method::Zeroize => "zeroize",
+        Method::None => "none",
+    }
+}
+
+fn parse_method(code: &str) -> Option<Method> {
+    Some(match code {
+        "crypto" => Method::CryptoErase,
+        "overwrite" => Method::Overwrite,
+        "remove-link" => Method::RemoveLink,
+        "custom" => Method::CustomAction,
+        "zeroize" => Method::Zeroize,
+        "none" => Method::None,
+        _ => return None,
+    })
+}
+
+/// The methods that make sense for a kind of target (journal validation).
+fn method_fits(target: &Target, method: Method) -> bool {
+    method == Method::None
+        || matches!(
+            (target, method),
+            (Target::CryptoErase { .. }, Method::CryptoErase)
+                | (
+                    Target::File { .. } | Target::Dir { .. },
+                    Method::Overwrite | Method::RemoveLink
+                )
+                | (Target::Custom { .. }, Method::CustomAction)
+                | (Target::Memory { .. }, Method::Zeroize)
+        )
+}
+
+const IO_KINDS: [(io::ErrorKind, &str); 20] = [
+    (io::ErrorKind::NotFound, "not-found"),
+    (io::ErrorKind::PermissionDenied, "permission-denied"),
+    (io::ErrorKind::AlreadyExists, "already-exists"),
+    (io::ErrorKind::WouldBlock, "would-block"),
+    (io::ErrorKind::InvalidInput, "invalid-input"),
+    (io::ErrorKind::InvalidData, "invalid-data"),
+    (io::ErrorKind::TimedOut, "timed-out"),
+    (io::ErrorKind::WriteZero, "write-zero"),
+    (io::ErrorKind::Interrupted, "interrupted"),
+    (io::ErrorKind::Unsupported, "unsupported"),
+    (io::ErrorKind::UnexpectedEof, "unexpected-eof"),
+    (io::ErrorKind::OutOfMemory, "out-of-memory"),
+    (io::ErrorKind::NotADirectory, "not-a-directory"),
+    (io::ErrorKind::IsADirectory, "is-a-directory"),
+    (io::ErrorKind::DirectoryNotEmpty, "directory-not-empty"),
+    (io::ErrorKind::ReadOnlyFilesystem, "read-only-filesystem"),
+    (io::ErrorKind::StorageFull, "storage-full"),
+    (io::ErrorKind::ResourceBusy, "resource-busy"),
+    (io::ErrorKind::CrossesDevices, "crosses-devices"),
+    (io::ErrorKind::Other, "other"),
+];
+
+/// A stable code for an `io::ErrorKind`; rare kinds become `other`.
+fn io_kind_code(kind: io::ErrorKind) -> &'static str {
+    IO_KINDS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("other", |(_, code)| code)
+}
+
+fn parse_io_kind(code: &str) -> Option<io::ErrorKind> {
+    IO_KINDS.iter().find(|(_, c)| *c == code).map(|(k, _)| *k)
+}
+
+/// Persisted form of [`io::ErrorKind`] for serde: the same stable codes.
+#[cfg(feature = "serde")]
+mod io_kind_serde {
+    use std::io;
+
+    pub(super) fn serialize<S: serde::Serializer>(
+        kind: &io::ErrorKind,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(super::io_kind_code(*kind))
+    }
+
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<io::ErrorKind, D::Error> {
+        let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
+        super::parse_io_kind(&code)
+            .ok_or_else(|| serde::de::Error::custom("unknown i/o error kind"))
+    }
+}
+
+/// The fields of an entry after its target: method, outcome, reason,
+/// message, bytes, verified, files, dirs, links, hard-linked, special.
+pub(crate) fn entry_fields(entry: &TargetReport) -> Vec<String> {
+    let (outcome, reason, message) = match &entry.outcome {
+        Outcome::Erased => ("erased", "-".to_owned(), String::new()),
+        Outcome::NotFound => ("not-found", "-".to_owned(), String::new()),
+        Outcome::Skipped(SkipReason::SpecialFile) => {
+            ("skipped-special", "-".to_owned(), String::new())
+        }
+        Outcome::Refused(RefuseReason::LinkedParent) => {
+            ("refused-linked-parent", "-".to_owned(), String::new())
+        }
+        Outcome::Interrupted => ("interrupted", "-".to_owned(), String::new()),
+        Outcome::Failed(reason) => {
+            let (code, message) = match reason {
+                FailReason::Io(kind) => (format!("io-{}", io_kind_code(*kind)), String::new()),
+                FailReason::VerifyMismatch => ("verify".to_owned(), String::new()),
+                FailReason::ChangedDuringErase => ("changed".to_owned(), String::new()),
+                FailReason::Action(message) => {
+                    ("action".to_owned(), codec::sanitize_message(message))
+                }
+                FailReason::Panicked => ("panicked".to_owned(), String::new()),
+                FailReason::TooDeep => ("too-deep".to_owned(), String::new()),
+                FailReason::TooManyEntries => ("too-many-entries".to_owned(), String::new()),
+            };
+            ("failed", code, message)
+        }
+    };
+    vec![
+        method_code(entry.method).to_owned(),
+        outcome.to_owned(),
+        reason,
+        text_field(&message),
+        entry.bytes_overwritten.to_string(),
+        bool_field(entry.verified).to_owned(),
+        entry.files.to_string(),
+        entry.dirs.to_string(),
+        entry.links_removed.to_string(),
+        entry.hard_linked.to_string(),
+        entry.special_skipped.to_string(),
+    ]
+}
+
+/// Number of fields [`entry_fields`] writes.
+pub(crate) const ENTRY_FIELDS: usize = 11;
+
+/// Inverse of [`entry_fields`] for a known target.
+pub(crate) fn parse_entry(target: Target, fields: &[&str]) -> Result<TargetReport, Error> {
+    let [
+        method,
+        outcome,
+        reason,
+        message,
+        bytes,
+        verified,
+        files,
+        dirs,
+        links,
+        hard,
+        special,
+    ] = fields
+    else {
+        return Err(Error::Journal);
+    };
+    let bad = || Error::Journal;
+    let method = parse_method(method).ok_or_else(bad)?;
+    if !method_fits(&target, method) {
+        return Err(Error::Journal);
+    }
+    let message = parse_text_field(message, MAX_MESSAGE_BYTES).ok_or_else(bad)?;
+    let outcome = match (*outcome, *reason) {
+        ("erased", "-") => Outcome::Erased,
+        ("not-found", "-") => Outcome::NotFound,
+        ("skipped-special", "-") => Outcome::Skipped(SkipReason::SpecialFile),
+        ("refused-linked-parent", "-") => Outcome::Refused(RefuseReason::LinkedParent),
+        ("interrupted", "-") => Outcome::Interrupted,
+        ("failed", "action") => Outcome::Failed(FailReason::Action(message.clone())),
+        ("failed", code) => Outcome::Failed(match code {
+            "verify" => FailReason::VerifyMismatch,
+            "changed" => FailReason::ChangedDuringErase,
+            "panicked" => FailReason::Panicked,
+            "too-deep" => FailReason::TooDeep,
+            "too-many-entries" => FailReason::TooManyEntries,
+            _ => FailReason::Io(
+                code.strip_prefix("io-")
+                    .and_then(parse_io_kind)
+                    .ok_or_else(bad)?,
+            ),
+        }),
+        _ => return Err(Error::Journal),
+    };
+    if !message.is_empty() && !matches!(outcome, Outcome::Failed(FailReason::Action(_))) {
+        return Err(Error::Journal);
+    }
+    Ok(TargetReport {
+        target,
+        method,
+        outcome,
+        bytes_overwritten: parse_u64(bytes).ok_or_else(bad)?,
+        verified: parse_bool(verified).ok_or_else(bad)?,
+        files: parse_u64(files).ok_or_else(bad)?,
+        dirs: parse_u64(dirs).ok_or_else(bad)?,
+        links_removed: parse_u64(links).ok_or_else(bad)?,
+        hard_linked: parse_u64(hard).ok_or_else(bad)?,
+        special_skipped: parse_u64(special).ok_or_else(bad)?,
+    })
+}
+
+pub(crate) fn unix_seconds(time: SystemTime) -> u64 {
+    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
+}
+
+pub(crate) fn from_unix_seconds(seconds: u64) -> Option<SystemTime> {
+    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
+}
+
+/// Today, rounded down to whole seconds (what the report persists).
+pub(crate) fn now() -> SystemTime {
+    from_unix_seconds(unix_seconds(SystemTime::now())).unwrap_or(UNIX_EPOCH)
+}
+
+pub(crate) fn is_valid_id(id: &str) -> bool {
+    id.len() == 32
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+}
+
+/// The persisted form of a report.
+pub(crate) fn encode_report(report: &EraseReport) -> String {
+    let mut writer = LineWriter::new(REPORT_DOMAIN);
+    let mut out = writer.line(&[
+        REPORT_MAGIC,
+        FORMAT_VERSION,
+        &report.id,
+        &unix_seconds(report.started).to_string(),
+        &unix_seconds(report.finished).to_string(),
+        bool_field(report.resumed),
+        &report.entries.len().to_string(),
+    ]);
+    for entry in &report.entries {
+        let (kind, label) = target_fields(&entry.target);
+        let mut fields = vec!["entry".to_owned(), kind.to_owned(), label];
+        fields.extend(entry_fields(entry));
+        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+        out.push_str(&writer.line(&refs));
+    }
+    out
+}
+
+/// Strict inverse of [`encode_report`]: every line valid, exact entry count,
+/// nothing after the last entry.
+pub(crate) fn decode_report(data: &[u8]) -> Result<EraseReport, Error> {
+    if data.len() > MAX_REPORT_BYTES {
+        return Err(Error::Journal);
+    }
+    let mut reader = LineReader::new(REPORT_DOMAIN, data);
+    let header = reader
+        .next_line()
+        .ok_or(Error::Journal)?
+        .map_err(|_| Error::Journal)?;
+    let [magic, version, id, started, finished, resumed, count] = header.as_slice() else {
+        return Err(Error::Journal);
+    };
+    if *magic != REPORT_MAGIC || *version != FORMAT_VERSION || !is_valid_id(id) {
+        return Err(Error::Journal);
+    }
+    let time = |field: &str| {
+        parse_u64(field)
+            .and_then(from_unix_seconds)
+            .ok_or(Error::Journal)
+    };
+    let count = parse_u64(count)
+        .and_then(|c| usize::try_from(c).ok())
+        .filter(|&c| c <= crate::plan::MAX_TARGETS)
+        .ok_or(Error::Journal)?;
+    let mut report = EraseReport {
+        id: (*id).to_owned(),
+        started: time(started)?,
+        finished: time(finished)?,
+        resumed: parse_bool(resumed).ok_or(Error::Journal)?,
+        entries: Vec::with_capacity(count),
+    };
+    for _ in 0..count {
+        let fields = reader
+            .next_line()
+            .ok_or(Error::Journal)?
+            .map_err(|_| Error::Journal)?;
+        let ["entry", kind, label, rest @ ..] = fields.as_slice() else {
+            return Err(Error::Journal);
+        };
+        let target = parse_target(kind, label)?;
+        report.entries.push(parse_entry(target, rest)?);
+    }
+    if !reader.at_end() {
+        return Err(Error::Journal);
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> EraseReport {
+        let mut file = TargetReport::new(Target::File {
+            path: "a/b.txt".into(),
+        });
+        file.method = Method::Overwrite;
+        file.outcome = Outcome::Erased;
+        file.bytes_overwritten = 3 * 1024 * 1024 + 200 * 1024;
+        file.verified = true;
+        file.files = 1;
+        file.hard_linked = 1;
+        let mut custom = TargetReport::new(Target::Custom {
+            name: "Cloud account".into(),
+        });
+        custom.method = Method::CustomAction;
+        custom.outcome = Outcome::Failed(FailReason::Action("server unreachable".into()));
+        let mut io = TargetReport::new(Target::Dir { path: ".".into() });
+        io.outcome = Outcome::Failed(FailReason::Io(io::ErrorKind::PermissionDenied));
+        EraseReport {
+            id: "0123456789abcdef0123456789abcdef".into(),
+            started: from_unix_seconds(1_700_000_000).unwrap(),
+            finished: from_unix_seconds(1_700_000_005).unwrap(),
+            resumed: true,
+            entries: vec![file, custom, io],
+        }
+    }
+
+    #[test]
+    fn report_round_trips_through_its_persisted_form() {
+        let report = sample();
+        let encoded = encode_report(&report);
+        assert_eq!(decode_report(encoded.as_bytes()), Ok(report));
+    }
+
+    #[test]
+    fn persisted_report_rejects_any_change() {
+        let encoded = encode_report(&sample());
+        // Truncation, trailing garbage, a flipped byte anywhere.
+        assert_eq!(
+            decode_report(&encoded.as_bytes()[..encoded.len() - 1]),
+            Err(Error::Journal)
+        );
+        assert_eq!(
+            decode_report(format!("{encoded}x").as_bytes()),
+            Err(Error::Journal)
+        );
+        for i in (0..encoded.len()).step_by(7) {
+            let mut bytes = encoded.clone().into_bytes();
+            bytes[i] ^= 0x01;
+            assert_eq!(decode_report(&bytes), Err(Error::Journal), "byte {i}");
+        }
+        assert_eq!(decode_report(b""), Err(Error::Journal));
+    }
+
+    #[test]
+    fn display_is_honest_about_failures() {
+        let text = sample().to_string();
+        assert!(text.starts_with("The erase did NOT complete"), "{text}");
+        assert!(
+            text.contains("finished when the device restarted"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Files overwritten, checked and deleted: 1 (3.1 MiB)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- Cloud account: failed (server unreachable)."),
+            "{text}"
+        );
+        assert!(
+            text.contains("- .: storage error (permission denied)."),
+            "{text}"
+        );
+        assert!(text.contains("another name"), "{text}");
+    }
+
+    #[test]
+    fn display_of_a_complete_report() {
+        let mut report = sample();
+        report.entries.truncate(1);
+        report.resumed = false;
+        let text = report.to_string();
+        assert!(
+            text.starts_with("Your data was erased from this device.\n"),
+            "{text}"
+        );
+        assert!(!text.contains("Not done"), "{text}");
+        assert!(!text.contains("restarted"), "{text}");
+    }
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(Size(0).to_string(), "0 bytes");
+        assert_eq!(Size(1023).to_string(), "1023 bytes");
+        assert_eq!(Size(1536).to_string(), "1.5 KiB");
+        assert_eq!(Size(64 << 20).to_string(), "64.0 MiB");
+        assert_eq!(Size(5 << 30).to_string(), "5.0 GiB");
+    }
+
+    #[test]
+    fn entries_check_method_against_target_kind() {
+        let target = Target::Custom { name: "x".into() };
+        let mut entry = TargetReport::new(target.clone());
+        entry.method = Method::Overwrite;
+        let fields = entry_fields(&entry);
+        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+        assert_eq!(parse_entry(target, &refs), Err(Error::Journal));
+    }
+
+    #[test]
+    fn every_io_kind_code_round_trips() {
+        for (kind, code) in IO_KINDS {
+            assert_eq!(io_kind_code(kind), code);
+            assert_eq!(parse_io_kind(code), Some(kind));
+        }
+        assert_eq!(io_kind_code(io::ErrorKind::BrokenPipe), "other");
+    }
+}

@@ -1,0 +1,935 @@
+//! Running a plan: `execute`, `resume`, `acknowledge`, `discard_state`.
+//!
+//! The protocol, and why it survives a power loss at any point:
+//!
+//! 1. The plan is written to a temporary file, `fsync`ed, renamed to the
+//!    journal and the root `fsync`ed. Until that rename nothing was touched;
+//!    after it, `resume` knows the whole plan.
+//! 2. Targets run in order. Each finished target gets a `done` record
+//!    (`fdatasync`ed). A file target gets a `rename` record (`fdatasync`ed)
+//!    after its overwrite was verified and before it is renamed, so `resume`
+//!    can find it under its random name. Directory targets append
+//!    unsynchronised `count` records: lost ones only make the report count
+//!    less work than was done, never more.
+//! 3. The report is written atomically, then the journal is overwritten and
+//!    removed. A journal and a report with the same id mean step 3 was cut
+//!    short: the report stands.
+//!
+//! `resume` redoes every file and directory target without a `done` record.
+//! Overwriting again is harmless, a removed file is simply not found again,
+//! so running it any number of times ends in the same state. Crypto-erase
+//! targets, custom actions and memory buffers cannot be redone (their code is
+//! gone with the process) and are reported as interrupted.
+
+use std::collections::HashSet;
+use std::ffi::{OsStr, OsString};
+use std::fs::File;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::fs::FileExt;
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+
+use ring::rand::{SecureRandom, SystemRandom};
+use rustix::fs as rfs;
+use rustix::io::Errno;
+
+use crate::Error;
+use crate::codec::{LineWriter, sanitize_message};
+use crate::fsops::{self, Kind, Parent};
+use crate::journal::{
+    self, COUNT_RECORDS_LIMIT, Counters, JournalPlan, JournalState, MAX_JOURNAL_BYTES, Renamed,
+};
+use crate::overwrite::{CHUNK, overwrite_and_verify};
+use crate::path::{
+    JOURNAL_NAME, JOURNAL_TMP_NAME, REPORT_NAME, REPORT_TMP_NAME, RESERVED_NAMES, RelPath,
+    is_valid_label,
+};
+use crate::plan::{Action, CryptoEraseTarget, ErasePlan, Hook, MAX_TARGETS, ProgressCallback};
+use crate::progress::{Phase, Progress};
+use crate::report::{
+    self, EraseReport, FailReason, MAX_REPORT_BYTES, Method, Outcome, RefuseReason, SkipReason,
+    Target, TargetReport,
+};
+
+/// Deepest directory nesting erased below a target.
+pub(crate) const MAX_TREE_DEPTH: usize = 128;
+/// Names read from a directory per pass.
+const NAMES_PER_PASS: usize = 4096;
+/// Entries one directory may keep (special files, failures) before the walk
+/// gives up on it.
+const MAX_LEFT_PER_DIR: usize = 4096;
+/// Entries handled in one directory before the walk gives up on it (a
+/// directory some other process keeps filling).
+const MAX_ENTRIES_PER_DIR: usize = 1 << 22;
+
+/// The code a target needs to run, when this process still has it.
+enum RunAction {
+    Crypto(Box<dyn CryptoEraseTarget>),
+    Custom(Action),
+    Memory(Box<dyn FnOnce()>),
+}
+
+pub(crate) fn execute(plan: ErasePlan) -> Result<EraseReport, Error> {
+    let ErasePlan {
+        root,
+        crypto,
+        files,
+        dirs,
+        custom,
+        memory,
+        progress,
+        hook,
+    } = plan;
+
+    // Everything is validated before anything is touched.
+    let mut targets = Vec::new();
+    let mut actions = Vec::new();
+    let label = |name: String| {
+        if is_valid_label(&name) {
+            Ok(name)
+        } else {
+            Err(Error::InvalidTarget)
+        }
+    };
+    for (name, target) in crypto {
+        targets.push(Target::CryptoErase { name: label(name)? });
+        actions.push(Some(RunAction::Crypto(target)));
+    }
+    for path in files {
+        let path = RelPath::parse(&path)?;
+        if path.is_root() {
+            return Err(Error::InvalidTarget);
+        }
+        targets.push(Target::File {
+            path: path.as_text(),
+        });
+        actions.push(None);
+    }
+    for path in dirs {
+        targets.push(Target::Dir {
+            path: RelPath::parse(&path)?.as_text(),
+        });
+        actions.push(None);
+    }
+    for (name, action) in custom {
+        targets.push(Target::Custom { name: label(name)? });
+        actions.push(Some(RunAction::Custom(action)));
+    }
+    for (name, zeroize) in memory {
+        targets.push(Target::Memory { name: label(name)? });
+        actions.push(Some(RunAction::Memory(zeroize)));
+    }
+    if targets.len() > MAX_TARGETS {
+        return Err(Error::InvalidTarget);
+    }
+
+    let root = fsops::open_root(&root)?;
+    fsops::lock(&root)?;
+    match fsops::classify(root.as_fd(), OsStr::new(JOURNAL_NAME)) {
+        Ok(Kind::Missing) => {}
+        Ok(_) => return Err(Error::Pending),
+        Err(e) => return Err(Error::io("looking for an interrupted erase")(e)),
+    }
+
+    let rng = SystemRandom::new();
+    let plan = JournalPlan {
+        id: fsops::random_id(&rng)?,
+        started: report::unix_seconds(report::now()),
+        targets,
+    };
+    let (text, writer) = plan.encode();
+    let mut engine = Engine::new(root, rng, progress, hook)?;
+    engine.remove_own_file(JOURNAL_TMP_NAME);
+    let file = fsops::write_own_file_atomically(
+        &engine.root,
+        JOURNAL_TMP_NAME,
+        JOURNAL_NAME,
+        text.as_bytes(),
+        "writing the erase journal",
+    );
+    let file = match file {
+        Ok(file) => file,
+        Err(e) => {
+            engine.remove_own_file(JOURNAL_TMP_NAME);
+            return Err(e);
+        }
+    };
+    let targets = plan.targets.len();
+    let state = JournalState {
+        plan,
+        renamed: vec![None; targets],
+        counts: vec![None; targets],
+        done: vec![None; targets],
+        valid_len: text.len(),
+    };
+    let journal = JournalFile {
+        file,
+        writer,
+        len: u64::try_from(text.len()).unwrap_or(u64::MAX),
+    };
+    engine.run(state, journal, actions, false)
+}
+
+pub(crate) fn resume(
+    root: &Path,
+    progress: Option<ProgressCallback>,
+) -> Result<Option<EraseReport>, Error> {
+    let root = fsops::open_root(root)?;
+    fsops::lock(&root)?;
+    let persisted = match fsops::read_own_file(&root, REPORT_NAME, MAX_REPORT_BYTES)? {
+        Some((_, data)) => Some(report::decode_report(&data)?),
+        None => None,
+    };
+    let journal = fsops::read_own_file(&root, JOURNAL_NAME, MAX_JOURNAL_BYTES)?;
+    let mut engine = Engine::new(root, SystemRandom::new(), progress, None)?;
+    // A plan that never became the journal: nothing was touched.
+    engine.remove_own_file(JOURNAL_TMP_NAME);
+    engine.remove_own_file(REPORT_TMP_NAME);
+
+    let Some((file, data)) = journal else {
+        return persisted.map(into_result).transpose();
+    };
+    let (state, writer) = journal::decode(&data)?;
+    if let Some(report) = persisted.filter(|r| r.id == state.plan.id) {
+        // The erase finished; only the journal's removal was cut short.
+        engine.erase_own_file(&file, JOURNAL_NAME);
+        return into_result(report).map(Some);
+    }
+    // Cut a torn tail off so new records follow the last valid one.
+    let valid_len = u64::try_from(state.valid_len).unwrap_or(u64::MAX);
+    if u64::try_from(data.len()).unwrap_or(u64::MAX) > valid_len {
+        file.set_len(valid_len)
+            .and_then(|()| file.sync_all())
+            .map_err(Error::io("repairing the erase journal"))?;
+    }
+    let journal = JournalFile {
+        file,
+        writer,
+        len: valid_len,
+    };
+    let actions = (0..state.plan.targets.len()).map(|_| None).collect();
+    engine.run(state, journal, actions, true).map(Some)
+}
+
+pub(crate) fn acknowledge(root: &Path, id: &str) -> Result<(), Error> {
+    let root = fsops::open_root(root)?;
+    fsops::lock(&root)?;
+    let Some((file, data)) = fsops::read_own_file(&root, REPORT_NAME, MAX_REPORT_BYTES)? else {
+        return Ok(());
+    };
+    // Only the report that was shown is removed; a newer one stays.
+    if report::decode_report(&data)?.id != id {
+        return Ok(());
+    }
+    let engine = Engine::new(root, SystemRandom::new(), None, None)?;
+    engine.erase_own_file_checked(&file, REPORT_NAME)
+}
+
+pub(crate) fn discard_state(root: &Path) -> Result<(), Error> {
+    let root = fsops::open_root(root)?;
+    fsops::lock(&root)?;
+    let engine = Engine::new(root, SystemRandom::new(), None, None)?;
+    for name in RESERVED_NAMES {
+        engine.remove_own_file(name);
+        match fsops::classify(engine.root.as_fd(), OsStr::new(name)) {
+            Ok(Kind::Missing) => {}
+            Ok(_) => return Err(Error::Journal),
+            Err(e) => return Err(Error::io("removing the erase journal")(e)),
+        }
+    }
+    Ok(())
+}
+
+fn into_result(report: EraseReport) -> Result<EraseReport, Error> {
+    if report.is_complete() {
+        Ok(report)
+    } else {
+        Err(Error::Incomplete(Box::new(report)))
+    }
+}
+
+/// The open journal, appended to with `pwrite` at its end.
+struct JournalFile {
+    file: File,
+    writer: LineWriter,
+    len: u64,
+}
+
+impl JournalFile {
+    fn append(&mut self, line: &str, sync: bool) -> Result<(), Error> {
+        let during = "writing the erase journal";
+        self.file
+            .write_all_at(line.as_bytes(), self.len)
+            .map_err(Error::io(during))?;
+        self.len = self
+            .len
+            .saturating_add(u64::try_from(line.len()).unwrap_or(u64::MAX));
+        if sync {
+            self.file.sync_data().map_err(Error::io(during))?;
+        }
+        Ok(())
+    }
+}
+
+/// Progress bookkeeping and the callback.
+struct Reporter {
+    callback: Option<ProgressCallback>,
+    progress: Progress,
+}
+
+impl Reporter {
+    fn phase(&mut self, phase: Phase) {
+        self.progress.phase = phase;
+        self.emit();
+    }
+
+    fn advance(&mut self, phase: Phase, bytes: u64) {
+        self.progress.phase = phase;
+        match phase {
+            Phase::Overwrite => {
+                self.progress.bytes_overwritten =
+                    self.progress.bytes_overwritten.saturating_add(bytes);
+            }
+            Phase::Verify => {
+                self.progress.bytes_verified = self.progress.bytes_verified.saturating_add(bytes);
+            }
+            _ => {}
+        }
+        self.emit();
+    }
+
+    fn emit(&mut self) {
+        if let Some(callback) = self.callback.as_mut() {
+            callback(&self.progress);
+        }
+    }
+}
+
+/// What one file or directory target has done so far.
+#[derive(Debug, Default)]
+struct Tally {
+    counters: Counters,
+    failure: Option<FailReason>,
+}
+
+impl Tally {
+    fn fail(&mut self, reason: FailReason) {
+        self.counters.all_verified = false;
+        self.failure.get_or_insert(reason);
+    }
+}
+
+/// How an entry ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum End {
+    /// Nothing was there.
+    Missing,
+    /// It was there and is gone.
+    Gone,
+    /// It is still there (special file, failure).
+    Left,
+}
+
+/// An attempt on an entry that found it changed under it.
+enum Step {
+    Done(End),
+    LookAgain,
+}
+
+struct Engine {
+    root: OwnedFd,
+    rng: SystemRandom,
+    pattern: Vec<u8>,
+    buffer: Vec<u8>,
+    reporter: Reporter,
+    hook: Option<Hook>,
+}
+
+impl Engine {
+    fn new(
+        root: OwnedFd,
+        rng: SystemRandom,
+        callback: Option<ProgressCallback>,
+        hook: Option<Hook>,
+    ) -> Result<Self, Error> {
+        let mut pattern = vec![0u8; CHUNK];
+        rng.fill(&mut pattern).map_err(|_| Error::Io {
+            during: "reading the system random generator",
+            kind: std::io::ErrorKind::Other,
+        })?;
+        Ok(Self {
+            root,
+            rng,
+            pattern,
+            buffer: vec![0u8; CHUNK],
+            reporter: Reporter {
+                callback,
+                progress: Progress {
+                    target: 0,
+                    targets: 0,
+                    phase: Phase::Remove,
+                    bytes_overwritten: 0,
+                    bytes_verified: 0,
+                },
+            },
+            hook,
+        })
+    }
+
+    fn run(
+        &mut self,
+        mut state: JournalState,
+        mut journal: JournalFile,
+        mut actions: Vec<Option<RunAction>>,
+        resumed: bool,
+    ) -> Result<EraseReport, Error> {
+        let result = self.run_targets(&mut state, &mut journal, &mut actions);
+        // Memory is zeroized whatever happened: the secrets were handed over
+        // to be erased, and an error below must not keep them alive.
+        for action in actions.iter_mut() {
+            if let Some(RunAction::Memory(zeroize)) = action.take() {
+                let _ = catch_unwind(AssertUnwindSafe(zeroize));
+            }
+        }
+        let entries = result?;
+        let report = EraseReport {
+            id: state.plan.id.clone(),
+            started: report::from_unix_seconds(state.plan.started).unwrap_or(std::time::UNIX_EPOCH),
+            finished: report::now(),
+            resumed,
+            entries,
+        };
+        fsops::write_own_file_atomically(
+            &self.root,
+            REPORT_TMP_NAME,
+            REPORT_NAME,
+            report::encode_report(&report).as_bytes(),
+            "persisting the erase report",
+        )?;
+        // Best effort: if this is cut short, `resume` finds the journal next
+        // to a report with the same id and finishes the removal.
+        self.erase_own_file(&journal.file, JOURNAL_NAME);
+        self.reporter.phase(Phase::Finished);
+        into_result(report)
+    }
+
+    fn run_targets(
+        &mut self,
+        state: &mut JournalState,
+        journal: &mut JournalFile,
+        actions: &mut [Option<RunAction>],
+    ) -> Result<Vec<TargetReport>, Error> {
+        let count = state.plan.targets.len();
+        self.reporter.progress.targets = count;
+        let mut entries = Vec::with_capacity(count);
+        for index in 0..count {
+            self.reporter.progress.target = index;
+            if let Some(entry) = state.done.get_mut(index).and_then(Option::take) {
+                entries.push(entry);
+                continue;
+            }
+            let Some(target) = state.plan.targets.get(index).cloned() else {
+                break;
+            };
+            let action = actions.get_mut(index).and_then(Option::take);
+            let entry = match (&target, action) {
+                (Target::CryptoErase { .. }, Some(RunAction::Crypto(keys))) => {
+                    self.run_action(target, Phase::CryptoErase, Method::CryptoErase, move || {
+                        keys.destroy_keys()
+                    })
+                }
+                (Target::Custom { .. }, Some(RunAction::Custom(action))) => {
+                    self.run_action(target, Phase::CustomAction, Method::CustomAction, action)
+                }
+                (Target::Memory { .. }, Some(RunAction::Memory(zeroize))) => {
+                    self.run_action(target, Phase::Zeroize, Method::Zeroize, move || {
+                        zeroize();
+                        Ok(())
+                    })
+                }
+                (Target::File { path } | Target::Dir { path }, _) => {
+                    let renamed = state.renamed.get_mut(index).and_then(Option::take);
+                    let counts = state.counts.get(index).copied().flatten();
+                    let path = RelPath::parse_text(path)?;
+                    self.erase_path(target.clone(), &path, index, renamed, counts, journal)?
+                }
+                // Resumed: the code of this step died with the process.
+                _ => {
+                    let mut entry = TargetReport::new(target);
+                    entry.outcome = Outcome::Interrupted;
+                    entry
+                }
+            };
+            let line = journal::done_record(&mut journal.writer, index, &entry);
+            journal.append(&line, true)?;
+            entries.push(entry);
+        }
+        Ok(entries)
+    }
+
+    fn run_action(
+        &mut self,
+        target: Target,
+        phase: Phase,
+        method: Method,
+        action: impl FnOnce() -> Result<(), String>,
+    ) -> TargetReport {
+        self.reporter.phase(phase);
+        let mut entry = TargetReport::new(target);
+        entry.method = method;
+        entry.outcome = match catch_unwind(AssertUnwindSafe(action)) {
+            Ok(Ok(())) => Outcome::Erased,
+            Ok(Err(message)) => Outcome::Failed(FailReason::Action(sanitize_message(&message))),
+            Err(_) => Outcome::Failed(FailReason::Panicked),
+        };
+        entry
+    }
+
+    /// A file or directory target.
+    fn erase_path(
+        &mut self,
+        target: Target,
+        path: &RelPath,
+        index: usize,
+        renamed: Option<Renamed>,
+        counts: Option<Counters>,
+        journal: &mut JournalFile,
+    ) -> Result<TargetReport, Error> {
+        let mut entry = TargetReport::new(target);
+        let mut tally = Tally {
+            counters: counts.unwrap_or(Counters {
+                all_verified: true,
+                ..Counters::default()
+            }),
+            failure: None,
+        };
+        let is_file_target = matches!(entry.target, Target::File { .. });
+        let mut ctx = Walk {
+            index,
+            journal,
+            journal_counts: !is_file_target,
+        };
+
+        let Some((last, parents)) = path.split_last() else {
+            // `.`: the root's content; the root itself stays.
+            let end = match fsops::open_parent(&self.root, &[]) {
+                Parent::Open(dir) => {
+                    if self.erase_tree(&dir, 0, true, ".", &mut tally, &mut ctx)? {
+                        End::Gone
+                    } else {
+                        End::Left
+                    }
+                }
+                Parent::Failed(kind) => {
+                    tally.fail(FailReason::Io(kind));
+                    End::Left
+                }
+                Parent::Missing | Parent::Linked => End::Missing,
+            };
+            finish_entry(&mut entry, &tally, end);
+            return Ok(entry);
+        };
+        let parent = match fsops::open_parent(&self.root, parents) {
+            Parent::Open(fd) => fd,
+            Parent::Missing => {
+                finish_entry(&mut entry, &tally, End::Missing);
+                return Ok(entry);
+            }
+            Parent::Linked => {
+                entry.outcome = Outcome::Refused(RefuseReason::LinkedParent);
+                return Ok(entry);
+            }
+            Parent::Failed(kind) => {
+                tally.fail(FailReason::Io(kind));
+                finish_entry(&mut entry, &tally, End::Left);
+                return Ok(entry);
+            }
+        };
+        let name = OsStr::new(last.as_str());
+        let rel = path.as_text();
+        let Some(renamed) = renamed else {
+            let end = self.erase_entry(
+                parent.as_fd(),
+                name,
+                0,
+                &rel,
+                &mut tally,
+                &mut ctx,
+                is_file_target,
+            )?;
+            finish_entry(&mut entry, &tally, end);
+            return Ok(entry);
+        };
+
+        // Resumed after the overwrite of this file was verified: it is gone,
+        // or under its random name, or (rename not done) still under its name.
+        let c = &mut tally.counters;
+        c.bytes = c.bytes.saturating_add(renamed.bytes);
+        if renamed.hard_linked {
+            c.hard_linked = c.hard_linked.saturating_add(1);
+        }
+        let random = OsStr::new(&renamed.name);
+        match fsops::classify(parent.as_fd(), random) {
+            Ok(Kind::Missing) => {}
+            Ok(Kind::Dir) => tally.fail(FailReason::ChangedDuringErase),
+            Ok(_) => match fsops::unlink(parent.as_fd(), random)
+                .and_then(|()| fsops::fsync_dir(parent.as_fd()))
+            {
+                Ok(()) | Err(Errno::NOENT) => {}
+                Err(e) => tally.fail(FailReason::Io(std::io::Error::from(e).kind())),
+            },
+            Err(e) => tally.fail(FailReason::Io(e.kind())),
+        }
+        let end = self.erase_entry(parent.as_fd(), name, 0, &rel, &mut tally, &mut ctx, true)?;
+        if end == End::Missing && tally.failure.is_none() {
+            tally.counters.files = tally.counters.files.saturating_add(1);
+        }
+        let end = if end == End::Missing { End::Gone } else { end };
+        finish_entry(&mut entry, &tally, end);
+        Ok(entry)
+    }
+
+    /// Erases whatever `name` is in `dir`, looking again (a bounded number
+    /// of times) when it changes type between the look and the open.
+    #[allow(clippy::too_many_arguments)]
+    fn erase_entry(
+        &mut self,
+        dir: BorrowedFd<'_>,
+        name: &OsStr,
+        depth: usize,
+        rel: &str,
+        tally: &mut Tally,
+        ctx: &mut Walk<'_>,
+        journal_rename: bool,
+    ) -> Result<End, Error> {
+        for _ in 0..4 {
+            let kind = match fsops::classify(dir, name) {
+                Ok(kind) => kind,
+                Err(e) => {
+                    tally.fail(FailReason::Io(e.kind()));
+                    return Ok(End::Left);
+                }
+            };
+            let step = match kind {
+                Kind::Missing => Step::Done(End::Missing),
+                Kind::Link => {
+                    self.reporter.phase(Phase::Remove);
+                    match fsops::unlink(dir, name).and_then(|()| fsops::fsync_dir(dir)) {
+                        Ok(()) => {
+                            tally.counters.links = tally.counters.links.saturating_add(1);
+                            Step::Done(End::Gone)
+                        }
+                        Err(Errno::NOENT) => Step::LookAgain,
+                        Err(e) => {
+                            tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                            Step::Done(End::Left)
+                        }
+                    }
+                }
+                Kind::Special => {
+                    tally.counters.special = tally.counters.special.saturating_add(1);
+                    Step::Done(End::Left)
+                }
+                Kind::Regular => self.erase_file(dir, name, rel, tally, ctx, journal_rename)?,
+                Kind::Dir => self.erase_dir(dir, name, depth, rel, tally, ctx)?,
+            };
+            if let Step::Done(end) = step {
+                return Ok(end);
+            }
+        }
+        tally.fail(FailReason::ChangedDuringErase);
+        Ok(End::Left)
+    }
+
+    fn call_hook(&mut self, rel: &str) {
+        if let Some(hook) = self.hook.as_mut() {
+            hook(rel);
+        }
+    }
+
+    /// Overwrite, `fsync`, verify, rename to a random name, unlink, `fsync`
+    /// the directory. A file whose overwrite failed is left in place.
+    fn erase_file(
+        &mut self,
+        dir: BorrowedFd<'_>,
+        name: &OsStr,
+        rel: &str,
+        tally: &mut Tally,
+        ctx: &mut Walk<'_>,
+        journal_rename: bool,
+    ) -> Result<Step, Error> {
+        self.call_hook(rel);
+        let file = match fsops::open_for_overwrite(dir, name) {
+            Ok(file) => file,
+            // Gone, or no longer a regular file (a link, a directory, a
+            // device without a driver): look again.
+            Err(Errno::NOENT | Errno::LOOP | Errno::ISDIR | Errno::NXIO | Errno::NOTDIR) => {
+                return Ok(Step::LookAgain);
+            }
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                return Ok(Step::Done(End::Left));
+            }
+        };
+        let stat = match rfs::fstat(&file) {
+            Ok(stat) => stat,
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                return Ok(Step::Done(End::Left));
+            }
+        };
+        if fsops::kind_of(stat.st_mode) != Kind::Regular {
+            // A fifo or device swapped in after the look: opened without
+            // blocking, never written.
+            return Ok(Step::LookAgain);
+        }
+        let len = u64::try_from(stat.st_size).unwrap_or(0);
+        #[allow(clippy::useless_conversion)] // nlink is u32 or u64 by platform
+        let hard_linked = u64::from(stat.st_nlink) > 1;
+
+        let mut written = 0u64;
+        let reporter = &mut self.reporter;
+        let result = overwrite_and_verify(
+            &file,
+            len,
+            &self.pattern,
+            &mut self.buffer,
+            &mut |phase, bytes| {
+                if phase == Phase::Overwrite {
+                    written = written.saturating_add(bytes);
+                }
+                reporter.advance(phase, bytes);
+            },
+        );
+        let c = &mut tally.counters;
+        c.bytes = c.bytes.saturating_add(written);
+        if hard_linked {
+            c.hard_linked = c.hard_linked.saturating_add(1);
+        }
+        if let Err(reason) = result {
+            tally.fail(reason);
+            return Ok(Step::Done(End::Left));
+        }
+        drop(file);
+
+        self.reporter.phase(Phase::Remove);
+        let random = fsops::random_name(&self.rng)?;
+        if journal_rename {
+            let record = Renamed {
+                name: random.clone(),
+                bytes: len,
+                hard_linked,
+            };
+            let line = journal::rename_record(&mut ctx.journal.writer, ctx.index, &record);
+            ctx.journal.append(&line, true)?;
+            // The resumed tally counts these bytes from the record.
+        }
+        let random = OsString::from(random);
+        let removed = fsops::rename(dir, name, &random)
+            .and_then(|()| fsops::unlink(dir, &random))
+            .and_then(|()| fsops::fsync_dir(dir));
+        match removed {
+            // NOENT: someone removed it after the overwrite; it is gone.
+            Ok(()) | Err(Errno::NOENT) => {
+                tally.counters.files = tally.counters.files.saturating_add(1);
+                ctx.record_counts(tally)?;
+                Ok(Step::Done(End::Gone))
+            }
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                Ok(Step::Done(End::Left))
+            }
+        }
+    }
+
+    /// Empties a directory depth-first, then removes it (renamed to a random
+    /// name first, like files).
+    #[allow(clippy::too_many_arguments)]
+    fn erase_dir(
+        &mut self,
+        dir: BorrowedFd<'_>,
+        name: &OsStr,
+        depth: usize,
+        rel: &str,
+        tally: &mut Tally,
+        ctx: &mut Walk<'_>,
+    ) -> Result<Step, Error> {
+        if depth >= MAX_TREE_DEPTH {
+            tally.fail(FailReason::TooDeep);
+            return Ok(Step::Done(End::Left));
+        }
+        self.call_hook(rel);
+        let child = match fsops::open_dir(dir, name) {
+            Ok(fd) => fd,
+            Err(Errno::NOENT | Errno::LOOP | Errno::NOTDIR) => return Ok(Step::LookAgain),
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                return Ok(Step::Done(End::Left));
+            }
+        };
+        let emptied = self.erase_tree(&child, depth + 1, false, rel, tally, ctx)?;
+        drop(child);
+        if !emptied {
+            return Ok(Step::Done(End::Left));
+        }
+        self.reporter.phase(Phase::Remove);
+        let random = OsString::from(fsops::random_name(&self.rng)?);
+        let removed = fsops::rename(dir, name, &random)
+            .and_then(|()| fsops::rmdir(dir, &random))
+            .and_then(|()| fsops::fsync_dir(dir));
+        match removed {
+            Ok(()) | Err(Errno::NOENT) => {
+                tally.counters.dirs = tally.counters.dirs.saturating_add(1);
+                ctx.record_counts(tally)?;
+                Ok(Step::Done(End::Gone))
+            }
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                Ok(Step::Done(End::Left))
+            }
+        }
+    }
+
+    /// Erases every entry of `dir`. `true` when it is empty afterwards.
+    fn erase_tree(
+        &mut self,
+        dir: &OwnedFd,
+        depth: usize,
+        at_root: bool,
+        rel: &str,
+        tally: &mut Tally,
+        ctx: &mut Walk<'_>,
+    ) -> Result<bool, Error> {
+        let mut left: HashSet<OsString> = HashSet::new();
+        let mut handled = 0usize;
+        loop {
+            let names = match fsops::read_names(dir, at_root, NAMES_PER_PASS, |n| !left.contains(n))
+            {
+                Ok(names) => names,
+                Err(e) => {
+                    tally.fail(FailReason::Io(e.kind()));
+                    return Ok(false);
+                }
+            };
+            if names.is_empty() {
+                return Ok(left.is_empty());
+            }
+            for name in names {
+                handled += 1;
+                if handled > MAX_ENTRIES_PER_DIR {
+                    tally.fail(FailReason::TooManyEntries);
+                    return Ok(false);
+                }
+                let child_rel = if rel == "." {
+                    name.to_string_lossy().into_owned()
+                } else {
+                    format!("{rel}/{}", name.to_string_lossy())
+                };
+                let end =
+                    self.erase_entry(dir.as_fd(), &name, depth, &child_rel, tally, ctx, false)?;
+                if end == End::Left {
+                    if left.len() >= MAX_LEFT_PER_DIR {
+                        tally.fail(FailReason::TooManyEntries);
+                        return Ok(false);
+                    }
+                    left.insert(name);
+                }
+            }
+        }
+    }
+
+    /// Overwrites and removes one of this crate's files at the root, best
+    /// effort (used where a failure changes nothing the user relies on).
+    fn erase_own_file(&mut self, file: &File, name: &str) {
+        let _ = self.erase_own_file_checked(file, name);
+    }
+
+    fn erase_own_file_checked(&self, file: &File, name: &str) -> Result<(), Error> {
+        let during = "removing the erase journal";
+        let len = file.metadata().map_err(Error::io(during))?.len();
+        let mut buffer = vec![0u8; CHUNK];
+        overwrite_and_verify(file, len, &self.pattern, &mut buffer, &mut |_, _| {}).map_err(
+            |reason| Error::Io {
+                during,
+                kind: match reason {
+                    FailReason::Io(kind) => kind,
+                    _ => std::io::ErrorKind::InvalidData,
+                },
+            },
+        )?;
+        match fsops::unlink(self.root.as_fd(), OsStr::new(name)) {
+            Ok(()) | Err(Errno::NOENT) => {}
+            Err(e) => return Err(Error::errno(during)(e)),
+        }
+        fsops::fsync_dir(self.root.as_fd()).map_err(Error::errno(during))
+    }
+
+    /// Removes one of this crate's files if it exists: overwritten when it is
+    /// a regular file (it may hold target names), otherwise just unlinked.
+    fn remove_own_file(&self, name: &str) {
+        let os_name = OsStr::new(name);
+        match fsops::classify(self.root.as_fd(), os_name) {
+            Ok(Kind::Missing) | Err(_) => {}
+            Ok(Kind::Regular) => {
+                if let Ok(Some((file, _))) =
+                    fsops::read_own_file(&self.root, name, MAX_JOURNAL_BYTES)
+                {
+                    let _ = self.erase_own_file_checked(&file, name);
+                } else {
+                    let _ = fsops::unlink(self.root.as_fd(), os_name);
+                }
+            }
+            Ok(Kind::Dir) => {}
+            Ok(Kind::Link | Kind::Special) => {
+                let _ = fsops::unlink(self.root.as_fd(), os_name);
+            }
+        }
+    }
+}
+
+/// Where progress of the running target is journaled.
+struct Walk<'j> {
+    index: usize,
+    journal: &'j mut JournalFile,
+    /// Directory targets journal their counters after each entry.
+    journal_counts: bool,
+}
+
+impl Walk<'_> {
+    fn record_counts(&mut self, tally: &Tally) -> Result<(), Error> {
+        if !self.journal_counts || self.journal.len > COUNT_RECORDS_LIMIT {
+            return Ok(());
+        }
+        let line = journal::count_record(&mut self.journal.writer, self.index, &tally.counters);
+        // Not synced: a lost count only under-reports work (see module docs).
+        self.journal.append(&line, false)
+    }
+}
+
+/// Fills in method, outcome and counters of a file or directory entry.
+fn finish_entry(entry: &mut TargetReport, tally: &Tally, end: End) {
+    let c = &tally.counters;
+    entry.bytes_overwritten = c.bytes;
+    entry.verified = c.bytes > 0 && c.all_verified && tally.failure.is_none();
+    entry.files = c.files;
+    entry.dirs = c.dirs;
+    entry.links_removed = c.links;
+    entry.hard_linked = c.hard_linked;
+    entry.special_skipped = c.special;
+    entry.method = if c.bytes > 0 || c.files > 0 || c.dirs > 0 {
+        Method::Overwrite
+    } else if c.links > 0 {
+        Method::RemoveLink
+    } else {
+        Method::None
+    };
+    let did_anything = c.bytes > 0 || c.files > 0 || c.dirs > 0 || c.links > 0;
+    entry.outcome = match (&tally.failure, end) {
+        (Some(reason), _) => Outcome::Failed(reason.clone()),
+        (None, End::Missing) if !did_anything => Outcome::NotFound,
+        (None, End::Left) if !did_anything && c.special > 0 => {
+            Outcome::Skipped(SkipReason::SpecialFile)
+        }
+        (None, _) => Outcome::Erased,
+    };
+}

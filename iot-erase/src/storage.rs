@@ -1,0 +1,45 @@
+//! Feature `storage`: an `iot_storage::SealedStore` as a crypto-erase target.
+
+use crate::{CryptoEraseTarget, ErasePlan};
+
+/// `SealedStore::destroy`: the manifest holding the store id every key is
+/// derived with is overwritten and removed first, then every record; the
+/// records are ciphertext nobody can decrypt any more.
+impl CryptoEraseTarget for iot_storage::SealedStore {
+    fn destroy_keys(self: Box<Self>) -> Result<(), String> {
+        // iot-storage's error `Display` carries no secrets by design.
+        (*self).destroy().map_err(|e| e.to_string())
+    }
+}
+
+impl ErasePlan {
+    /// Adds a crypto-erase of `store` ([`iot_storage::SealedStore::destroy`]),
+    /// run before anything else and reported as "encrypted storage".
+    ///
+    /// Plan the store's directory as a [`dir`](ErasePlan::dir) target too:
+    /// if power fails during `destroy`, the crypto-erase cannot be repeated
+    /// by [`resume`](crate::resume) (the open store is gone with the
+    /// process) and is reported as interrupted, but the directory target
+    /// still overwrites and removes whatever the store left.
+    ///
+    /// ```
+    /// use iot_storage::{RootKey, SealedStore, StoreOptions};
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let root = tempfile::tempdir()?;
+    /// let store = SealedStore::open(root.path().join("secrets"), RootKey::from_bytes([7; 32]), StoreOptions::default())?;
+    /// store.put("wifi-psk", b"hunter2")?;
+    ///
+    /// let report = iot_erase::ErasePlan::new(root.path())
+    ///     .sealed_store(store)
+    ///     .dir("secrets")
+    ///     .execute()?;
+    /// assert!(report.to_string().contains("Encryption keys destroyed: encrypted storage."));
+    /// assert!(!root.path().join("secrets").exists());
+    /// # report.acknowledge(root.path())?;
+    /// # Ok(()) }
+    /// ```
+    #[must_use]
+    pub fn sealed_store(self, store: iot_storage::SealedStore) -> Self {
+        self.crypto_erase("encrypted storage", store)
+    }
+}
