@@ -6,3 +6,5 @@
 //! `docs/PROVISIONS.md` against the sources.
 
 #![forbid(unsafe_code)]
+
+pub mod pki;
