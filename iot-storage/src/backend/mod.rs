@@ -103,3 +103,24 @@ impl<B: Backend + ?Sized> Backend for std::sync::Arc<B> {
         (**self).erase(name)
     }
 }
+
+impl<B: Backend + ?Sized> Backend for Box<B> {
+    fn list(&self) -> Result<Vec<String>, Error> {
+        (**self).list()
+    }
+    fn read(&self, name: &str, max_len: usize) -> Result<Option<Vec<u8>>, Error> {
+        (**self).read(name, max_len)
+    }
+    fn write(&self, name: &str, data: &[u8]) -> Result<(), Error> {
+        (**self).write(name, data)
+    }
+    fn remove(&self, name: &str) -> Result<(), Error> {
+        (**self).remove(name)
+    }
+    fn sync(&self) -> Result<(), Error> {
+        (**self).sync()
+    }
+    fn erase(&self, name: &str) -> Result<(), Error> {
+        (**self).erase(name)
+    }
+}
