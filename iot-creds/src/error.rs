@@ -2,26 +2,181 @@
 
 use core::fmt;
 
+use crate::policy::PolicyViolation;
+
 /// Everything that can go wrong in this crate.
 ///
-/// A failed password verification is one opaque variant whatever the cause,
-/// so an attacker learns nothing from the error.
+/// A failed password verification is one opaque variant,
+/// [`Error::Verification`], whatever the cause, so an attacker learns nothing
+/// from the error. No variant carries a password, a hash or the rejected input:
+/// at most a position and a reason code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// The password did not verify. Deliberately carries no detail.
     Verification,
-    /// Parameters (hashing cost, generator configuration) outside the allowed range.
+    /// Hashing parameters outside the allowed range (see [`crate::HashParams::new`]).
     InvalidParameters,
+    /// A generator configuration was refused.
+    InvalidConfig(ConfigError),
+    /// A typed label password could not be read.
+    InvalidEntry(EntryError),
+    /// A password longer than [`crate::MAX_PASSWORD_BYTES`]: refused to bound the hashing cost.
+    PasswordTooLong,
+    /// The stored hash is not a well-formed Argon2 PHC string.
+    MalformedHash,
+    /// The stored hash asks for more memory, passes or lanes than the
+    /// [`crate::CostLimit`] allows (or hashing with these parameters would produce one).
+    CostLimitExceeded,
+    /// Argon2 could not run, for example because its memory could not be allocated.
+    HashingFailed,
+    /// The random generator kept producing output that rejection sampling
+    /// must discard: it is broken (for example a TRNG stuck at `0xFF`).
+    RandomSourceFailed,
+    /// A pepper or factory key of the wrong length.
+    InvalidKey,
+    /// The new password was refused by the [`crate::PasswordPolicy`].
+    Policy(PolicyViolation),
+    /// Throttle snapshot bytes that are not a snapshot this version wrote.
+    MalformedSnapshot,
+    /// A device identifier in a factory batch is empty, too long, or holds
+    /// characters outside `A-Z a-z 0-9 - _ . : /` (or does not start with a
+    /// letter or digit). `index` is its position in the batch.
+    InvalidDeviceId {
+        /// Position of the identifier in the batch.
+        index: usize,
+    },
+    /// A device identifier appears twice in a factory batch.
+    DuplicateDeviceId {
+        /// Position of the second occurrence in the batch.
+        index: usize,
+    },
+    /// Two devices of a factory batch would get the same password (only
+    /// possible for very short `insecure_` configurations or derived passwords).
+    DuplicatePassword,
+}
+
+/// Why a [`crate::GeneratorConfig`] (or an [`crate::Alphabet`]) was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// Not 2 to 33 distinct upper-case letters or digits, or a look-alike pair.
+    InvalidAlphabet,
+    /// Length 0 or above [`crate::MAX_SYMBOLS`].
+    InvalidLength,
+    /// Fewer than 64 bits of entropy without `insecure_allow_low_entropy()`.
+    InsufficientEntropy,
+    /// A check symbol was asked for an alphabet whose size is neither a prime
+    /// nor a power of two.
+    CheckSymbolUnsupported,
+}
+
+/// Why a typed label password could not be read.
+///
+/// Positions count characters of the typed text from 0; the text itself is
+/// never part of the error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum EntryError {
+    /// More than [`crate::MAX_ENTRY_BYTES`] bytes were typed.
+    TooLong,
+    /// A character that is neither a symbol of the alphabet, a look-alike of
+    /// one, nor a space or dash.
+    InvalidSymbol {
+        /// Character position in the typed text.
+        position: usize,
+    },
+    /// The number of symbols is not what the configuration prints.
+    WrongLength {
+        /// Symbols a label of this configuration has (check symbol included).
+        expected: usize,
+        /// Symbols that were typed.
+        found: usize,
+    },
+    /// The check symbol does not match: a symbol was mistyped or two were swapped.
+    CheckSymbolMismatch,
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Verification => f.write_str("password verification failed"),
+            Self::InvalidParameters => f.write_str("invalid hashing parameters"),
+            Self::InvalidConfig(e) => write!(f, "invalid generator configuration: {e}"),
+            Self::InvalidEntry(e) => write!(f, "invalid password entry: {e}"),
+            Self::PasswordTooLong => f.write_str("password longer than 1024 bytes"),
+            Self::MalformedHash => f.write_str("malformed password hash"),
+            Self::CostLimitExceeded => {
+                f.write_str("password hash parameters exceed the cost limit")
+            }
+            Self::HashingFailed => f.write_str("password hashing failed"),
+            Self::RandomSourceFailed => f.write_str("random generator output unusable"),
+            Self::InvalidKey => f.write_str("key of invalid length"),
+            Self::Policy(v) => write!(f, "new password refused: {v}"),
+            Self::MalformedSnapshot => f.write_str("malformed throttle snapshot"),
+            Self::InvalidDeviceId { index } => write!(f, "invalid device id at index {index}"),
+            Self::DuplicateDeviceId { index } => {
+                write!(f, "duplicate device id at index {index}")
+            }
+            Self::DuplicatePassword => f.write_str("duplicate password within the batch"),
+        }
+    }
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
-            Self::Verification => "password verification failed",
-            Self::InvalidParameters => "invalid parameters",
+            Self::InvalidAlphabet => "invalid alphabet",
+            Self::InvalidLength => "invalid length",
+            Self::InsufficientEntropy => "fewer than 64 bits of entropy",
+            Self::CheckSymbolUnsupported => "no check symbol for this alphabet size",
         })
     }
 }
 
-impl core::error::Error for Error {}
+impl fmt::Display for EntryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::TooLong => f.write_str("too long"),
+            Self::InvalidSymbol { position } => {
+                write!(f, "invalid character at position {position}")
+            }
+            Self::WrongLength { expected, found } => {
+                write!(f, "expected {expected} symbols, found {found}")
+            }
+            Self::CheckSymbolMismatch => f.write_str("check symbol mismatch (typing error?)"),
+        }
+    }
+}
+
+impl core::error::Error for Error {
+    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
+        match self {
+            Self::Policy(v) => Some(v),
+            Self::InvalidConfig(e) => Some(e),
+            Self::InvalidEntry(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl core::error::Error for ConfigError {}
+impl core::error::Error for EntryError {}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Self::InvalidConfig(e)
+    }
+}
+
+impl From<EntryError> for Error {
+    fn from(e: EntryError) -> Self {
+        Self::InvalidEntry(e)
+    }
+}
+
+impl From<PolicyViolation> for Error {
+    fn from(v: PolicyViolation) -> Self {
+        Self::Policy(v)
+    }
+}

@@ -1,0 +1,465 @@
+//! Factory batches (`std`): per-device passwords and their hashes for a whole
+//! production run, hashed on all cores, written as CSV or (with `serde`) JSON.
+//!
+//! The manifest holds every device's label password in clear text: it is the
+//! input of the label printer. Treat it like key material: keep it off shared
+//! drives, and delete it once labels are printed and hashes provisioned.
+//!
+//! ```
+//! use iot_creds::factory::FactoryBatch;
+//! use iot_creds::{verify_password, HashParams, OsRng};
+//!
+//! let ids = ["SN-0001", "SN-0002", "SN-0003"];
+//! let manifest = FactoryBatch::new(HashParams::owasp())
+//!     .run(&ids, &mut OsRng::new(), |_progress| {})?;
+//! assert_eq!(manifest.records().len(), 3);
+//! let first = &manifest.records()[0];
+//! assert_eq!(first.device_id(), "SN-0001");
+//! assert!(verify_password(first.password().expose_secret().as_bytes(), first.phc()).is_ok());
+//!
+//! let mut csv = Vec::new();
+//! manifest.write_csv(&mut csv)?;
+//! assert!(csv.starts_with(b"device_id,password,phc,entropy_bits,mode\n"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::collections::HashSet;
+use std::io::{self, Write};
+use std::string::String;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::thread;
+use std::vec::Vec;
+
+use blake2::{Blake2b128, Digest};
+use rand_core::CryptoRng;
+
+#[cfg(feature = "derive")]
+use crate::derive::FactoryKey;
+use crate::error::Error;
+use crate::hash::{HashParams, PasswordHasher, SALT_BYTES};
+use crate::password::{DevicePassword, GeneratorConfig};
+
+/// Longest device identifier in a batch, in bytes.
+pub const MAX_DEVICE_ID_LEN: usize = 64;
+
+/// Most devices in one batch (bounds the memory of a run).
+pub const MAX_BATCH: usize = 1_000_000;
+
+/// Regenerations allowed when a random password repeats within the batch
+/// (never needed at 64 bits or more; possible for tiny insecure configurations).
+const MAX_REGENERATIONS: usize = 16;
+
+/// How a batch's passwords were made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum GeneratorMode {
+    /// From the random generator passed to [`FactoryBatch::run`].
+    Random,
+    /// Derived from each device id under a [`crate::FactoryKey`] (feature `derive`).
+    FactoryKeyDerived,
+}
+
+impl GeneratorMode {
+    /// `"random"` or `"factory_key_derived"`, as written in manifests.
+    #[must_use]
+    pub const fn as_str(&self) -> &'static str {
+        match self {
+            Self::Random => "random",
+            Self::FactoryKeyDerived => "factory_key_derived",
+        }
+    }
+}
+
+/// Progress of a running batch, passed to the progress callback.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BatchProgress {
+    /// Devices hashed so far.
+    pub done: usize,
+    /// Devices in the batch.
+    pub total: usize,
+}
+
+/// One device of a manifest.
+#[derive(Debug)]
+pub struct DeviceRecord {
+    device_id: String,
+    password: DevicePassword,
+    phc: String,
+    mode: GeneratorMode,
+}
+
+impl DeviceRecord {
+    /// The device identifier given to the batch.
+    #[must_use]
+    pub fn device_id(&self) -> &str {
+        &self.device_id
+    }
+
+    /// The label password (print it; do not log it).
+    #[must_use]
+    pub fn password(&self) -> &DevicePassword {
+        &self.password
+    }
+
+    /// The Argon2id PHC string to provision into the device.
+    #[must_use]
+    pub fn phc(&self) -> &str {
+        &self.phc
+    }
+
+    /// Entropy of the password's generator, in bits.
+    #[must_use]
+    pub fn entropy_bits(&self) -> f64 {
+        self.password.entropy_bits()
+    }
+
+    /// How the password was made.
+    #[must_use]
+    pub fn mode(&self) -> GeneratorMode {
+        self.mode
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for DeviceRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("DeviceRecord", 5)?;
+        s.serialize_field("device_id", &self.device_id)?;
+        // The manifest exists to carry the label password to the printer.
+        s.serialize_field("password", self.password.expose_secret())?;
+        s.serialize_field("phc", &self.phc)?;
+        s.serialize_field("entropy_bits", &self.entropy_bits())?;
+        s.serialize_field("mode", &self.mode)?;
+        s.end()
+    }
+}
+
+/// The result of a batch: one record per device, in the order of the ids.
+#[derive(Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Manifest {
+    #[cfg_attr(feature = "serde", serde(serialize_with = "serialize_params"))]
+    hash_params: HashParams,
+    mode: GeneratorMode,
+    devices: Vec<DeviceRecord>,
+}
+
+#[cfg(feature = "serde")]
+fn serialize_params<S: serde::Serializer>(
+    p: &HashParams,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeStruct;
+    let mut s = serializer.serialize_struct("HashParams", 4)?;
+    s.serialize_field("algorithm", "argon2id")?;
+    s.serialize_field("m_kib", &p.m_kib())?;
+    s.serialize_field("t", &p.t())?;
+    s.serialize_field("p", &p.p())?;
+    s.end()
+}
+
+impl Manifest {
+    /// The records, in the order of the device ids given to the batch.
+    #[must_use]
+    pub fn records(&self) -> &[DeviceRecord] {
+        &self.devices
+    }
+
+    /// The records, by value.
+    #[must_use]
+    pub fn into_records(self) -> Vec<DeviceRecord> {
+        self.devices
+    }
+
+    /// The hashing parameters of every record.
+    #[must_use]
+    pub fn hash_params(&self) -> HashParams {
+        self.hash_params
+    }
+
+    /// How the passwords were made.
+    #[must_use]
+    pub fn mode(&self) -> GeneratorMode {
+        self.mode
+    }
+
+    /// Writes `device_id,password,phc,entropy_bits,mode` rows with a header
+    /// line (RFC 4180 quoting: PHC strings contain commas).
+    ///
+    /// # Errors
+    ///
+    /// Whatever `out` returns.
+    pub fn write_csv<W: Write>(&self, mut out: W) -> io::Result<()> {
+        out.write_all(b"device_id,password,phc,entropy_bits,mode\n")?;
+        for r in &self.devices {
+            write_csv_field(&mut out, &r.device_id)?;
+            out.write_all(b",")?;
+            write_csv_field(&mut out, r.password.expose_secret())?;
+            out.write_all(b",")?;
+            write_csv_field(&mut out, &r.phc)?;
+            writeln!(out, ",{:.1},{}", r.entropy_bits(), r.mode.as_str())?;
+        }
+        out.flush()
+    }
+}
+
+fn write_csv_field<W: Write>(out: &mut W, field: &str) -> io::Result<()> {
+    if field.contains([',', '"', '\n', '\r']) {
+        out.write_all(b"\"")?;
+        out.write_all(field.replace('"', "\"\"").as_bytes())?;
+        out.write_all(b"\"")
+    } else {
+        out.write_all(field.as_bytes())
+    }
+}
+
+/// A production run: generates a unique password per device, hashes it on
+/// all cores, and returns the [`Manifest`].
+#[derive(Clone, Copy, Debug)]
+pub struct FactoryBatch<'k> {
+    params: HashParams,
+    config: GeneratorConfig,
+    threads: usize,
+    #[cfg(feature = "derive")]
+    factory_key: Option<&'k FactoryKey>,
+    #[cfg(not(feature = "derive"))]
+    _key: core::marker::PhantomData<&'k ()>,
+}
+
+impl<'k> FactoryBatch<'k> {
+    /// A batch hashing with `params`, generating default passwords
+    /// (16 Crockford Base32 symbols) at random, on all available cores.
+    #[must_use]
+    pub fn new(params: HashParams) -> Self {
+        Self {
+            params,
+            config: GeneratorConfig::new(),
+            threads: 0,
+            #[cfg(feature = "derive")]
+            factory_key: None,
+            #[cfg(not(feature = "derive"))]
+            _key: core::marker::PhantomData,
+        }
+    }
+
+    /// Generates passwords of this configuration.
+    #[must_use]
+    pub fn with_generator(mut self, config: GeneratorConfig) -> Self {
+        self.config = config;
+        self
+    }
+
+    /// Hashes on `threads` threads (`0`, the default: one per available core).
+    #[must_use]
+    pub fn with_threads(mut self, threads: usize) -> Self {
+        self.threads = threads;
+        self
+    }
+
+    /// Derives each password from its device id under `key` instead of
+    /// drawing it at random. Read the risk at [`FactoryKey`] first.
+    #[cfg(feature = "derive")]
+    #[must_use]
+    pub fn derived_from_factory_key(mut self, key: &'k FactoryKey) -> Self {
+        self.factory_key = Some(key);
+        self
+    }
+
+    /// Runs the batch for `device_ids`.
+    ///
+    /// Passwords and salts come from `rng` on the calling thread; the hashes
+    /// are computed on the worker threads, which call `progress` after each
+    /// device (in no particular order; `done` counts up to `total`).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidDeviceId`] or [`Error::DuplicateDeviceId`] with the
+    /// offending index (ids are 1 to 64 bytes of `A-Z a-z 0-9 - _ . : /`
+    /// starting with a letter or digit, so no spreadsheet reads one as a
+    /// formula); [`Error::InvalidParameters`] for more than 1,000,000 devices;
+    /// [`Error::DuplicatePassword`] if unique passwords cannot be made;
+    /// otherwise as [`DevicePassword::generate_with`] and
+    /// [`crate::hash_password`].
+    pub fn run<S, R, P>(
+        &self,
+        device_ids: &[S],
+        rng: &mut R,
+        progress: P,
+    ) -> Result<Manifest, Error>
+    where
+        S: AsRef<str>,
+        R: CryptoRng + ?Sized,
+        P: Fn(BatchProgress) + Sync,
+    {
+        self.config.validate()?;
+        if device_ids.len() > MAX_BATCH {
+            return Err(Error::InvalidParameters);
+        }
+        check_device_ids(device_ids)?;
+        let (passwords, mode) = self.passwords(device_ids, rng)?;
+        let salts: Vec<[u8; SALT_BYTES]> = passwords
+            .iter()
+            .map(|_| {
+                let mut salt = [0u8; SALT_BYTES];
+                rng.fill_bytes(&mut salt);
+                salt
+            })
+            .collect();
+        let hashes = self.hash_all(&passwords, &salts, &progress)?;
+        let devices = device_ids
+            .iter()
+            .zip(passwords)
+            .zip(hashes)
+            .map(|((id, password), phc)| DeviceRecord {
+                device_id: String::from(id.as_ref()),
+                password,
+                phc,
+                mode,
+            })
+            .collect();
+        Ok(Manifest {
+            hash_params: self.params,
+            mode,
+            devices,
+        })
+    }
+
+    fn passwords<S: AsRef<str>, R: CryptoRng + ?Sized>(
+        &self,
+        device_ids: &[S],
+        rng: &mut R,
+    ) -> Result<(Vec<DevicePassword>, GeneratorMode), Error> {
+        let mut seen = HashSet::with_capacity(device_ids.len());
+        let mut passwords = Vec::with_capacity(device_ids.len());
+        #[cfg(feature = "derive")]
+        if let Some(key) = self.factory_key {
+            for id in device_ids {
+                let password =
+                    DevicePassword::derive_from_factory_key(key, id.as_ref(), &self.config)?;
+                // Deterministic: a repeat cannot be redrawn.
+                if !seen.insert(fingerprint(&password)) {
+                    return Err(Error::DuplicatePassword);
+                }
+                passwords.push(password);
+            }
+            return Ok((passwords, GeneratorMode::FactoryKeyDerived));
+        }
+        let mut regenerations = 0;
+        while passwords.len() < device_ids.len() {
+            let password = DevicePassword::generate_with(rng, &self.config)?;
+            if seen.insert(fingerprint(&password)) {
+                passwords.push(password);
+            } else {
+                regenerations += 1;
+                if regenerations > MAX_REGENERATIONS {
+                    return Err(Error::DuplicatePassword);
+                }
+            }
+        }
+        Ok((passwords, GeneratorMode::Random))
+    }
+
+    fn hash_all(
+        &self,
+        passwords: &[DevicePassword],
+        salts: &[[u8; SALT_BYTES]],
+        progress: &(dyn Fn(BatchProgress) + Sync),
+    ) -> Result<Vec<String>, Error> {
+        let total = passwords.len();
+        let threads = match self.threads {
+            0 => thread::available_parallelism().map_or(1, usize::from),
+            n => n,
+        }
+        .clamp(1, total.max(1));
+        let per_thread = total.div_ceil(threads).max(1);
+        let hasher = PasswordHasher::new(self.params);
+        let done = AtomicUsize::new(0);
+        let mut results: Vec<Result<String, Error>> = Vec::with_capacity(total);
+        results.resize_with(total, || Err(Error::HashingFailed));
+        thread::scope(|scope| {
+            let work = passwords
+                .chunks(per_thread)
+                .zip(salts.chunks(per_thread))
+                .zip(results.chunks_mut(per_thread));
+            for ((passwords, salts), results) in work {
+                let done = &done;
+                scope.spawn(move || {
+                    for ((password, salt), result) in passwords.iter().zip(salts).zip(results) {
+                        *result = hasher.hash_with_salt(password.expose_secret().as_bytes(), salt);
+                        let done = done.fetch_add(1, Ordering::Relaxed) + 1;
+                        progress(BatchProgress { done, total });
+                    }
+                });
+            }
+        });
+        results.into_iter().collect()
+    }
+}
+
+/// A fingerprint of a password for the uniqueness check, so the check holds
+/// no second copy of the passwords.
+fn fingerprint(password: &DevicePassword) -> [u8; 16] {
+    Blake2b128::digest(password.expose_secret().as_bytes()).into()
+}
+
+fn check_device_ids<S: AsRef<str>>(device_ids: &[S]) -> Result<(), Error> {
+    let mut seen = HashSet::with_capacity(device_ids.len());
+    for (index, id) in device_ids.iter().enumerate() {
+        let id = id.as_ref();
+        let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-_.:/".contains(&b);
+        let valid = id.len() <= MAX_DEVICE_ID_LEN
+            && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
+            && id.bytes().all(allowed);
+        if !valid {
+            return Err(Error::InvalidDeviceId { index });
+        }
+        if !seen.insert(id) {
+            return Err(Error::DuplicateDeviceId { index });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn device_ids_are_validated() {
+        assert!(check_device_ids(&["SN-1", "aa:bb:cc:dd:ee:ff", "lot/7.3_x"]).is_ok());
+        for (bad, index) in [
+            (&["ok", ""][..], 1),
+            (&["=cmd()"][..], 0),
+            (&["-1"][..], 0),
+            (&["a b"][..], 0),
+            (&["ü"][..], 0),
+        ] {
+            assert_eq!(
+                check_device_ids(bad),
+                Err(Error::InvalidDeviceId { index }),
+                "{bad:?}"
+            );
+        }
+        let long = "a".repeat(MAX_DEVICE_ID_LEN + 1);
+        assert_eq!(
+            check_device_ids(&[long]),
+            Err(Error::InvalidDeviceId { index: 0 })
+        );
+        assert_eq!(
+            check_device_ids(&["a", "b", "a"]),
+            Err(Error::DuplicateDeviceId { index: 2 })
+        );
+    }
+
+    #[test]
+    fn csv_quotes_what_needs_quoting() {
+        let mut out = Vec::new();
+        write_csv_field(&mut out, "plain").unwrap();
+        write_csv_field(&mut out, "a,b").unwrap();
+        write_csv_field(&mut out, "say \"hi\"").unwrap();
+        assert_eq!(out, b"plain\"a,b\"\"say \"\"hi\"\"\"");
+    }
+}

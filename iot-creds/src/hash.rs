@@ -1,0 +1,644 @@
+//! Password storage and verification with Argon2id (EN 303 645 5.1-3) and
+//! the password change (5.1-4).
+
+use alloc::string::{String, ToString};
+use alloc::vec::Vec;
+use core::fmt;
+
+use argon2::password_hash::phc::PasswordHash;
+use argon2::{Algorithm, Argon2, PasswordHasher as _, Version};
+use rand_core::CryptoRng;
+use secrecy::{ExposeSecret, SecretSlice};
+use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
+
+use crate::error::Error;
+use crate::policy::{MAX_PASSWORD_BYTES, PasswordPolicy, PolicyViolation};
+
+/// Salt bytes of every new hash (the PHC format's recommendation).
+pub const SALT_BYTES: usize = 16;
+
+/// Output bytes of every new hash.
+pub const OUTPUT_BYTES: usize = 32;
+
+/// The longest PHC string [`verify_password`] parses; longer ones are refused
+/// before parsing. Real Argon2 strings are under 200 characters.
+pub const MAX_PHC_LEN: usize = 512;
+
+/// The weakest memory parameter [`HashParams::new`] accepts (7 MiB), from
+/// OWASP's list of equivalent Argon2id minimums.
+pub const MIN_M_KIB: u32 = 7 * 1024;
+
+/// The least total work `m × t` (KiB × passes) [`HashParams::new`] accepts:
+/// OWASP's weakest equivalent minimum, 7 MiB with 5 passes. Every OWASP
+/// configuration (46 MiB/1, 19 MiB/2, 12 MiB/3, 9 MiB/4, 7 MiB/5) meets it.
+pub const MIN_WORK_KIB_PASSES: u64 = 7 * 1024 * 5;
+
+/// The memory bound of [`CostLimit::DEFAULT`] (256 MiB).
+pub(crate) const DEFAULT_MAX_M_KIB: u32 = 256 * 1024;
+
+/// Hard upper bounds of any [`HashParams`].
+const MAX_M_KIB: u32 = 4 * 1024 * 1024;
+const MAX_T: u32 = 1024;
+const MAX_P: u32 = 64;
+
+/// Argon2id cost parameters for new hashes.
+///
+/// ```
+/// use iot_creds::HashParams;
+///
+/// let p = HashParams::owasp();
+/// assert_eq!((p.m_kib(), p.t(), p.p()), (19 * 1024, 2, 1));
+/// assert!(HashParams::new(64 * 1024, 3, 1).is_ok()); // RFC 9106's second choice
+/// assert!(HashParams::new(1024, 1, 1).is_err());     // below OWASP's minimum
+/// assert!(HashParams::insecure_low_cost(1024, 1, 1).is_ok());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct HashParams {
+    m_kib: u32,
+    t: u32,
+    p: u32,
+}
+
+impl HashParams {
+    /// OWASP's recommendation (Password Storage Cheat Sheet): Argon2id with
+    /// 19 MiB, 2 passes, 1 lane. The default.
+    #[must_use]
+    pub const fn owasp() -> Self {
+        Self {
+            m_kib: 19 * 1024,
+            t: 2,
+            p: 1,
+        }
+    }
+
+    /// Explicit parameters: memory in KiB, passes, lanes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameters`] when the parameters are weaker than
+    /// OWASP's weakest equivalent minimum (`m_kib` below [`MIN_M_KIB`] or
+    /// `m_kib × t` below [`MIN_WORK_KIB_PASSES`]), when `p` is 0 or above 64,
+    /// `t` above 1024, or `m_kib` above 4 GiB. For a device that cannot afford
+    /// that, use [`calibrate`](Self::calibrate) or, knowingly,
+    /// [`insecure_low_cost`](Self::insecure_low_cost).
+    pub fn new(m_kib: u32, t: u32, p: u32) -> Result<Self, Error> {
+        let params = Self::insecure_low_cost(m_kib, t, p)?;
+        if m_kib < MIN_M_KIB || u64::from(m_kib) * u64::from(t) < MIN_WORK_KIB_PASSES {
+            return Err(Error::InvalidParameters);
+        }
+        Ok(params)
+    }
+
+    /// Parameters below OWASP's minimum, for tests and for devices too small
+    /// for it. Only Argon2's own limits apply (`m_kib ≥ 8 × p`, `t ≥ 1`,
+    /// `1 ≤ p ≤ 64`) plus the upper bounds of [`new`](Self::new).
+    ///
+    /// **Insecure**: a hash this cheap is much faster to brute-force once
+    /// leaked. Prefer [`calibrate`](Self::calibrate), which finds the most the
+    /// device can afford.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidParameters`] outside those limits.
+    pub fn insecure_low_cost(m_kib: u32, t: u32, p: u32) -> Result<Self, Error> {
+        let in_range = (1..=MAX_P).contains(&p)
+            && (1..=MAX_T).contains(&t)
+            && m_kib <= MAX_M_KIB
+            && u64::from(m_kib) >= 8 * u64::from(p);
+        if in_range {
+            Ok(Self { m_kib, t, p })
+        } else {
+            Err(Error::InvalidParameters)
+        }
+    }
+
+    /// Memory in KiB.
+    #[must_use]
+    pub const fn m_kib(&self) -> u32 {
+        self.m_kib
+    }
+
+    /// Passes over the memory (time cost).
+    #[must_use]
+    pub const fn t(&self) -> u32 {
+        self.t
+    }
+
+    /// Lanes (parallelism).
+    #[must_use]
+    pub const fn p(&self) -> u32 {
+        self.p
+    }
+
+    /// Whether these parameters meet the floor of [`new`](Self::new).
+    #[must_use]
+    pub fn meets_owasp_minimum(&self) -> bool {
+        self.m_kib >= MIN_M_KIB && u64::from(self.m_kib) * u64::from(self.t) >= MIN_WORK_KIB_PASSES
+    }
+
+    fn argon2_params(&self) -> Result<argon2::Params, Error> {
+        argon2::Params::new(self.m_kib, self.t, self.p, Some(OUTPUT_BYTES))
+            .map_err(|_| Error::InvalidParameters)
+    }
+}
+
+impl Default for HashParams {
+    fn default() -> Self {
+        Self::owasp()
+    }
+}
+
+impl fmt::Display for HashParams {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Argon2id m={} KiB, t={}, p={}",
+            self.m_kib, self.t, self.p
+        )
+    }
+}
+
+/// The most expensive stored hash [`verify_password`] agrees to compute.
+///
+/// Hash parameters come from the stored PHC string; a corrupted or planted
+/// string must not make the device allocate gigabytes or spin for minutes.
+/// The default allows 256 MiB, 16 passes and 16 lanes.
+///
+/// ```
+/// use iot_creds::{CostLimit, PasswordHasher, HashParams};
+///
+/// // A small device never computes more than 32 MiB per attempt.
+/// let hasher = PasswordHasher::new(HashParams::owasp())
+///     .with_cost_limit(CostLimit::new(32 * 1024, 4, 1));
+/// # let _ = hasher;
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CostLimit {
+    max_m_kib: u32,
+    max_t: u32,
+    max_p: u32,
+}
+
+impl CostLimit {
+    /// 256 MiB, 16 passes, 16 lanes.
+    pub const DEFAULT: Self = Self {
+        max_m_kib: DEFAULT_MAX_M_KIB,
+        max_t: 16,
+        max_p: 16,
+    };
+
+    /// The largest memory (KiB), passes and lanes to accept.
+    #[must_use]
+    pub const fn new(max_m_kib: u32, max_t: u32, max_p: u32) -> Self {
+        Self {
+            max_m_kib,
+            max_t,
+            max_p,
+        }
+    }
+
+    fn allows(&self, m_kib: u32, t: u32, p: u32) -> bool {
+        m_kib <= self.max_m_kib && t <= self.max_t && p <= self.max_p
+    }
+}
+
+impl Default for CostLimit {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// A secret mixed into every hash (Argon2's secret input `K`), kept outside
+/// the password database, for example derived from a device key in secure
+/// storage. A leaked hash database is then useless without the device key.
+///
+/// The bytes are wiped on drop and never shown by `Debug`.
+pub struct Pepper {
+    key: SecretSlice<u8>,
+}
+
+impl Pepper {
+    /// The shortest pepper accepted (bytes). 32 random bytes are recommended.
+    pub const MIN_LEN: usize = 8;
+    /// The longest pepper accepted (bytes).
+    pub const MAX_LEN: usize = 64;
+
+    /// A pepper of the given secret bytes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidKey`] unless `key` has [`Self::MIN_LEN`] to [`Self::MAX_LEN`] bytes.
+    pub fn new(key: &[u8]) -> Result<Self, Error> {
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&key.len()) {
+            return Err(Error::InvalidKey);
+        }
+        Ok(Self {
+            key: SecretSlice::from(Vec::from(key)),
+        })
+    }
+}
+
+impl fmt::Debug for Pepper {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Pepper(..)")
+    }
+}
+
+/// Hashing and verification with a pepper or a non-default [`CostLimit`].
+///
+/// The free functions [`hash_password`], [`verify_password`],
+/// [`needs_rehash`] and [`change_password`] are this type with the defaults
+/// (no pepper, [`CostLimit::DEFAULT`]).
+///
+/// ```
+/// # #[cfg(feature = "std")] {
+/// use iot_creds::{HashParams, OsRng, PasswordHasher, Pepper};
+///
+/// let pepper = Pepper::new(&[0x5a; 32])?; // in real life: from a device key
+/// let hasher = PasswordHasher::new(HashParams::owasp()).with_pepper(&pepper);
+/// let phc = hasher.hash(b"river piano lantern", &mut OsRng::new())?;
+/// assert!(hasher.verify(b"river piano lantern", &phc).is_ok());
+/// // Without the pepper the same hash does not verify.
+/// assert!(iot_creds::verify_password(b"river piano lantern", &phc).is_err());
+/// # }
+/// # Ok::<(), iot_creds::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct PasswordHasher<'k> {
+    params: HashParams,
+    pepper: Option<&'k Pepper>,
+    limit: CostLimit,
+}
+
+impl<'k> PasswordHasher<'k> {
+    /// New hashes use `params`; no pepper; [`CostLimit::DEFAULT`].
+    #[must_use]
+    pub const fn new(params: HashParams) -> Self {
+        Self {
+            params,
+            pepper: None,
+            limit: CostLimit::DEFAULT,
+        }
+    }
+
+    /// Mixes `pepper` into every hash and verification.
+    #[must_use]
+    pub const fn with_pepper(mut self, pepper: &'k Pepper) -> Self {
+        self.pepper = Some(pepper);
+        self
+    }
+
+    /// Verifies only hashes within `limit`, and refuses to create others.
+    #[must_use]
+    pub const fn with_cost_limit(mut self, limit: CostLimit) -> Self {
+        self.limit = limit;
+        self
+    }
+
+    /// A new Argon2id PHC string for `password`, with a fresh 16-byte salt
+    /// from `rng`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::PasswordTooLong`] above [`MAX_PASSWORD_BYTES`];
+    /// [`Error::CostLimitExceeded`] when the parameters exceed this hasher's
+    /// cost limit (it could not verify the result); [`Error::HashingFailed`]
+    /// when Argon2's memory cannot be allocated.
+    pub fn hash<R: CryptoRng + ?Sized>(
+        &self,
+        password: &[u8],
+        rng: &mut R,
+    ) -> Result<String, Error> {
+        let mut salt = [0u8; SALT_BYTES];
+        rng.fill_bytes(&mut salt);
+        self.hash_with_salt(password, &salt)
+    }
+
+    /// The hash with a given salt: for the factory batch, which draws salts
+    /// on one thread and hashes on many, and for calibration.
+    pub(crate) fn hash_with_salt(
+        &self,
+        password: &[u8],
+        salt: &[u8; SALT_BYTES],
+    ) -> Result<String, Error> {
+        if password.len() > MAX_PASSWORD_BYTES {
+            return Err(Error::PasswordTooLong);
+        }
+        let HashParams { m_kib, t, p } = self.params;
+        if !self.limit.allows(m_kib, t, p) {
+            return Err(Error::CostLimitExceeded);
+        }
+        let argon2 = self.argon2(
+            Algorithm::Argon2id,
+            Version::V0x13,
+            self.params.argon2_params()?,
+        )?;
+        let hash = argon2
+            .hash_password_with_salt(password, salt)
+            .map_err(|_| Error::HashingFailed)?;
+        Ok(hash.to_string())
+    }
+
+    /// Checks `password` against a stored PHC string.
+    ///
+    /// Accepts standard Argon2 PHC strings from any implementation:
+    /// `argon2id`, and `argon2i`/`argon2d` so old hashes can be migrated
+    /// (see [`needs_rehash`](Self::needs_rehash)); version 19 (`v=19`) or the
+    /// original 16 (`v=16`, or no version field, as libargon2 reads it).
+    ///
+    /// # Errors
+    ///
+    /// - [`Error::Verification`] for a wrong password, whatever the detail;
+    /// - [`Error::MalformedHash`] when `phc` is not a complete Argon2 PHC string;
+    /// - [`Error::CostLimitExceeded`] when its parameters exceed the cost limit
+    ///   (nothing is computed or allocated);
+    /// - [`Error::PasswordTooLong`], [`Error::HashingFailed`] as for [`hash`](Self::hash).
+    pub fn verify(&self, password: &[u8], phc: &str) -> Result<(), Error> {
+        if password.len() > MAX_PASSWORD_BYTES {
+            return Err(Error::PasswordTooLong);
+        }
+        let stored = StoredHash::parse(phc)?;
+        let (m, t, p) = (
+            stored.params.m_cost(),
+            stored.params.t_cost(),
+            stored.params.p_cost(),
+        );
+        if !self.limit.allows(m, t, p) {
+            return Err(Error::CostLimitExceeded);
+        }
+        let expected = stored.hash.as_bytes();
+        let mut computed = Zeroizing::new([0u8; 64]);
+        let computed = computed
+            .get_mut(..expected.len())
+            .ok_or(Error::MalformedHash)?;
+        self.argon2(stored.algorithm, stored.version, stored.params.clone())?
+            .hash_password_into(password, stored.salt.as_ref(), computed)
+            .map_err(|_| Error::HashingFailed)?;
+        if bool::from(computed.ct_eq(expected)) {
+            Ok(())
+        } else {
+            Err(Error::Verification)
+        }
+    }
+
+    /// Whether a stored hash should be replaced at the next successful login:
+    /// it is not Argon2id version 19 with exactly this hasher's parameters,
+    /// salt and output sizes.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::MalformedHash`] when `phc` is not a complete Argon2 PHC string.
+    pub fn needs_rehash(&self, phc: &str) -> Result<bool, Error> {
+        let stored = StoredHash::parse(phc)?;
+        let current = stored.algorithm == Algorithm::Argon2id
+            && stored.version == Version::V0x13
+            && stored.params.m_cost() == self.params.m_kib
+            && stored.params.t_cost() == self.params.t
+            && stored.params.p_cost() == self.params.p
+            && stored.params.data().is_empty()
+            && stored.salt.len() == SALT_BYTES
+            && stored.hash.len() == OUTPUT_BYTES;
+        Ok(!current)
+    }
+
+    /// Changes a password: verifies `old` against `current_phc`, checks `new`
+    /// against `policy` (with `context` words, and `new` must differ from
+    /// `old`), and returns the PHC string to store in place of `current_phc`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Verification`] when `old` is wrong (checked first, so an
+    /// unauthenticated caller learns nothing about the policy);
+    /// [`Error::Policy`] with the reason `new` was refused; otherwise as
+    /// [`verify`](Self::verify) and [`hash`](Self::hash).
+    pub fn change_password<R: CryptoRng + ?Sized>(
+        &self,
+        old: &str,
+        new: &str,
+        current_phc: &str,
+        policy: &PasswordPolicy,
+        context: &[&str],
+        rng: &mut R,
+    ) -> Result<String, Error> {
+        self.verify(old.as_bytes(), current_phc)?;
+        if bool::from(old.as_bytes().ct_eq(new.as_bytes())) {
+            return Err(PolicyViolation::SameAsCurrent.into());
+        }
+        policy.check(new, context)?;
+        self.hash(new.as_bytes(), rng)
+    }
+
+    fn argon2(
+        &self,
+        algorithm: Algorithm,
+        version: Version,
+        params: argon2::Params,
+    ) -> Result<Argon2<'k>, Error> {
+        match self.pepper {
+            Some(pepper) => {
+                Argon2::new_with_secret(pepper.key.expose_secret(), algorithm, version, params)
+                    .map_err(|_| Error::InvalidKey)
+            }
+            None => Ok(Argon2::new(algorithm, version, params)),
+        }
+    }
+}
+
+fn malformed<E>(_: E) -> Error {
+    Error::MalformedHash
+}
+
+/// A parsed, complete Argon2 PHC string.
+struct StoredHash {
+    algorithm: Algorithm,
+    version: Version,
+    params: argon2::Params,
+    salt: argon2::password_hash::phc::Salt,
+    hash: argon2::password_hash::phc::Output,
+}
+
+impl StoredHash {
+    fn parse(phc: &str) -> Result<Self, Error> {
+        if phc.len() > MAX_PHC_LEN {
+            return Err(Error::MalformedHash);
+        }
+        let parsed = PasswordHash::new(phc).map_err(malformed)?;
+        let algorithm = Algorithm::new(parsed.algorithm.as_str()).map_err(malformed)?;
+        // libargon2 writes no version field for version 16 and reads its
+        // absence that way; the argon2 crate would assume 19.
+        let version = match parsed.version {
+            None => Version::V0x10,
+            Some(v) => Version::try_from(v).map_err(malformed)?,
+        };
+        // Argon2's PHC strings must state all three costs; the argon2 crate
+        // would silently fill in its defaults.
+        for name in ["m", "t", "p"] {
+            if parsed.params.get_decimal(name).is_none() {
+                return Err(Error::MalformedHash);
+            }
+        }
+        let params = argon2::Params::try_from(&parsed).map_err(malformed)?;
+        let salt = parsed.salt.ok_or(Error::MalformedHash)?;
+        let hash = parsed.hash.ok_or(Error::MalformedHash)?;
+        Ok(Self {
+            algorithm,
+            version,
+            params,
+            salt,
+            hash,
+        })
+    }
+}
+
+/// A new Argon2id PHC string for `password` with `params` and a fresh salt
+/// from `rng` (a hardware TRNG, or [`crate::OsRng`] with `std`).
+///
+/// ```
+/// # #[cfg(feature = "std")] {
+/// use iot_creds::{hash_password, needs_rehash, verify_password, HashParams, OsRng};
+///
+/// let phc = hash_password(b"river piano lantern", &HashParams::owasp(), &mut OsRng::new())?;
+/// assert!(phc.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+/// assert!(verify_password(b"river piano lantern", &phc).is_ok());
+/// assert_eq!(verify_password(b"wrong", &phc), Err(iot_creds::Error::Verification));
+/// assert!(!needs_rehash(&phc, &HashParams::owasp())?);
+/// # }
+/// # Ok::<(), iot_creds::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`PasswordHasher::hash`].
+pub fn hash_password<R: CryptoRng + ?Sized>(
+    password: &[u8],
+    params: &HashParams,
+    rng: &mut R,
+) -> Result<String, Error> {
+    PasswordHasher::new(*params).hash(password, rng)
+}
+
+/// Checks `password` against a stored PHC string: one opaque
+/// [`Error::Verification`] for any mismatch; malformed strings and parameters
+/// beyond [`CostLimit::DEFAULT`] are refused without computing anything.
+///
+/// # Errors
+///
+/// As [`PasswordHasher::verify`].
+pub fn verify_password(password: &[u8], phc: &str) -> Result<(), Error> {
+    PasswordHasher::new(HashParams::owasp()).verify(password, phc)
+}
+
+/// Whether a stored hash was made with anything but Argon2id version 19 and
+/// exactly `params` (call after a successful verification, and store a new
+/// hash of the same password if it returns `true`).
+///
+/// # Errors
+///
+/// As [`PasswordHasher::needs_rehash`].
+pub fn needs_rehash(phc: &str, params: &HashParams) -> Result<bool, Error> {
+    PasswordHasher::new(*params).needs_rehash(phc)
+}
+
+/// Changes a password (EN 303 645 5.1-4): verifies `old`, applies `policy` to
+/// `new` (which must differ from `old`), and returns the new PHC string.
+///
+/// To also refuse context words (user name, model…), use
+/// [`PasswordHasher::change_password`].
+///
+/// ```
+/// # #[cfg(feature = "std")] {
+/// use iot_creds::{change_password, hash_password, verify_password, Error};
+/// use iot_creds::{HashParams, OsRng, PasswordPolicy, PolicyViolation};
+///
+/// let params = HashParams::owasp();
+/// let mut rng = OsRng::new();
+/// let old = "K7QM-X3PZ-9RTA-CW4H";
+/// let phc = hash_password(old.as_bytes(), &params, &mut rng)?;
+/// let policy = PasswordPolicy::default();
+///
+/// assert_eq!(
+///     change_password(old, "admin123", &phc, &policy, &params, &mut rng),
+///     Err(Error::Policy(PolicyViolation::KnownDefault))
+/// );
+/// let new_phc = change_password(old, "river piano lantern", &phc, &policy, &params, &mut rng)?;
+/// assert!(verify_password(b"river piano lantern", &new_phc).is_ok());
+/// assert!(verify_password(old.as_bytes(), &new_phc).is_err());
+/// # }
+/// # Ok::<(), iot_creds::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// As [`PasswordHasher::change_password`].
+pub fn change_password<R: CryptoRng + ?Sized>(
+    old: &str,
+    new: &str,
+    current_phc: &str,
+    policy: &PasswordPolicy,
+    params: &HashParams,
+    rng: &mut R,
+) -> Result<String, Error> {
+    PasswordHasher::new(*params).change_password(old, new, current_phc, policy, &[], rng)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn floor_matches_every_owasp_configuration() {
+        for (m, t) in [(47104, 1), (19456, 2), (12288, 3), (9216, 4), (7168, 5)] {
+            assert!(HashParams::new(m, t, 1).is_ok(), "{m} {t}");
+        }
+        assert!(HashParams::new(7168, 4, 1).is_err());
+        assert!(HashParams::new(6144, 8, 1).is_err());
+        assert!(HashParams::new(19456, 2, 0).is_err());
+        assert!(HashParams::new(19456, 0, 1).is_err());
+        assert!(HashParams::new(19456, 2, 65).is_err());
+        assert!(HashParams::insecure_low_cost(15, 1, 2).is_err()); // m < 8p
+        assert!(HashParams::insecure_low_cost(16, 1, 2).is_ok());
+    }
+
+    #[test]
+    fn pepper_length_and_debug() {
+        assert_eq!(Pepper::new(&[1; 7]).unwrap_err(), Error::InvalidKey);
+        assert_eq!(Pepper::new(&[1; 65]).unwrap_err(), Error::InvalidKey);
+        let p = Pepper::new(&[0xab; 32]).unwrap();
+        assert_eq!(alloc::format!("{p:?}"), "Pepper(..)");
+    }
+
+    #[test]
+    fn malformed_strings_are_refused_before_hashing() {
+        for bad in [
+            "",
+            "$",
+            "$argon2id",
+            "$argon2id$v=19$m=64,t=1,p=1",
+            "$argon2id$v=19$m=64,t=1,p=1$c2FsdHNhbHQ",
+            "$argon2id$v=19$t=1,p=1$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA",
+            "$argon2id$v=18$m=64,t=1,p=1$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA",
+            "$scrypt$ln=15,r=8,p=1$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA",
+            "$argon2id$v=19$m=64,t=1,p=1,x=3$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA",
+        ] {
+            assert_eq!(
+                verify_password(b"pw", bad),
+                Err(Error::MalformedHash),
+                "{bad}"
+            );
+        }
+        let long = "$".repeat(MAX_PHC_LEN + 1);
+        assert_eq!(verify_password(b"pw", &long), Err(Error::MalformedHash));
+    }
+
+    #[test]
+    fn cost_limit_is_checked_before_allocating() {
+        // 4 TiB would abort the process if anything tried to allocate it.
+        let huge = "$argon2id$v=19$m=4294967295,t=1,p=1$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA";
+        assert_eq!(verify_password(b"pw", huge), Err(Error::CostLimitExceeded));
+        let slow = "$argon2id$v=19$m=64,t=4294967295,p=1$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA";
+        assert_eq!(verify_password(b"pw", slow), Err(Error::CostLimitExceeded));
+        let lanes = "$argon2id$v=19$m=1024,t=1,p=17$c2FsdHNhbHQ$AAAAAAAAAAAAAAAAAAAAAA";
+        assert_eq!(verify_password(b"pw", lanes), Err(Error::CostLimitExceeded));
+    }
+}
