@@ -28,6 +28,10 @@ pub const MAX_MIN_CHARS: usize = 64;
 /// would reject far too many good passwords.
 const MIN_CONTEXT_WORD_CHARS: usize = 3;
 
+/// Pieces of a context word (split at punctuation) are matched on their own
+/// from this many letters and digits.
+const MIN_CONTEXT_PIECE_CHARS: usize = 4;
+
 /// A blocklisted word with digits or symbols around it is rejected only when
 /// the word itself has at least this many characters.
 const MIN_VARIANT_BASE_CHARS: usize = 4;
@@ -118,7 +122,9 @@ impl PasswordPolicy {
     /// user: user name, vendor, model, serial number, SSID, MAC address.
     /// Matching ignores case and everything but letters and digits, so
     /// `AA:BB:CC:DD:EE:FF` also catches `aabbccddeeff`; words with fewer than
-    /// three letters or digits are ignored. Each word costs at most
+    /// three letters or digits are ignored. Pieces of a word between
+    /// punctuation count on their own from four characters, so
+    /// `SN-123456789` also catches `123456789`. Each word costs at most
     /// `O(password length × word length)`: pass the handful that matter.
     ///
     /// # Errors
@@ -343,22 +349,27 @@ fn alnum_lower(s: &str) -> Vec<char> {
 
 fn context_word_in(candidate: &str, context: &[&str]) -> Option<usize> {
     let haystack = alnum_lower(candidate);
+    let contains = |needle: &[char], min: usize| {
+        needle.len() >= min
+            && needle.len() <= haystack.len()
+            && haystack.windows(needle.len()).any(|w| w == needle)
+    };
     context.iter().position(|word| {
-        // A word longer than the password cannot be inside it; skipping it
-        // first also bounds the work per word.
+        // Bounds the work per word: a word much longer than the password
+        // cannot be inside it, not even after dropping punctuation.
         if word.len() > candidate.len().saturating_mul(4) {
             return false;
         }
-        let needle = alnum_lower(word);
-        needle.len() >= MIN_CONTEXT_WORD_CHARS
-            && needle.len() <= haystack.len()
-            && haystack
-                .windows(needle.len())
-                .any(|w| w == needle.as_slice())
+        // The whole word without punctuation (`AA:BB:CC` as `aabbcc`), or one
+        // of its longer pieces (`123456789` of `SN-123456789`).
+        contains(&alnum_lower(word), MIN_CONTEXT_WORD_CHARS)
+            || word
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|piece| contains(&alnum_lower(piece), MIN_CONTEXT_PIECE_CHARS))
     })
 }
 
-/// Two or fewer distinct characters, or one unit repeated (`abcabcabc`).
+/// Two or fewer distinct characters, or one unit repeated (`abcabcabc`, `abcabcab`).
 fn is_repetitive(chars: &[char]) -> bool {
     let mut distinct: [Option<char>; 3] = [None; 3];
     let mut count = 0;
@@ -376,13 +387,14 @@ fn is_repetitive(chars: &[char]) -> bool {
     if count <= 2 {
         return true;
     }
+    // A unit repeated at least twice, the last time possibly cut short
+    // (`abcabcab`): every character equals the one a period later.
     let n = chars.len();
     (1..=n / 2).any(|period| {
-        n.is_multiple_of(period)
-            && chars
-                .iter()
-                .zip(chars.iter().skip(period))
-                .all(|(a, b)| a == b)
+        chars
+            .iter()
+            .zip(chars.iter().skip(period))
+            .all(|(a, b)| a == b)
     })
 }
 
@@ -469,6 +481,7 @@ mod tests {
         assert!(is_repetitive(&c("abcabcabc")));
         assert!(is_repetitive(&c("horsehorse")));
         assert!(!is_repetitive(&c("horsehorsex")));
+        assert!(is_repetitive(&c("abcabcab")));
         assert!(is_sequential(&c("abcdefgh")));
         assert!(is_sequential(&c("87654321")));
         assert!(is_sequential(&c("poiuytre")));

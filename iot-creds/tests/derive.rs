@@ -1,0 +1,81 @@
+//! Passwords derived under a factory key (feature `derive`).
+#![cfg(feature = "derive")]
+// Tests unwrap and index: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::collections::HashSet;
+
+use iot_creds::{Alphabet, DevicePassword, Error, FactoryKey, GeneratorConfig};
+
+#[test]
+fn derivation_is_deterministic_and_keyed() {
+    let config = GeneratorConfig::new();
+    let key = FactoryKey::new(&[1u8; 32]).unwrap();
+    let other_key = FactoryKey::new(&[2u8; 32]).unwrap();
+    let a = DevicePassword::derive_from_factory_key(&key, "SN-0001", &config).unwrap();
+    let a2 = DevicePassword::derive_from_factory_key(&key, "SN-0001", &config).unwrap();
+    let b = DevicePassword::derive_from_factory_key(&key, "SN-0002", &config).unwrap();
+    let c = DevicePassword::derive_from_factory_key(&other_key, "SN-0001", &config).unwrap();
+    assert_eq!(a.expose_secret(), a2.expose_secret());
+    assert_ne!(a.expose_secret(), b.expose_secret());
+    assert_ne!(a.expose_secret(), c.expose_secret(), "the key matters");
+    assert_eq!(a.entropy_bits(), 80.0);
+}
+
+#[test]
+fn derived_passwords_of_many_devices_are_distinct() {
+    let key = FactoryKey::new(&[3u8; 48]).unwrap();
+    let config = GeneratorConfig::new();
+    let mut seen = HashSet::new();
+    for i in 0..10_000 {
+        let p = DevicePassword::derive_from_factory_key(&key, &format!("SN-{i}"), &config).unwrap();
+        assert!(seen.insert(p.expose_secret().to_string()));
+    }
+}
+
+#[test]
+fn the_configuration_is_part_of_the_derivation() {
+    let key = FactoryKey::new(&[4u8; 32]).unwrap();
+    let plain = GeneratorConfig::new();
+    let checked = GeneratorConfig::new().with_check_symbol(true);
+    let digits = GeneratorConfig::new()
+        .with_alphabet(Alphabet::DIGITS)
+        .with_length(20);
+    let a = DevicePassword::derive_from_factory_key(&key, "SN-1", &plain).unwrap();
+    let b = DevicePassword::derive_from_factory_key(&key, "SN-1", &checked).unwrap();
+    let d = DevicePassword::derive_from_factory_key(&key, "SN-1", &digits).unwrap();
+    // Not just the same symbols with a check symbol appended.
+    assert!(!b.expose_secret().starts_with(a.expose_secret()));
+    assert!(DevicePassword::from_label_entry(b.expose_secret(), &checked).is_ok());
+    assert!(
+        d.expose_secret()
+            .bytes()
+            .all(|c| c.is_ascii_digit() || c == b'-')
+    );
+}
+
+#[test]
+fn short_keys_and_bad_ids_are_refused() {
+    assert_eq!(FactoryKey::new(&[0u8; 31]).unwrap_err(), Error::InvalidKey);
+    assert_eq!(FactoryKey::new(&[0u8; 65]).unwrap_err(), Error::InvalidKey);
+    let key = FactoryKey::new(&[5u8; 32]).unwrap();
+    assert_eq!(format!("{key:?}"), "FactoryKey(..)");
+    let config = GeneratorConfig::new();
+    assert_eq!(
+        DevicePassword::derive_from_factory_key(&key, "", &config).unwrap_err(),
+        Error::InvalidDeviceId { index: 0 }
+    );
+    assert_eq!(
+        DevicePassword::derive_from_factory_key(&key, &"x".repeat(257), &config).unwrap_err(),
+        Error::InvalidDeviceId { index: 0 }
+    );
+    assert!(
+        DevicePassword::derive_from_factory_key(&key, "x", &config.with_length(8)).is_err(),
+        "low-entropy configurations are refused here too"
+    );
+}

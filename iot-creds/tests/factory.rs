@@ -1,0 +1,191 @@
+//! Factory batches (EN 303 645 5.1-1: unique per-device passwords, recorded
+//! with their hashes for provisioning).
+#![cfg(feature = "std")]
+// Tests unwrap and index: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+mod common;
+
+use std::collections::HashSet;
+use std::sync::Mutex;
+
+use common::ReplayRng;
+use iot_creds::factory::{BatchProgress, FactoryBatch, GeneratorMode};
+use iot_creds::{DevicePassword, Error, GeneratorConfig, HashParams, OsRng, verify_password};
+
+fn cheap() -> HashParams {
+    HashParams::insecure_low_cost(256, 1, 1).unwrap()
+}
+
+fn ids(n: usize) -> Vec<String> {
+    (0..n).map(|i| format!("SN-{i:06}")).collect()
+}
+
+#[test]
+fn a_batch_gives_every_device_a_unique_verifiable_password() {
+    let ids = ids(200);
+    let progress = Mutex::new(Vec::new());
+    let manifest = FactoryBatch::new(cheap())
+        .with_threads(3)
+        .run(&ids, &mut OsRng::new(), |p: BatchProgress| {
+            progress.lock().unwrap().push(p);
+        })
+        .unwrap();
+    assert_eq!(manifest.mode(), GeneratorMode::Random);
+    assert_eq!(manifest.hash_params(), cheap());
+    let records = manifest.records();
+    assert_eq!(records.len(), 200);
+    let mut labels = HashSet::new();
+    let mut salts = HashSet::new();
+    for (record, id) in records.iter().zip(&ids) {
+        assert_eq!(record.device_id(), id, "order of the ids is kept");
+        assert_eq!(record.entropy_bits(), 80.0);
+        assert_eq!(record.mode(), GeneratorMode::Random);
+        let label = record.password().expose_secret();
+        assert!(labels.insert(label.to_string()), "duplicate password");
+        assert!(salts.insert(record.phc().split('$').nth(4).unwrap().to_string()));
+        assert_eq!(verify_password(label.as_bytes(), record.phc()), Ok(()));
+    }
+    // Every other device's password fails against this device's hash.
+    assert_eq!(
+        verify_password(
+            records[1].password().expose_secret().as_bytes(),
+            records[0].phc()
+        ),
+        Err(Error::Verification)
+    );
+    let mut seen: Vec<usize> = progress
+        .into_inner()
+        .unwrap()
+        .iter()
+        .map(|p| p.done)
+        .collect();
+    seen.sort_unstable();
+    assert_eq!(
+        seen,
+        (1..=200).collect::<Vec<_>>(),
+        "one progress call per device"
+    );
+}
+
+#[test]
+fn the_manifest_is_written_as_csv() {
+    let manifest = FactoryBatch::new(cheap())
+        .run(
+            &["AA:BB:CC:00:00:01", "lot-7/unit.2"],
+            &mut OsRng::new(),
+            |_| {},
+        )
+        .unwrap();
+    let mut csv = Vec::new();
+    manifest.write_csv(&mut csv).unwrap();
+    let csv = String::from_utf8(csv).unwrap();
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines[0], "device_id,password,phc,entropy_bits,mode");
+    assert_eq!(lines.len(), 3);
+    for (line, record) in lines[1..].iter().zip(manifest.records()) {
+        // The PHC string holds commas, so it is quoted.
+        let expected = format!(
+            "{},{},\"{}\",80.0,random",
+            record.device_id(),
+            record.password().expose_secret(),
+            record.phc()
+        );
+        assert_eq!(*line, expected);
+    }
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn the_manifest_is_written_as_json() {
+    let manifest = FactoryBatch::new(cheap())
+        .run(&["SN-1", "SN-2"], &mut OsRng::new(), |_| {})
+        .unwrap();
+    let json: serde_json::Value = serde_json::to_value(&manifest).unwrap();
+    assert_eq!(json["mode"], "random");
+    assert_eq!(json["hash_params"]["algorithm"], "argon2id");
+    assert_eq!(json["hash_params"]["m_kib"], 256);
+    let devices = json["devices"].as_array().unwrap();
+    assert_eq!(devices.len(), 2);
+    for (device, record) in devices.iter().zip(manifest.records()) {
+        assert_eq!(device["device_id"], record.device_id());
+        assert_eq!(device["password"], record.password().expose_secret());
+        assert_eq!(device["phc"], record.phc());
+        assert_eq!(device["entropy_bits"], 80.0);
+        assert_eq!(device["mode"], "random");
+    }
+}
+
+#[test]
+fn bad_or_repeated_device_ids_are_refused_with_their_index() {
+    let batch = FactoryBatch::new(cheap());
+    let mut rng = OsRng::new();
+    assert_eq!(
+        batch
+            .run(&["SN-1", "=HYPERLINK(\"x\")"], &mut rng, |_| {})
+            .unwrap_err(),
+        Error::InvalidDeviceId { index: 1 }
+    );
+    assert_eq!(
+        batch
+            .run(&["SN-1", "SN-2", "SN-1"], &mut rng, |_| {})
+            .unwrap_err(),
+        Error::DuplicateDeviceId { index: 2 }
+    );
+    let empty: [&str; 0] = [];
+    assert_eq!(
+        batch.run(&empty, &mut rng, |_| {}).unwrap().records().len(),
+        0
+    );
+}
+
+#[test]
+fn a_generator_that_repeats_itself_cannot_produce_duplicate_passwords() {
+    // A broken generator returning the same bytes forever: the batch must
+    // fail rather than give two devices one password.
+    let mut stuck = ReplayRng::new(vec![7; 64]);
+    let err = FactoryBatch::new(cheap())
+        .run(&["SN-1", "SN-2"], &mut stuck, |_| {})
+        .unwrap_err();
+    assert_eq!(err, Error::DuplicatePassword);
+}
+
+#[test]
+fn the_generator_configuration_is_used() {
+    let config = GeneratorConfig::new()
+        .with_length(15)
+        .with_check_symbol(true);
+    let manifest = FactoryBatch::new(cheap())
+        .with_generator(config)
+        .run(&ids(5), &mut OsRng::new(), |_| {})
+        .unwrap();
+    for record in manifest.records() {
+        let label = record.password().expose_secret();
+        assert!(DevicePassword::from_label_entry(label, &config).is_ok());
+        assert_eq!(record.entropy_bits(), 75.0);
+    }
+}
+
+#[cfg(feature = "derive")]
+#[test]
+fn derived_batches_are_reproducible_from_the_factory_key() {
+    use iot_creds::FactoryKey;
+    let key = FactoryKey::new(&[9u8; 32]).unwrap();
+    let ids = ids(20);
+    let manifest = FactoryBatch::new(cheap())
+        .derived_from_factory_key(&key)
+        .run(&ids, &mut OsRng::new(), |_| {})
+        .unwrap();
+    assert_eq!(manifest.mode(), GeneratorMode::FactoryKeyDerived);
+    for (record, id) in manifest.records().iter().zip(&ids) {
+        let again =
+            DevicePassword::derive_from_factory_key(&key, id, &GeneratorConfig::new()).unwrap();
+        assert_eq!(record.password().expose_secret(), again.expose_secret());
+        assert_eq!(record.mode(), GeneratorMode::FactoryKeyDerived);
+    }
+}

@@ -1,0 +1,375 @@
+//! The password policy (EN 303 645 5.1-1, 5.1-2, 5.1-4, 5.1-5).
+// Tests unwrap and index: a panic is a failed test.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use iot_creds::{PasswordPolicy, PolicyViolation};
+use proptest::prelude::*;
+
+/// Every case variant worth trying: as listed, lower, upper, and alternating.
+fn case_variants(s: &str) -> Vec<String> {
+    let alternating: String = s
+        .chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if i % 2 == 0 {
+                c.to_ascii_uppercase()
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
+        .collect();
+    let inverted: String = alternating
+        .chars()
+        .map(|c| {
+            if c.is_ascii_uppercase() {
+                c.to_ascii_lowercase()
+            } else {
+                c.to_ascii_uppercase()
+            }
+        })
+        .collect();
+    vec![
+        s.to_string(),
+        s.to_lowercase(),
+        s.to_uppercase(),
+        alternating,
+        inverted,
+    ]
+}
+
+#[test]
+fn every_mirai_password_is_rejected_in_any_case() {
+    let table = iot_creds::__mirai_credentials();
+    assert_eq!(table.len(), 62, "the full table of scanner.c");
+    for policy in [PasswordPolicy::default(), PasswordPolicy::single_factor()] {
+        for &(_, password) in table {
+            for variant in case_variants(password) {
+                let verdict = policy.check(&variant, &[]);
+                if password.is_empty() {
+                    // Mirai also tries an empty password; it is simply too short.
+                    assert!(matches!(verdict, Err(PolicyViolation::TooShort { .. })));
+                } else {
+                    assert_eq!(verdict, Err(PolicyViolation::KnownDefault), "{variant:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn mirai_table_contains_the_passwords_the_issue_names() {
+    let passwords: Vec<&str> = iot_creds::__mirai_credentials()
+        .iter()
+        .map(|&(_, p)| p)
+        .collect();
+    for expected in [
+        "xc3511",
+        "vizxv",
+        "7ujMko0admin",
+        "7ujMko0vizxv",
+        "Zte521",
+        "hi3518",
+        "jvbzd",
+        "anko",
+        "zlxx.",
+        "klv123",
+        "klv1234",
+        "ikwb",
+        "dreambox",
+        "realtek",
+        "meinsm",
+        "smcadmin",
+        "juantech",
+        "xmhdipc",
+        "00000000",
+        "1111111",
+        "fucker",
+    ] {
+        assert!(passwords.contains(&expected), "{expected}");
+    }
+}
+
+#[test]
+fn vendor_defaults_are_rejected_in_any_case() {
+    let policy = PasswordPolicy::default();
+    for default in iot_creds::__known_defaults() {
+        for variant in case_variants(default) {
+            assert_eq!(
+                policy.check(&variant, &[]),
+                Err(PolicyViolation::KnownDefault),
+                "{variant:?}"
+            );
+        }
+    }
+    for named in ["admin", "password", "default", "1234", "raspberry", "ubnt"] {
+        assert_eq!(policy.check(named, &[]), Err(PolicyViolation::KnownDefault));
+    }
+}
+
+#[test]
+fn predictable_variations_of_defaults_are_rejected() {
+    let policy = PasswordPolicy::default();
+    for variation in [
+        "admin123",
+        "Admin123!",
+        "ADMIN2024",
+        "p@ssw0rd",
+        "Passw0rd!",
+        "r00t1234",
+        "!!default!!",
+        "raspberry1",
+        "xc3511xc3511x", // repetition is caught later, but the default first
+    ] {
+        let verdict = policy.check(variation, &[]);
+        assert!(
+            matches!(
+                verdict,
+                Err(PolicyViolation::KnownDefault | PolicyViolation::Repetitive)
+            ),
+            "{variation}: {verdict:?}"
+        );
+    }
+}
+
+#[test]
+fn common_passwords_are_rejected() {
+    let policy = PasswordPolicy::default();
+    for common in [
+        "qwerty123",
+        "iloveyou",
+        "sunshine",
+        "trustno1",
+        "starwars",
+        "Dragon2023",
+    ] {
+        assert_eq!(
+            policy.check(common, &[]),
+            Err(PolicyViolation::CommonPassword),
+            "{common}"
+        );
+    }
+}
+
+#[test]
+fn length_window() {
+    let policy = PasswordPolicy::default();
+    assert_eq!(
+        policy.check("tqx9vbw", &[]),
+        Err(PolicyViolation::TooShort { min_chars: 8 })
+    );
+    assert!(policy.check("tqx9vbwz", &[]).is_ok());
+    // Unicode characters count one each: 8 characters, 16 bytes.
+    assert!(policy.check("ÿøüéàçñß", &[]).is_ok());
+    assert_eq!(
+        policy.check("ÿøüéàçñ", &[]),
+        Err(PolicyViolation::TooShort { min_chars: 8 })
+    );
+    // At least 64 characters are accepted; over 1,024 bytes are not.
+    let long_ok: String =
+        (0..400).map(|i| format!("{i:x}-")).collect::<String>()[..1024].to_string();
+    assert!(policy.check(&long_ok, &[]).is_ok());
+    let too_long = format!("{long_ok}x");
+    assert_eq!(
+        policy.check(&too_long, &[]),
+        Err(PolicyViolation::TooLong { max_bytes: 1024 })
+    );
+    let single = PasswordPolicy::single_factor();
+    assert_eq!(
+        single.check("river piano la", &[]),
+        Err(PolicyViolation::TooShort { min_chars: 15 })
+    );
+    assert!(single.check("river piano lan", &[]).is_ok());
+    assert!(PasswordPolicy::default().with_min_chars(7).is_err());
+    assert!(PasswordPolicy::default().with_min_chars(65).is_err());
+    assert_eq!(
+        PasswordPolicy::default()
+            .with_min_chars(12)
+            .unwrap()
+            .min_chars(),
+        12
+    );
+}
+
+#[test]
+fn no_composition_rules() {
+    // Lower case only, no digit, no symbol: fine when long and unpredictable.
+    assert!(
+        PasswordPolicy::default()
+            .check("glacier velvet comet", &[])
+            .is_ok()
+    );
+    assert!(PasswordPolicy::default().check("zqvxwmtkrp", &[]).is_ok());
+}
+
+#[test]
+fn context_words_are_rejected_case_insensitively_and_inside() {
+    let policy = PasswordPolicy::default();
+    let context = [
+        "alice",
+        "AcmeCam",
+        "X200",
+        "SN-123456789",
+        "AA:BB:CC:11:22:33",
+        "HomeNet-5G",
+    ];
+    let cases = [
+        ("alice-in-wonderland", 0),
+        ("ALICEisgreat", 0),
+        ("my acmecam rocks", 1),
+        ("camera-x200-pro", 2),
+        ("serial123456789!", 3),
+        ("aabbcc112233xyz", 4),
+        ("HOMENET5G is mine", 5),
+    ];
+    for (candidate, index) in cases {
+        assert_eq!(
+            policy.check(candidate, &context),
+            Err(PolicyViolation::ContextWord { index }),
+            "{candidate}"
+        );
+    }
+    // Short context words are ignored rather than rejecting everything.
+    assert!(policy.check("glacier velvet comet", &["al", "x"]).is_ok());
+    // Non-ASCII context words compare case-insensitively too.
+    assert_eq!(
+        policy.check("ÖSTERREICH-router", &["österreich"]),
+        Err(PolicyViolation::ContextWord { index: 0 })
+    );
+}
+
+#[test]
+fn repetitive_and_sequential_strings_are_rejected() {
+    let policy = PasswordPolicy::default();
+    for s in [
+        "zzzzzzzzzz",
+        "kxkxkxkxkx",
+        "abcabcabcabc",
+        "wombatwombat",
+        "99999999999",
+    ] {
+        assert_eq!(
+            policy.check(s, &[]),
+            Err(PolicyViolation::Repetitive),
+            "{s}"
+        );
+    }
+    for s in [
+        "abcdefghij",
+        "hgfedcbaz"[..8].as_ref(),
+        "3456789012"[..7].as_ref(),
+        "qwertyuiop",
+        "lkjhgfdsa",
+        "zxcvbnm,",
+    ] {
+        let verdict = policy.check(s, &[]);
+        assert!(
+            matches!(
+                verdict,
+                Err(PolicyViolation::Sequential
+                    | PolicyViolation::CommonPassword
+                    | PolicyViolation::TooShort { .. })
+            ),
+            "{s}: {verdict:?}"
+        );
+    }
+    assert_eq!(
+        policy.check("abcdefghij", &[]),
+        Err(PolicyViolation::Sequential)
+    );
+    assert_eq!(
+        policy.check("76543210", &[]),
+        Err(PolicyViolation::Sequential)
+    );
+    assert_eq!(
+        policy.check("lkjhgfdsa", &[]),
+        Err(PolicyViolation::Sequential)
+    );
+}
+
+#[test]
+fn reason_codes_and_provisions() {
+    let expected = [
+        (
+            PolicyViolation::TooShort { min_chars: 8 },
+            "too_short",
+            "5.1-5",
+        ),
+        (
+            PolicyViolation::TooLong { max_bytes: 1024 },
+            "too_long",
+            "5.1-5",
+        ),
+        (PolicyViolation::KnownDefault, "known_default", "5.1-1"),
+        (PolicyViolation::CommonPassword, "common_password", "5.1-1"),
+        (
+            PolicyViolation::ContextWord { index: 2 },
+            "context_word",
+            "5.1-2",
+        ),
+        (PolicyViolation::Repetitive, "repetitive", "5.1-5"),
+        (PolicyViolation::Sequential, "sequential", "5.1-5"),
+        (PolicyViolation::SameAsCurrent, "same_as_current", "5.1-4"),
+    ];
+    for (violation, code, provision) in expected {
+        assert_eq!(violation.code(), code);
+        assert_eq!(violation.provision(), provision);
+        let shown = violation.to_string();
+        assert!(shown.starts_with(&format!("{code}: ")), "{shown}");
+        assert!(
+            shown.ends_with(&format!("(EN 303 645 {provision})")),
+            "{shown}"
+        );
+    }
+    assert_eq!(
+        PolicyViolation::KnownDefault.to_string(),
+        "known_default: this is a default password that IoT botnets such as Mirai try (EN 303 645 5.1-1)"
+    );
+    assert_eq!(
+        PolicyViolation::ContextWord { index: 2 }.to_string(),
+        "context_word: contains context word #2 (such as the user name, model or serial number) (EN 303 645 5.1-2)"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(2000))]
+
+    /// The policy never panics, and a verdict never contains the candidate.
+    #[test]
+    fn policy_never_panics(
+        candidate in ".{0,80}",
+        context in proptest::collection::vec(".{0,24}", 0..6),
+        single in any::<bool>(),
+    ) {
+        let policy = if single { PasswordPolicy::single_factor() } else { PasswordPolicy::default() };
+        let words: Vec<&str> = context.iter().map(String::as_str).collect();
+        if let Err(v) = policy.check(&candidate, &words) {
+            // (Short candidates could be a word of the explanation itself.)
+            if candidate.chars().count() >= 10 {
+                prop_assert!(!v.to_string().contains(&candidate));
+            }
+        }
+    }
+
+    /// Over-long input is refused whatever it contains (bytes, not characters).
+    #[test]
+    fn over_long_input_is_refused(extra in "[a-zé]{1,40}") {
+        let candidate = format!("{}{}", "q".repeat(1024), extra);
+        prop_assert_eq!(
+            PasswordPolicy::default().check(&candidate, &[]),
+            Err(PolicyViolation::TooLong { max_bytes: 1024 })
+        );
+    }
+
+    /// Any accepted password is at least the minimum length.
+    #[test]
+    fn accepted_passwords_meet_the_minimum(candidate in "[a-z0-9 ]{0,20}") {
+        if PasswordPolicy::default().check(&candidate, &[]).is_ok() {
+            prop_assert!(candidate.chars().count() >= 8);
+        }
+    }
+}
