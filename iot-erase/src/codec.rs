@@ -109,11 +109,6 @@ impl<'a> LineReader<'a> {
         self.position
     }
 
-    /// `true` when every byte was consumed by valid lines.
-    pub(crate) fn at_end(&self) -> bool {
-        self.position >= self.data.len()
-    }
-
     /// The fields of the next line (without the check), `None` at the end.
     /// After an error the reader does not move: the caller decides whether
     /// the rest is a torn tail or a reason to reject the file.
@@ -269,7 +264,7 @@ mod tests {
         assert_eq!(r.next_line(), Some(Ok(vec!["a", "1"])));
         assert_eq!(r.next_line(), Some(Ok(vec!["b", "22"])));
         assert_eq!(r.next_line(), None);
-        assert!(r.at_end());
+        assert_eq!(r.position(), data.len());
     }
 
     #[test]

@@ -1,33 +1,45 @@
 //! The erase journal: the plan, written and `fsync`ed under the root before
-//! anything is touched, then progress appended as steps complete.
+//! anything is touched, then progress appended as steps complete. Once
+//! finished, the journal *is* the persisted report: it is renamed to the
+//! report's name and read back by `resume` until acknowledged.
 //!
 //! Layout (checked lines, see [`codec`](crate::codec)):
 //!
 //! ```text
 //! iot-erase-journal 1 <id> <started> <n>      header
 //! target <kind> <label>                       n times: the plan, in run order
-//! rename <i> <random name> <bytes> <linked>   file target i was overwritten and
-//!                                             verified and is about to get that name
+//! rename <i> <name> <bytes> <linked>          file target i was overwritten and
+//!                                             verified and gets that name next
 //! count <i> <bytes> <files> <dirs> <links> <linked> <special> <verified>
 //!                                             cumulative progress of directory target i
 //! done <i> <entry fields>                     target i finished (see report.rs)
+//! finish <finished> <resumed>                 every target done; nothing follows
 //! ```
 //!
 //! The plan part is created atomically (temporary file, `fsync`, rename,
 //! `fsync` of the root), so a journal that exists has a complete plan: any
 //! defect there is [`Error::Journal`]. Progress records are appended; a power
-//! loss can leave the last ones torn or zero-filled (`count` records are not
-//! `fsync`ed on their own), so reading stops at the first record whose check
-//! fails. A record whose check holds but whose content makes no sense was
-//! written deliberately by someone else: that is [`Error::Journal`] too.
+//! loss can leave the last ones torn or zero-filled (only some records are
+//! `fdatasync`ed, see `run`), so reading stops at the first record whose
+//! check fails. A record whose check holds but whose content makes no sense
+//! was written deliberately by someone else: that is [`Error::Journal`] too.
+//!
+//! The name a file target gets before it is unlinked is derived from the
+//! erase id and the target index ([`derived_name`]): `resume` finds it
+//! without a record, and a `rename` record naming anything else is rejected.
+
+use ring::digest;
 
 use crate::Error;
-use crate::codec::{LineError, LineReader, LineWriter, bool_field, parse_bool, parse_u64};
-use crate::path::{RelPath, is_random_name};
+
+use crate::codec::{
+    LineError, LineReader, LineWriter, bool_field, hex_encode, parse_bool, parse_u64,
+};
+use crate::path::{RANDOM_NAME_PREFIX, RelPath};
 use crate::plan::MAX_TARGETS;
 use crate::report::{
-    ENTRY_FIELDS, Target, TargetReport, entry_fields, is_valid_id, parse_entry, parse_target,
-    target_fields,
+    ENTRY_FIELDS, EraseReport, Target, TargetReport, entry_fields, from_unix_seconds, is_valid_id,
+    parse_entry, parse_target, target_fields,
 };
 
 const JOURNAL_DOMAIN: &str = "iot-erase journal v1";
@@ -69,6 +81,13 @@ pub(crate) struct Counters {
     pub(crate) all_verified: bool,
 }
 
+/// The last record of a finished erase.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Finished {
+    pub(crate) at: u64,
+    pub(crate) resumed: bool,
+}
+
 /// Everything a journal says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct JournalState {
@@ -76,6 +95,7 @@ pub(crate) struct JournalState {
     pub(crate) renamed: Vec<Option<Renamed>>,
     pub(crate) counts: Vec<Option<Counters>>,
     pub(crate) done: Vec<Option<TargetReport>>,
+    pub(crate) finished: Option<Finished>,
     /// Bytes of valid records; anything after is a torn tail to cut off
     /// before appending.
     pub(crate) valid_len: usize,
@@ -100,6 +120,20 @@ impl JournalPlan {
     }
 }
 
+/// The name file target `index` of erase `id` gets just before it is
+/// unlinked: `.iot-erase-` and 32 hex digits of SHA-256 over both. The id is
+/// random, so the name cannot be guessed before the erase starts; derived,
+/// so `resume` finds the file without a record that had to be synced first.
+pub(crate) fn derived_name(id: &str, index: usize) -> String {
+    let mut ctx = digest::Context::new(&digest::SHA256);
+    ctx.update(b"iot-erase rename v1\0");
+    ctx.update(id.as_bytes());
+    ctx.update(&u64::try_from(index).unwrap_or(u64::MAX).to_be_bytes());
+    let digest = ctx.finish();
+    let bytes = digest.as_ref().get(..16).unwrap_or_default();
+    format!("{RANDOM_NAME_PREFIX}{}", hex_encode(bytes))
+}
+
 /// Record encoders, continuing a chain.
 pub(crate) fn rename_record(writer: &mut LineWriter, index: usize, r: &Renamed) -> String {
     writer.line(&[
@@ -122,6 +156,14 @@ pub(crate) fn count_record(writer: &mut LineWriter, index: usize, c: &Counters) 
         &c.hard_linked.to_string(),
         &c.special.to_string(),
         bool_field(c.all_verified),
+    ])
+}
+
+pub(crate) fn finish_record(writer: &mut LineWriter, finished: Finished) -> String {
+    writer.line(&[
+        "finish",
+        &finished.at.to_string(),
+        bool_field(finished.resumed),
     ])
 }
 
@@ -182,6 +224,7 @@ pub(crate) fn decode(data: &[u8]) -> Result<(JournalState, LineWriter), Error> {
         renamed: vec![None; count],
         counts: vec![None; count],
         done: vec![None; count],
+        finished: None,
         valid_len: 0,
         plan,
     };
@@ -201,12 +244,19 @@ pub(crate) fn decode(data: &[u8]) -> Result<(JournalState, LineWriter), Error> {
 }
 
 fn apply(state: &mut JournalState, fields: &[&str]) -> Result<(), Error> {
+    if state.finished.is_some() {
+        // Nothing is ever written after `finish`.
+        return Err(Error::Journal);
+    }
     let targets = &state.plan.targets;
     match fields {
         ["rename", index, name, bytes, linked] => {
             let i = index_of(index, targets)?;
             let is_file = matches!(targets.get(i), Some(Target::File { .. }));
-            if !is_file || !is_random_name(name) || state.done.get(i).is_some_and(Option::is_some) {
+            if !is_file
+                || *name != derived_name(&state.plan.id, i)
+                || state.done.get(i).is_some_and(Option::is_some)
+            {
                 return Err(Error::Journal);
             }
             let renamed = Renamed {
@@ -257,12 +307,42 @@ fn apply(state: &mut JournalState, fields: &[&str]) -> Result<(), Error> {
                 _ => return Err(Error::Journal),
             }
         }
+        ["finish", at, resumed] => {
+            if state.done.iter().any(Option::is_none) {
+                return Err(Error::Journal);
+            }
+            state.finished = Some(Finished {
+                at: parse_u64(at).ok_or(Error::Journal)?,
+                resumed: parse_bool(resumed).ok_or(Error::Journal)?,
+            });
+        }
         _ => return Err(Error::Journal),
     }
     Ok(())
 }
 
+/// Reads a persisted report: a finished journal, every byte valid.
+pub(crate) fn decode_report(data: &[u8]) -> Result<EraseReport, Error> {
+    let (state, _) = decode(data)?;
+    if state.valid_len != data.len() {
+        return Err(Error::Journal);
+    }
+    state.report().ok_or(Error::Journal)
+}
+
 impl JournalState {
+    /// The report of a finished journal.
+    pub(crate) fn report(&self) -> Option<EraseReport> {
+        let finished = self.finished?;
+        Some(EraseReport {
+            id: self.plan.id.clone(),
+            started: from_unix_seconds(self.plan.started)?,
+            finished: from_unix_seconds(finished.at)?,
+            resumed: finished.resumed,
+            entries: self.done.iter().cloned().collect::<Option<Vec<_>>>()?,
+        })
+    }
+
     /// The paths a resume would act on (fuzzing and tests): every one is a
     /// validated path relative to the root.
     pub(crate) fn paths(&self) -> Vec<RelPath> {
@@ -281,7 +361,9 @@ impl JournalState {
 mod tests {
     use super::*;
     use crate::codec::text_field;
+    use crate::report;
     use crate::report::{Method, Outcome};
+    use proptest::prelude::*;
 
     fn plan() -> JournalPlan {
         JournalPlan {
@@ -310,7 +392,7 @@ mod tests {
             &mut w,
             1,
             &Renamed {
-                name: ".iot-erase-0123456789abcdef0123456789abcdef".into(),
+                name: derived_name(&plan().id, 1),
                 bytes: 10,
                 hard_linked: true,
             },
@@ -337,6 +419,51 @@ mod tests {
         assert_eq!(state.renamed[1].as_ref().unwrap().bytes, 10);
         assert_eq!(state.counts[2].unwrap().files, 1);
         assert_eq!(state.valid_len, text.len());
+    }
+
+    fn finished_journal() -> String {
+        let (mut text, mut w) = plan().encode();
+        for (i, target) in plan().targets.iter().enumerate() {
+            let mut entry = TargetReport::new(target.clone());
+            entry.outcome = Outcome::Erased;
+            text.push_str(&done_record(&mut w, i, &entry));
+        }
+        text.push_str(&finish_record(
+            &mut w,
+            Finished {
+                at: 1_700_000_100,
+                resumed: true,
+            },
+        ));
+        text
+    }
+
+    #[test]
+    fn a_finished_journal_is_the_report() {
+        let text = finished_journal();
+        let report = decode_report(text.as_bytes()).unwrap();
+        assert_eq!(report.id, plan().id);
+        assert!(report.resumed && report.is_complete());
+        assert_eq!(report.entries.len(), plan().targets.len());
+        assert_eq!(report::unix_seconds(report.finished), 1_700_000_100);
+        // A report is strict: nothing may follow, nothing may be missing.
+        assert_eq!(
+            decode_report(format!("{text}x").as_bytes()),
+            Err(Error::Journal)
+        );
+        assert_eq!(
+            decode_report(&text.as_bytes()[..text.len() - 1]),
+            Err(Error::Journal)
+        );
+        assert_eq!(
+            decode_report(full_journal().as_bytes()),
+            Err(Error::Journal)
+        );
+        for i in (0..text.len()).step_by(11) {
+            let mut bytes = text.clone().into_bytes();
+            bytes[i] ^= 0x01;
+            assert_eq!(decode_report(&bytes), Err(Error::Journal), "byte {i}");
+        }
     }
 
     #[test]
@@ -378,7 +505,7 @@ mod tests {
             decode(data.as_bytes()).err()
         };
         let renamed = Renamed {
-            name: ".iot-erase-0123456789abcdef0123456789abcdef".into(),
+            name: derived_name(&plan().id, 1),
             bytes: 1,
             hard_linked: false,
         };
@@ -428,6 +555,71 @@ mod tests {
                 Some(Error::Journal),
                 "{path}"
             );
+        }
+    }
+
+    fn confined(path: &RelPath) -> bool {
+        path.components().iter().all(|c| {
+            !c.is_empty() && c != "." && c != ".." && !c.contains('/') && !c.contains('\0')
+        })
+    }
+
+    fn arb_target() -> impl Strategy<Value = Target> {
+        let name = "[a-zA-Z0-9 é._-]{1,24}";
+        let path = proptest::collection::vec("[a-z0-9._-]{1,8}", 1..5).prop_filter_map(
+            "plain names only",
+            |parts| {
+                let text = parts.join("/");
+                RelPath::parse_text(&text)
+                    .ok()
+                    .filter(|p| !p.is_root())
+                    .map(|p| p.as_text())
+            },
+        );
+        prop_oneof![
+            name.prop_map(|name| Target::CryptoErase { name }),
+            path.clone().prop_map(|path| Target::File { path }),
+            path.prop_map(|path| Target::Dir { path }),
+            Just(Target::Dir { path: ".".into() }),
+            name.prop_map(|name| Target::Custom { name }),
+            name.prop_map(|name| Target::Memory { name }),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic_and_never_escape(data in proptest::collection::vec(any::<u8>(), 0..2048)) {
+            if let Ok((state, _)) = decode(&data) {
+                prop_assert!(state.paths().iter().all(confined));
+            }
+        }
+
+        #[test]
+        fn edited_journals_are_rejected_or_stay_confined(
+            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
+        ) {
+            let mut data = full_journal().into_bytes();
+            for (at, byte) in edits {
+                let i = at.index(data.len());
+                data[i] = byte;
+            }
+            if let Ok((state, _)) = decode(&data) {
+                prop_assert!(state.paths().iter().all(confined));
+                prop_assert!(state.valid_len <= data.len());
+            }
+        }
+
+        #[test]
+        fn plans_round_trip(
+            id in "[0-9a-f]{32}",
+            started in any::<u64>(),
+            targets in proptest::collection::vec(arb_target(), 0..24),
+        ) {
+            let plan = JournalPlan { id, started, targets };
+            let (text, _) = plan.encode();
+            let (state, _) = decode(text.as_bytes()).unwrap();
+            prop_assert_eq!(state.plan, plan);
+            prop_assert_eq!(state.valid_len, text.len());
         }
     }
 }

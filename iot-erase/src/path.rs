@@ -37,8 +37,6 @@ pub(crate) fn is_valid_label(label: &str) -> bool {
 
 /// Prefix of the random names files and directories get just before removal.
 pub(crate) const RANDOM_NAME_PREFIX: &str = ".iot-erase-";
-/// Length of the hex part of a random name (16 random bytes).
-pub(crate) const RANDOM_NAME_HEX: usize = 32;
 
 /// A path inside the erase root, made of plain names only.
 ///
@@ -119,16 +117,6 @@ impl RelPath {
     }
 }
 
-/// `true` if `name` has the exact shape of a random name this crate makes.
-pub(crate) fn is_random_name(name: &str) -> bool {
-    name.strip_prefix(RANDOM_NAME_PREFIX).is_some_and(|hex| {
-        hex.len() == RANDOM_NAME_HEX
-            && hex
-                .bytes()
-                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,22 +167,5 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let p = Path::new(std::ffi::OsStr::from_bytes(b"a\xffb"));
         assert_eq!(RelPath::parse(p), Err(Error::InvalidTarget));
-    }
-
-    #[test]
-    fn random_names_are_recognised_exactly() {
-        assert!(is_random_name(
-            ".iot-erase-0123456789abcdef0123456789abcdef"
-        ));
-        assert!(!is_random_name(
-            ".iot-erase-0123456789ABCDEF0123456789abcdef"
-        ));
-        assert!(!is_random_name(".iot-erase-0123"));
-        assert!(!is_random_name(
-            "x.iot-erase-0123456789abcdef0123456789abcdef"
-        ));
-        assert!(!is_random_name(
-            ".iot-erase-0123456789abcdef0123456789abcdef/"
-        ));
     }
 }

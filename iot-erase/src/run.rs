@@ -28,6 +28,7 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::FileExt;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::time::UNIX_EPOCH;
 
 use ring::rand::{SecureRandom, SystemRandom};
 use rustix::fs as rfs;
@@ -37,7 +38,8 @@ use crate::Error;
 use crate::codec::{LineWriter, sanitize_message};
 use crate::fsops::{self, Kind, Parent};
 use crate::journal::{
-    self, COUNT_RECORDS_LIMIT, Counters, JournalPlan, JournalState, MAX_JOURNAL_BYTES, Renamed,
+    self, COUNT_RECORDS_LIMIT, Counters, Finished, JournalPlan, JournalState, MAX_JOURNAL_BYTES,
+    Renamed,
 };
 use crate::overwrite::{CHUNK, overwrite_and_verify};
 use crate::path::{
@@ -47,8 +49,7 @@ use crate::path::{
 use crate::plan::{Action, CryptoEraseTarget, ErasePlan, Hook, MAX_TARGETS, ProgressCallback};
 use crate::progress::{Phase, Progress};
 use crate::report::{
-    self, EraseReport, FailReason, MAX_REPORT_BYTES, Method, Outcome, RefuseReason, SkipReason,
-    Target, TargetReport,
+    self, EraseReport, FailReason, Method, Outcome, RefuseReason, SkipReason, Target, TargetReport,
 };
 
 /// Deepest directory nesting erased below a target.
@@ -160,6 +161,7 @@ pub(crate) fn execute(plan: ErasePlan) -> Result<EraseReport, Error> {
         renamed: vec![None; targets],
         counts: vec![None; targets],
         done: vec![None; targets],
+        finished: None,
         valid_len: text.len(),
     };
     let journal = JournalFile {
@@ -176,23 +178,24 @@ pub(crate) fn resume(
 ) -> Result<Option<EraseReport>, Error> {
     let root = fsops::open_root(root)?;
     fsops::lock(&root)?;
-    let persisted = match fsops::read_own_file(&root, REPORT_NAME, MAX_REPORT_BYTES)? {
-        Some((_, data)) => Some(report::decode_report(&data)?),
-        None => None,
-    };
-    let journal = fsops::read_own_file(&root, JOURNAL_NAME, MAX_JOURNAL_BYTES)?;
     let mut engine = Engine::new(root, SystemRandom::new(), progress, None)?;
-    // A plan that never became the journal: nothing was touched.
+    // A plan that never became the journal (nothing was touched), or a
+    // report on its way out after an acknowledgement.
     engine.remove_own_file(JOURNAL_TMP_NAME);
     engine.remove_own_file(REPORT_TMP_NAME);
 
-    let Some((file, data)) = journal else {
-        return persisted.map(into_result).transpose();
+    let Some((file, data)) = fsops::read_own_file(&engine.root, JOURNAL_NAME, MAX_JOURNAL_BYTES)?
+    else {
+        return match fsops::read_own_file(&engine.root, REPORT_NAME, MAX_JOURNAL_BYTES)? {
+            Some((_, data)) => into_result(journal::decode_report(&data)?).map(Some),
+            None => Ok(None),
+        };
     };
     let (state, writer) = journal::decode(&data)?;
-    if let Some(report) = persisted.filter(|r| r.id == state.plan.id) {
-        // The erase finished; only the journal's removal was cut short.
-        engine.erase_own_file(&file, JOURNAL_NAME);
+    if state.finished.is_some() {
+        // Finished; only the rename into the report was cut short.
+        let report = state.report().ok_or(Error::Journal)?;
+        engine.publish_report()?;
         return into_result(report).map(Some);
     }
     // Cut a torn tail off so new records follow the last valid one.
@@ -214,15 +217,15 @@ pub(crate) fn resume(
 pub(crate) fn acknowledge(root: &Path, id: &str) -> Result<(), Error> {
     let root = fsops::open_root(root)?;
     fsops::lock(&root)?;
-    let Some((file, data)) = fsops::read_own_file(&root, REPORT_NAME, MAX_REPORT_BYTES)? else {
+    let Some((file, data)) = fsops::read_own_file(&root, REPORT_NAME, MAX_JOURNAL_BYTES)? else {
         return Ok(());
     };
     // Only the report that was shown is removed; a newer one stays.
-    if report::decode_report(&data)?.id != id {
+    if journal::decode_report(&data)?.id != id {
         return Ok(());
     }
     let engine = Engine::new(root, SystemRandom::new(), None, None)?;
-    engine.erase_own_file_checked(&file, REPORT_NAME)
+    engine.retire_own_file(&file, REPORT_NAME, REPORT_TMP_NAME)
 }
 
 pub(crate) fn discard_state(root: &Path) -> Result<(), Error> {
@@ -392,25 +395,33 @@ impl Engine {
             }
         }
         let entries = result?;
+        // The finished journal becomes the report: one synced record and a
+        // rename, so the confirmation is durable before it is returned.
+        let finished = Finished {
+            at: report::unix_seconds(report::now()),
+            resumed,
+        };
+        let line = journal::finish_record(&mut journal.writer, finished);
+        journal.append(&line, true)?;
         let report = EraseReport {
             id: state.plan.id.clone(),
-            started: report::from_unix_seconds(state.plan.started).unwrap_or(std::time::UNIX_EPOCH),
-            finished: report::now(),
+            started: report::from_unix_seconds(state.plan.started).unwrap_or(UNIX_EPOCH),
+            finished: report::from_unix_seconds(finished.at).unwrap_or(UNIX_EPOCH),
             resumed,
             entries,
         };
-        fsops::write_own_file_atomically(
-            &self.root,
-            REPORT_TMP_NAME,
-            REPORT_NAME,
-            report::encode_report(&report).as_bytes(),
-            "persisting the erase report",
-        )?;
-        // Best effort: if this is cut short, `resume` finds the journal next
-        // to a report with the same id and finishes the removal.
-        self.erase_own_file(&journal.file, JOURNAL_NAME);
+        self.publish_report()?;
         self.reporter.phase(Phase::Finished);
         into_result(report)
+    }
+
+    /// Renames the finished journal to the report (replacing an older,
+    /// unacknowledged one) and makes that durable.
+    fn publish_report(&self) -> Result<(), Error> {
+        let during = "persisting the erase report";
+        rfs::renameat(&self.root, JOURNAL_NAME, &self.root, REPORT_NAME)
+            .map_err(Error::errno(during))?;
+        fsops::fsync_dir(self.root.as_fd()).map_err(Error::errno(during))
     }
 
     fn run_targets(
@@ -431,6 +442,11 @@ impl Engine {
             let Some(target) = state.plan.targets.get(index).cloned() else {
                 break;
             };
+            // Steps that cannot be redone are synced: losing their record
+            // would turn a done step into "interrupted". A lost record of a
+            // file or directory only makes `resume` look again and find
+            // nothing left (the removals themselves are fsynced).
+            let sync = !matches!(target, Target::File { .. } | Target::Dir { .. });
             let action = actions.get_mut(index).and_then(Option::take);
             let entry = match (&target, action) {
                 (Target::CryptoErase { .. }, Some(RunAction::Crypto(keys))) => {
@@ -451,7 +467,13 @@ impl Engine {
                     let renamed = state.renamed.get_mut(index).and_then(Option::take);
                     let counts = state.counts.get(index).copied().flatten();
                     let path = RelPath::parse_text(path)?;
-                    self.erase_path(target.clone(), &path, index, renamed, counts, journal)?
+                    let derived = journal::derived_name(&state.plan.id, index);
+                    let ctx = Walk {
+                        index,
+                        journal,
+                        journal_counts: matches!(target, Target::Dir { .. }),
+                    };
+                    self.erase_path(target.clone(), &path, &derived, renamed, counts, ctx)?
                 }
                 // Resumed: the code of this step died with the process.
                 _ => {
@@ -461,7 +483,7 @@ impl Engine {
                 }
             };
             let line = journal::done_record(&mut journal.writer, index, &entry);
-            journal.append(&line, true)?;
+            journal.append(&line, sync)?;
             entries.push(entry);
         }
         Ok(entries)
@@ -485,15 +507,16 @@ impl Engine {
         entry
     }
 
-    /// A file or directory target.
+    /// A file or directory target. `derived` is the name a file target gets
+    /// before it is unlinked.
     fn erase_path(
         &mut self,
         target: Target,
         path: &RelPath,
-        index: usize,
+        derived: &str,
         renamed: Option<Renamed>,
         counts: Option<Counters>,
-        journal: &mut JournalFile,
+        mut ctx: Walk<'_>,
     ) -> Result<TargetReport, Error> {
         let mut entry = TargetReport::new(target);
         let mut tally = Tally {
@@ -504,11 +527,6 @@ impl Engine {
             failure: None,
         };
         let is_file_target = matches!(entry.target, Target::File { .. });
-        let mut ctx = Walk {
-            index,
-            journal,
-            journal_counts: !is_file_target,
-        };
 
         let Some((last, parents)) = path.split_last() else {
             // `.`: the root's content; the root itself stays.
@@ -547,46 +565,89 @@ impl Engine {
         };
         let name = OsStr::new(last.as_str());
         let rel = path.as_text();
-        let Some(renamed) = renamed else {
-            let end = self.erase_entry(
-                parent.as_fd(),
-                name,
-                0,
-                &rel,
-                &mut tally,
-                &mut ctx,
-                is_file_target,
-            )?;
+        if !is_file_target {
+            let end =
+                self.erase_entry(parent.as_fd(), name, 0, &rel, &mut tally, &mut ctx, None)?;
             finish_entry(&mut entry, &tally, end);
             return Ok(entry);
-        };
+        }
 
-        // Resumed after the overwrite of this file was verified: it is gone,
-        // or under its random name, or (rename not done) still under its name.
-        let c = &mut tally.counters;
-        c.bytes = c.bytes.saturating_add(renamed.bytes);
-        if renamed.hard_linked {
-            c.hard_linked = c.hard_linked.saturating_add(1);
+        // A file target of a resumed erase may have been overwritten,
+        // verified and renamed to its derived name already (the `rename`
+        // record says so, when it reached the journal): finish that first.
+        let earlier = self.remove_derived(parent.as_fd(), OsStr::new(derived), &mut tally);
+        if let Some(renamed) = &renamed {
+            let c = &mut tally.counters;
+            c.bytes = c.bytes.saturating_add(renamed.bytes);
+            if renamed.hard_linked {
+                c.hard_linked = c.hard_linked.saturating_add(1);
+            }
+        } else if let Some((bytes, hard_linked)) = earlier {
+            let c = &mut tally.counters;
+            c.bytes = c.bytes.saturating_add(bytes);
+            if hard_linked {
+                c.hard_linked = c.hard_linked.saturating_add(1);
+            }
         }
-        let random = OsStr::new(&renamed.name);
-        match fsops::classify(parent.as_fd(), random) {
-            Ok(Kind::Missing) => {}
-            Ok(Kind::Dir) => tally.fail(FailReason::ChangedDuringErase),
-            Ok(_) => match fsops::unlink(parent.as_fd(), random)
-                .and_then(|()| fsops::fsync_dir(parent.as_fd()))
-            {
-                Ok(()) | Err(Errno::NOENT) => {}
-                Err(e) => tally.fail(FailReason::Io(std::io::Error::from(e).kind())),
-            },
-            Err(e) => tally.fail(FailReason::Io(e.kind())),
-        }
-        let end = self.erase_entry(parent.as_fd(), name, 0, &rel, &mut tally, &mut ctx, true)?;
-        if end == End::Missing && tally.failure.is_none() {
-            tally.counters.files = tally.counters.files.saturating_add(1);
-        }
-        let end = if end == End::Missing { End::Gone } else { end };
+        let end = self.erase_entry(
+            parent.as_fd(),
+            name,
+            0,
+            &rel,
+            &mut tally,
+            &mut ctx,
+            Some(derived),
+        )?;
+        // Gone under its original name, and erased by this erase before.
+        let end = if end == End::Missing && (renamed.is_some() || earlier.is_some()) {
+            if tally.failure.is_none() {
+                tally.counters.files = tally.counters.files.saturating_add(1);
+            }
+            End::Gone
+        } else {
+            end
+        };
         finish_entry(&mut entry, &tally, end);
         Ok(entry)
+    }
+
+    /// Removes a file left under its derived name by an interrupted erase
+    /// (only ever given that name after its overwrite was verified). Returns
+    /// its size and whether it had other names, if it was there.
+    fn remove_derived(
+        &mut self,
+        dir: BorrowedFd<'_>,
+        name: &OsStr,
+        tally: &mut Tally,
+    ) -> Option<(u64, bool)> {
+        let stat = match rfs::statat(dir, name, rfs::AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(stat) => stat,
+            Err(Errno::NOENT) => return None,
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                return None;
+            }
+        };
+        if fsops::kind_of(stat.st_mode) == Kind::Dir {
+            tally.fail(FailReason::ChangedDuringErase);
+            return None;
+        }
+        self.reporter.phase(Phase::Remove);
+        match fsops::unlink(dir, name).and_then(|()| fsops::fsync_dir(dir)) {
+            Ok(()) | Err(Errno::NOENT) => {}
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                return None;
+            }
+        }
+        if fsops::kind_of(stat.st_mode) != Kind::Regular {
+            // Not ours (a link or a fifo planted under that name): removed,
+            // not counted.
+            return None;
+        }
+        #[allow(clippy::useless_conversion)] // nlink is u32 or u64 by platform
+        let hard_linked = u64::from(stat.st_nlink) > 1;
+        Some((u64::try_from(stat.st_size).unwrap_or(0), hard_linked))
     }
 
     /// Erases whatever `name` is in `dir`, looking again (a bounded number
@@ -600,7 +661,7 @@ impl Engine {
         rel: &str,
         tally: &mut Tally,
         ctx: &mut Walk<'_>,
-        journal_rename: bool,
+        rename_to: Option<&str>,
     ) -> Result<End, Error> {
         for _ in 0..4 {
             let kind = match fsops::classify(dir, name) {
@@ -630,7 +691,7 @@ impl Engine {
                     tally.counters.special = tally.counters.special.saturating_add(1);
                     Step::Done(End::Left)
                 }
-                Kind::Regular => self.erase_file(dir, name, rel, tally, ctx, journal_rename)?,
+                Kind::Regular => self.erase_file(dir, name, rel, tally, ctx, rename_to)?,
                 Kind::Dir => self.erase_dir(dir, name, depth, rel, tally, ctx)?,
             };
             if let Step::Done(end) = step {
@@ -656,7 +717,7 @@ impl Engine {
         rel: &str,
         tally: &mut Tally,
         ctx: &mut Walk<'_>,
-        journal_rename: bool,
+        rename_to: Option<&str>,
     ) -> Result<Step, Error> {
         self.call_hook(rel);
         let file = match fsops::open_for_overwrite(dir, name) {
@@ -713,17 +774,22 @@ impl Engine {
         drop(file);
 
         self.reporter.phase(Phase::Remove);
-        let random = fsops::random_name(&self.rng)?;
-        if journal_rename {
-            let record = Renamed {
-                name: random.clone(),
-                bytes: len,
-                hard_linked,
-            };
-            let line = journal::rename_record(&mut ctx.journal.writer, ctx.index, &record);
-            ctx.journal.append(&line, true)?;
-            // The resumed tally counts these bytes from the record.
-        }
+        let random = match rename_to {
+            // A file target: its derived name, announced in the journal. Not
+            // synced: `resume` looks for the derived name anyway; the record
+            // only adds the byte count for the report.
+            Some(derived) => {
+                let record = Renamed {
+                    name: derived.to_owned(),
+                    bytes: len,
+                    hard_linked,
+                };
+                let line = journal::rename_record(&mut ctx.journal.writer, ctx.index, &record);
+                ctx.journal.append(&line, false)?;
+                derived.to_owned()
+            }
+            None => fsops::random_name(&self.rng)?,
+        };
         let random = OsString::from(random);
         let removed = fsops::rename(dir, name, &random)
             .and_then(|()| fsops::unlink(dir, &random))
@@ -826,7 +892,7 @@ impl Engine {
                     format!("{rel}/{}", name.to_string_lossy())
                 };
                 let end =
-                    self.erase_entry(dir.as_fd(), &name, depth, &child_rel, tally, ctx, false)?;
+                    self.erase_entry(dir.as_fd(), &name, depth, &child_rel, tally, ctx, None)?;
                 if end == End::Left {
                     if left.len() >= MAX_LEFT_PER_DIR {
                         tally.fail(FailReason::TooManyEntries);
@@ -838,10 +904,19 @@ impl Engine {
         }
     }
 
-    /// Overwrites and removes one of this crate's files at the root, best
-    /// effort (used where a failure changes nothing the user relies on).
-    fn erase_own_file(&mut self, file: &File, name: &str) {
-        let _ = self.erase_own_file_checked(file, name);
+    /// Removes the journal or the report, which `resume` trusts: first
+    /// renamed to its temporary name (which `resume` treats as garbage) and
+    /// the root `fsync`ed, so a power cut during the overwrite can never
+    /// leave a half-overwritten file under the trusted name.
+    fn retire_own_file(&self, file: &File, name: &str, tmp: &str) -> Result<(), Error> {
+        let during = "removing the erase journal";
+        match rfs::renameat(&self.root, name, &self.root, tmp) {
+            Ok(()) => {}
+            Err(Errno::NOENT) => return Ok(()),
+            Err(e) => return Err(Error::errno(during)(e)),
+        }
+        fsops::fsync_dir(self.root.as_fd()).map_err(Error::errno(during))?;
+        self.erase_own_file_checked(file, tmp)
     }
 
     fn erase_own_file_checked(&self, file: &File, name: &str) -> Result<(), Error> {
@@ -932,4 +1007,227 @@ fn finish_entry(entry: &mut TargetReport, tally: &Tally, end: End) {
         }
         (None, _) => Outcome::Erased,
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    const ID: &str = "00112233445566778899aabbccddeeff";
+
+    fn derived(index: usize) -> String {
+        journal::derived_name(ID, index)
+    }
+
+    /// Writes a journal as an interrupted erase would have left it.
+    fn journal(root: &Path, targets: Vec<Target>, records: impl FnOnce(&mut LineWriter) -> String) {
+        let plan = JournalPlan {
+            id: ID.into(),
+            started: 1_700_000_000,
+            targets,
+        };
+        let (mut text, mut writer) = plan.encode();
+        text.push_str(&records(&mut writer));
+        fs::write(root.join(JOURNAL_NAME), text).unwrap();
+    }
+
+    fn renamed(bytes: u64) -> Renamed {
+        Renamed {
+            name: derived(0),
+            bytes,
+            hard_linked: false,
+        }
+    }
+
+    fn file(path: &str) -> Target {
+        Target::File { path: path.into() }
+    }
+
+    fn names(root: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn resume_removes_a_file_left_under_its_derived_name() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::create_dir(tmp.path().join("d")).unwrap();
+        fs::write(tmp.path().join("d").join(derived(0)), b"overwritten").unwrap();
+        journal(tmp.path(), vec![file("d/f")], |w| {
+            journal::rename_record(w, 0, &renamed(11))
+        });
+        let report = resume(tmp.path(), None).unwrap().unwrap();
+        assert!(report.resumed);
+        let entry = &report.entries[0];
+        assert_eq!(
+            (entry.files, entry.bytes_overwritten, entry.verified),
+            (1, 11, true)
+        );
+        assert_eq!(entry.outcome, Outcome::Erased);
+        assert!(names(&tmp.path().join("d")).is_empty());
+        assert_eq!(names(tmp.path()), [REPORT_NAME, "d"]);
+    }
+
+    #[test]
+    fn resume_finds_the_derived_name_even_when_the_record_was_lost() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(derived(0)), b"overwritten").unwrap();
+        journal(tmp.path(), vec![file("f")], |_| String::new());
+        let report = resume(tmp.path(), None).unwrap().unwrap();
+        let entry = &report.entries[0];
+        assert_eq!((entry.files, entry.bytes_overwritten), (1, 11));
+        assert_eq!(names(tmp.path()), [REPORT_NAME]);
+    }
+
+    #[test]
+    fn resume_redoes_a_file_whose_rename_did_not_happen() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("f"), b"0123456789").unwrap();
+        journal(tmp.path(), vec![file("f")], |w| {
+            journal::rename_record(w, 0, &renamed(10))
+        });
+        let report = resume(tmp.path(), None).unwrap().unwrap();
+        let entry = &report.entries[0];
+        // Two overwrite passes, one file.
+        assert_eq!((entry.files, entry.bytes_overwritten), (1, 20));
+        assert!(!tmp.path().join("f").exists());
+    }
+
+    #[test]
+    fn resume_after_the_unlink_counts_the_file_from_the_journal() {
+        let tmp = tempfile::tempdir().unwrap();
+        journal(tmp.path(), vec![file("f")], |w| {
+            journal::rename_record(w, 0, &renamed(10))
+        });
+        let report = resume(tmp.path(), None).unwrap().unwrap();
+        let entry = &report.entries[0];
+        assert_eq!(
+            (entry.files, entry.bytes_overwritten, &entry.outcome),
+            (1, 10, &Outcome::Erased)
+        );
+    }
+
+    #[test]
+    fn without_any_trace_a_missing_file_is_nothing_to_erase() {
+        let tmp = tempfile::tempdir().unwrap();
+        journal(tmp.path(), vec![file("f")], |_| String::new());
+        let report = resume(tmp.path(), None).unwrap().unwrap();
+        assert_eq!(report.entries[0].outcome, Outcome::NotFound);
+    }
+
+    #[test]
+    fn steps_that_cannot_be_redone_are_reported_interrupted() {
+        let tmp = tempfile::tempdir().unwrap();
+        let targets = vec![
+            Target::CryptoErase {
+                name: "keys".into(),
+            },
+            Target::CryptoErase {
+                name: "more keys".into(),
+            },
+            Target::Custom {
+                name: "cloud".into(),
+            },
+            Target::Memory {
+                name: "token".into(),
+            },
+        ];
+        let done_crypto = {
+            let mut e = TargetReport::new(targets[0].clone());
+            e.method = Method::CryptoErase;
+            e.outcome = Outcome::Erased;
+            e
+        };
+        journal(tmp.path(), targets, |w| {
+            journal::done_record(w, 0, &done_crypto)
+        });
+        let err = resume(tmp.path(), None).unwrap_err();
+        let report = err.report().unwrap();
+        assert_eq!(report.entries[0], done_crypto);
+        for entry in &report.entries[1..] {
+            assert_eq!(entry.outcome, Outcome::Interrupted);
+        }
+        let text = report.to_string();
+        assert!(
+            text.contains("- cloud: not confirmed: interrupted by a restart, please repeat it."),
+            "{text}"
+        );
+        // Persisted: the next boot shows the same thing.
+        assert_eq!(resume(tmp.path(), None), Err(err));
+    }
+
+    #[test]
+    fn a_torn_tail_is_cut_before_resuming() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("f"), b"data").unwrap();
+        let cut = std::cell::Cell::new(0);
+        journal(tmp.path(), vec![file("f"), file("g")], |w| {
+            let done = TargetReport::new(file("g"));
+            let mut record = journal::done_record(w, 1, &done);
+            record.truncate(record.len() / 2);
+            cut.set(record.len());
+            record
+        });
+        let report = resume(tmp.path(), None).unwrap().unwrap();
+        assert_eq!(
+            (report.entries[0].files, report.entries[0].bytes_overwritten),
+            (1, 4)
+        );
+        assert!(!tmp.path().join("f").exists());
+        // The persisted report parses strictly: the torn bytes are gone.
+        let data = fs::read(tmp.path().join(REPORT_NAME)).unwrap();
+        assert_eq!(journal::decode_report(&data), Ok(report));
+    }
+
+    #[test]
+    fn a_finished_journal_is_published_without_running_again() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join("f"), b"still here").unwrap();
+        let mut entry = TargetReport::new(file("f"));
+        entry.outcome = Outcome::Erased;
+        let done = entry.clone();
+        journal(tmp.path(), vec![file("f")], |w| {
+            journal::done_record(w, 0, &done)
+                + &journal::finish_record(
+                    w,
+                    Finished {
+                        at: 1_700_000_009,
+                        resumed: false,
+                    },
+                )
+        });
+        let report = resume(tmp.path(), None).unwrap().unwrap();
+        assert_eq!(
+            (report.entries.clone(), report.resumed),
+            (vec![entry], false)
+        );
+        assert_eq!(
+            names(tmp.path()),
+            [REPORT_NAME, "f"],
+            "the plan is not run again"
+        );
+        assert_eq!(resume(tmp.path(), None).unwrap(), Some(report));
+    }
+
+    #[test]
+    fn stale_temporary_files_are_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        fs::write(tmp.path().join(JOURNAL_TMP_NAME), b"half a plan").unwrap();
+        fs::write(tmp.path().join(REPORT_TMP_NAME), b"half a report").unwrap();
+        assert_eq!(resume(tmp.path(), None), Ok(None));
+        assert!(names(tmp.path()).is_empty());
+    }
+
+    #[test]
+    fn an_unfinished_journal_is_never_taken_for_a_report() {
+        let tmp = tempfile::tempdir().unwrap();
+        journal(tmp.path(), vec![file("f")], |_| String::new());
+        fs::rename(tmp.path().join(JOURNAL_NAME), tmp.path().join(REPORT_NAME)).unwrap();
+        assert_eq!(resume(tmp.path(), None), Err(Error::Journal));
+    }
 }

@@ -1,0 +1,410 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+// Integration tests: a failed unwrap is a failed test.
+
+//! Attacks on the erase: links to files and directories outside the root,
+//! `..`, targets swapped for links between planning and execution and
+//! between the check and the open, and tampered journals. In every case the
+//! files outside the root must stay byte-for-byte intact.
+
+use std::cell::Cell;
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use iot_erase::{ErasePlan, Error, Method, Outcome, RefuseReason};
+
+struct Setup {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    outside: PathBuf,
+}
+
+const OUTSIDE_FILE: &[u8] = b"system file outside the erase root: must survive";
+const OUTSIDE_NESTED: &[u8] = b"another outside file, in a subdirectory";
+
+/// A root and, next to it, an outside directory with files that must
+/// survive everything.
+fn setup() -> Setup {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(&root).unwrap();
+    fs::create_dir_all(outside.join("sub")).unwrap();
+    fs::write(outside.join("system.conf"), OUTSIDE_FILE).unwrap();
+    fs::write(outside.join("sub/nested.conf"), OUTSIDE_NESTED).unwrap();
+    Setup {
+        _tmp: tmp,
+        root,
+        outside,
+    }
+}
+
+impl Setup {
+    fn assert_outside_intact(&self) {
+        assert_eq!(
+            fs::read(self.outside.join("system.conf")).unwrap(),
+            OUTSIDE_FILE
+        );
+        assert_eq!(
+            fs::read(self.outside.join("sub/nested.conf")).unwrap(),
+            OUTSIDE_NESTED
+        );
+        let mut names: Vec<_> = fs::read_dir(&self.outside)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        names.sort();
+        assert_eq!(names, ["sub", "system.conf"]);
+    }
+}
+
+fn is_link(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
+#[test]
+fn symlink_to_an_outside_file_is_removed_not_followed() {
+    let s = setup();
+    symlink(s.outside.join("system.conf"), s.root.join("settings")).unwrap();
+    let report = ErasePlan::new(&s.root).file("settings").execute().unwrap();
+    s.assert_outside_intact();
+    assert!(
+        !is_link(&s.root.join("settings")),
+        "the link itself is removed"
+    );
+    let entry = &report.entries[0];
+    assert_eq!(
+        (entry.method, &entry.outcome),
+        (Method::RemoveLink, &Outcome::Erased)
+    );
+    assert_eq!((entry.links_removed, entry.bytes_overwritten), (1, 0));
+    assert!(
+        report
+            .to_string()
+            .contains("what they pointed to was not touched")
+    );
+    report.acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn symlinked_parent_directory_is_refused() {
+    let s = setup();
+    symlink(&s.outside, s.root.join("data")).unwrap();
+    let err = ErasePlan::new(&s.root)
+        .file("data/system.conf")
+        .dir("data/sub")
+        .execute()
+        .unwrap_err();
+    s.assert_outside_intact();
+    let report = err.report().unwrap();
+    for entry in &report.entries {
+        assert_eq!(entry.outcome, Outcome::Refused(RefuseReason::LinkedParent));
+        assert_eq!(entry.method, Method::None);
+    }
+    assert!(
+        is_link(&s.root.join("data")),
+        "a refused path is left alone"
+    );
+    report.acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn symlinked_directory_target_is_unlinked_not_followed() {
+    let s = setup();
+    symlink(&s.outside, s.root.join("data")).unwrap();
+    let report = ErasePlan::new(&s.root).dir("data").execute().unwrap();
+    s.assert_outside_intact();
+    assert!(!is_link(&s.root.join("data")));
+    assert_eq!(report.entries[0].method, Method::RemoveLink);
+    report.acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn dotdot_and_absolute_paths_are_rejected_before_anything_is_touched() {
+    let s = setup();
+    fs::write(s.root.join("mine"), b"user data").unwrap();
+    let outside = s.outside.join("system.conf");
+    for path in [
+        "../outside/system.conf",
+        "a/../../outside/system.conf",
+        "mine/../mine",
+        outside.to_str().unwrap(),
+    ] {
+        let err = ErasePlan::new(&s.root)
+            .file("mine")
+            .file(path)
+            .execute()
+            .unwrap_err();
+        assert_eq!(err, Error::OutsideRoot, "{path}");
+        let err = ErasePlan::new(&s.root).dir(path).execute().unwrap_err();
+        assert_eq!(err, Error::OutsideRoot, "{path}");
+    }
+    s.assert_outside_intact();
+    assert_eq!(
+        fs::read(s.root.join("mine")).unwrap(),
+        b"user data",
+        "nothing touched"
+    );
+    assert!(!s.root.join(".iot-erase-journal").exists());
+}
+
+#[test]
+fn links_inside_a_tree_are_removed_not_followed() {
+    let s = setup();
+    fs::create_dir_all(s.root.join("user/deep")).unwrap();
+    fs::write(s.root.join("user/deep/mine"), b"user data").unwrap();
+    symlink(s.outside.join("system.conf"), s.root.join("user/file-link")).unwrap();
+    symlink(&s.outside, s.root.join("user/dir-link")).unwrap();
+    symlink(s.outside.join("sub"), s.root.join("user/deep/sub-link")).unwrap();
+    symlink(
+        "../../outside/system.conf",
+        s.root.join("user/relative-link"),
+    )
+    .unwrap();
+    symlink("/nonexistent/dangling", s.root.join("user/dangling")).unwrap();
+    let report = ErasePlan::new(&s.root).dir("user").execute().unwrap();
+    s.assert_outside_intact();
+    assert!(!s.root.join("user").exists());
+    let entry = &report.entries[0];
+    assert_eq!((entry.files, entry.dirs, entry.links_removed), (1, 2, 5));
+    report.acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn a_file_replaced_by_a_link_between_planning_and_execution() {
+    let s = setup();
+    fs::write(s.root.join("secret"), b"user data").unwrap();
+    let plan = ErasePlan::new(&s.root).file("secret");
+    // The swap happens after the plan was made.
+    fs::remove_file(s.root.join("secret")).unwrap();
+    symlink(s.outside.join("system.conf"), s.root.join("secret")).unwrap();
+    let report = plan.execute().unwrap();
+    s.assert_outside_intact();
+    assert_eq!(report.entries[0].method, Method::RemoveLink);
+    report.acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn a_parent_replaced_by_a_link_between_planning_and_execution() {
+    let s = setup();
+    fs::create_dir_all(s.root.join("data")).unwrap();
+    fs::write(s.root.join("data/system.conf"), b"user data").unwrap();
+    let plan = ErasePlan::new(&s.root).file("data/system.conf");
+    fs::rename(s.root.join("data"), s.root.join("moved")).unwrap();
+    symlink(&s.outside, s.root.join("data")).unwrap();
+    let err = plan.execute().unwrap_err();
+    s.assert_outside_intact();
+    assert_eq!(
+        err.report().unwrap().entries[0].outcome,
+        Outcome::Refused(RefuseReason::LinkedParent)
+    );
+    err.report().unwrap().acknowledge(&s.root).unwrap();
+}
+
+/// Swaps `path` (inside the root) for a link to `to`, the way an attacker
+/// racing the erase would.
+fn swap_for_link(path: &Path, to: &Path) {
+    let parked = path.with_extension("parked");
+    fs::rename(path, &parked).unwrap();
+    symlink(to, path).unwrap();
+}
+
+#[test]
+fn a_file_swapped_for_a_link_between_check_and_open() {
+    let s = setup();
+    fs::create_dir_all(s.root.join("user")).unwrap();
+    fs::write(s.root.join("user/secret"), b"user data").unwrap();
+    fs::write(s.root.join("top"), b"user data").unwrap();
+    let root = s.root.clone();
+    let target = s.outside.join("system.conf");
+    let swaps = Rc::new(Cell::new(0));
+    let count = Rc::clone(&swaps);
+    let report = ErasePlan::new(&s.root)
+        .file("top")
+        .dir("user")
+        .__before_open(move |rel| {
+            // Between the erase's look at the entry and its open.
+            if rel == "top" || rel == "user/secret" {
+                swap_for_link(&root.join(rel), &target);
+                count.set(count.get() + 1);
+            }
+        })
+        .execute()
+        .unwrap();
+    assert_eq!(swaps.get(), 2, "the hook ran at both check-to-use windows");
+    s.assert_outside_intact();
+    // The erase noticed: it removed the links, and erased the parked file it
+    // found in the tree.
+    assert_eq!(report.entries[0].method, Method::RemoveLink);
+    assert_eq!(report.entries[1].links_removed, 1);
+    assert!(!s.root.join("user").exists());
+    report.acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn a_directory_swapped_for_a_link_between_check_and_open() {
+    let s = setup();
+    fs::create_dir_all(s.root.join("user/sub")).unwrap();
+    fs::write(s.root.join("user/sub/nested.conf"), b"user data").unwrap();
+    fs::create_dir_all(s.root.join("top/system.conf")).unwrap();
+    let root = s.root.clone();
+    let outside = s.outside.clone();
+    let report = ErasePlan::new(&s.root)
+        .dir("user")
+        .dir("top")
+        .__before_open(move |rel| match rel {
+            "user/sub" => swap_for_link(&root.join(rel), &outside.join("sub")),
+            "top" => swap_for_link(&root.join(rel), &outside),
+            _ => {}
+        })
+        .execute()
+        .unwrap();
+    s.assert_outside_intact();
+    assert!(
+        report.entries.iter().all(|e| e.links_removed == 1),
+        "{report:?}"
+    );
+    report.acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn a_file_swapped_for_a_fifo_between_check_and_open_is_skipped() {
+    let s = setup();
+    fs::write(s.root.join("secret"), b"user data").unwrap();
+    let root = s.root.clone();
+    let report = ErasePlan::new(&s.root)
+        .file("secret")
+        .__before_open(move |rel| {
+            let path = root.join(rel);
+            fs::rename(&path, path.with_extension("parked")).unwrap();
+            let dir = rustix::fs::openat(
+                rustix::fs::CWD,
+                &root,
+                rustix::fs::OFlags::RDONLY | rustix::fs::OFlags::DIRECTORY,
+                rustix::fs::Mode::empty(),
+            )
+            .unwrap();
+            rustix::fs::mknodat(
+                &dir,
+                rel,
+                rustix::fs::FileType::Fifo,
+                rustix::fs::Mode::from_raw_mode(0o600),
+                0,
+            )
+            .unwrap();
+        })
+        .execute()
+        .unwrap();
+    assert_eq!(report.entries[0].special_skipped, 1);
+    report.acknowledge(&s.root).unwrap();
+}
+
+// ---------------------------------------------------------------------------
+// Tampered journals. The journal's checks are a corruption detector; anyone
+// who can write the root can recompute them, as this test does. What keeps
+// `resume` inside the root is that every path is re-validated and opened
+// without following links.
+
+/// The check chain of the journal format (see the crate's `codec` module).
+fn line(previous: &mut [u8; 16], fields: &[&str]) -> String {
+    let body = fields.join(" ");
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(previous);
+    ctx.update(body.as_bytes());
+    previous.copy_from_slice(&ctx.finish().as_ref()[..16]);
+    let hex: String = previous.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{body} {hex}\n")
+}
+
+fn forged_journal(kind: &str, path: &str) -> String {
+    let mut previous = [0u8; 16];
+    let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+    ctx.update(&previous);
+    ctx.update(b"iot-erase journal v1");
+    previous.copy_from_slice(&ctx.finish().as_ref()[..16]);
+    let hex_path: String = path.bytes().map(|b| format!("{b:02x}")).collect();
+    let mut out = line(
+        &mut previous,
+        &[
+            "iot-erase-journal",
+            "1",
+            "0123456789abcdef0123456789abcdef",
+            "1",
+            "1",
+        ],
+    );
+    out.push_str(&line(&mut previous, &["target", kind, &hex_path]));
+    out
+}
+
+#[test]
+fn a_forged_journal_with_a_valid_chain_is_honoured_inside_the_root() {
+    // Sanity check of the forging helper: a well-formed journal resumes.
+    let s = setup();
+    fs::write(s.root.join("mine"), b"user data").unwrap();
+    fs::write(
+        s.root.join(".iot-erase-journal"),
+        forged_journal("file", "mine"),
+    )
+    .unwrap();
+    let report = iot_erase::resume(&s.root).unwrap().unwrap();
+    assert!(report.resumed);
+    assert!(!s.root.join("mine").exists());
+    report.acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn tampered_journals_never_act_outside_the_root() {
+    let s = setup();
+    let outside = s.outside.join("system.conf");
+    let outside_dir = s.outside.to_str().unwrap().to_owned();
+    symlink(&s.outside, s.root.join("link")).unwrap();
+    let cases = [
+        forged_journal("file", "../outside/system.conf"),
+        forged_journal("dir", "../outside"),
+        forged_journal("file", outside.to_str().unwrap()),
+        forged_journal("dir", &outside_dir),
+        forged_journal("dir", "a/../../outside"),
+        forged_journal("dir", "./../outside"),
+        // Bytes edited without fixing the check.
+        forged_journal("file", "mine").replace("target file", "target dir "),
+    ];
+    for journal in cases {
+        fs::write(s.root.join(".iot-erase-journal"), &journal).unwrap();
+        assert_eq!(iot_erase::resume(&s.root), Err(Error::Journal), "{journal}");
+        s.assert_outside_intact();
+    }
+    // A valid path through a linked parent: refused at run time.
+    fs::write(
+        s.root.join(".iot-erase-journal"),
+        forged_journal("dir", "link/sub"),
+    )
+    .unwrap();
+    let err = iot_erase::resume(&s.root).unwrap_err();
+    assert_eq!(
+        err.report().unwrap().entries[0].outcome,
+        Outcome::Refused(RefuseReason::LinkedParent)
+    );
+    s.assert_outside_intact();
+    err.report().unwrap().acknowledge(&s.root).unwrap();
+}
+
+#[test]
+fn a_journal_that_is_a_link_is_never_followed() {
+    let s = setup();
+    symlink(
+        s.outside.join("system.conf"),
+        s.root.join(".iot-erase-journal"),
+    )
+    .unwrap();
+    assert_eq!(iot_erase::resume(&s.root), Err(Error::Journal));
+    iot_erase::discard_state(&s.root).unwrap();
+    s.assert_outside_intact();
+    assert!(!is_link(&s.root.join(".iot-erase-journal")));
+}
