@@ -243,6 +243,21 @@ fn danger_pin_only_accepts_a_pinned_self_signed_device() {
 }
 
 #[test]
+fn danger_pin_only_still_checks_the_validity_period() {
+    let device = self_signed_valid("device.local", unix_now() - 60 * DAY, unix_now() - DAY);
+    let pin = spki_sha256(&device.chain[0]).unwrap();
+    // Our ServerPolicy would refuse to serve an expired certificate.
+    let (addr, _server) = serve_with_accept(raw_server(&device, &[&rustls::version::TLS13]), 1);
+    let config = ClientPolicy::new(Profile::Modern)
+        .pin_spki_sha256(pin)
+        .danger_pin_only()
+        .build()
+        .unwrap();
+    let err = connect(addr, "127.0.0.1", config, timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerCertificate(CertificateProblem::Expired));
+}
+
+#[test]
 fn a_self_signed_device_is_refused_without_danger_pin_only() {
     let device = self_signed("device.local");
     let pin = spki_sha256(&device.chain[0]).unwrap();

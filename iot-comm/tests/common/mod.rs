@@ -195,8 +195,13 @@ impl Leaf {
 
 /// A self-signed server certificate (for pin-only tests).
 pub fn self_signed(host: &str) -> Leaf {
+    self_signed_valid(host, unix_now() - DAY, unix_now() + 30 * DAY)
+}
+
+/// A self-signed server certificate with the given validity period.
+pub fn self_signed_valid(host: &str, from_unix: u64, to_unix: u64) -> Leaf {
     let mut params = CertificateParams::new(vec![host.to_owned()]).unwrap();
-    set_validity(&mut params, unix_now() - DAY, unix_now() + 30 * DAY);
+    set_validity(&mut params, from_unix, to_unix);
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
     let cert = params.self_signed(&key).unwrap();
     Leaf {
