@@ -136,10 +136,9 @@ pub fn validate(input: &[u8], limits: &Limits) -> Result<(), Error> {
     if input.len() > limits.max_bytes {
         return Err(Error::new(ErrorKind::TooLong, limits.max_bytes));
     }
-    if let Err(e) = core::str::from_utf8(input) {
-        return Err(Error::new(ErrorKind::InvalidUtf8, e.valid_up_to()));
-    }
-    Validator::new(input, limits).run()
+    // UTF-8 is checked where it can occur, inside strings (`string`);
+    // outside them any byte above 0x7F is a syntax error anyway.
+    run(input, limits)
 }
 
 /// `validate`, then `serde_json::from_slice`: the document `T` sees has
@@ -205,428 +204,553 @@ fn offset_of_line_column(input: &[u8], line: usize, column: usize) -> usize {
         .min(input.len())
 }
 
-/// One open object or array.
+/// An open object or array.
 #[derive(Clone, Copy)]
 struct Frame {
     is_object: bool,
     members: u32,
     /// Where this object's keys start in the key table.
-    keys_start: u16,
+    keys_start: u32,
 }
 
-/// A key seen in an open object: its hash and where its text starts.
+impl Frame {
+    const ROOT: Self = Self {
+        is_object: false,
+        members: 0,
+        keys_start: 0,
+    };
+}
+
+/// A key seen in an open object: its hash and where its string starts.
 #[derive(Clone, Copy, Default)]
 struct KeySlot {
     hash: u32,
     at: u32,
 }
 
-struct Validator<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    limits: Limits,
-    frames: [Frame; Limits::MAX_DEPTH],
-    depth: usize,
-    keys: [KeySlot; Limits::MAX_OPEN_KEYS],
-    keys_len: usize,
+/// The keys of all open objects, innermost last.
+struct Keys {
+    slots: [KeySlot; Limits::MAX_OPEN_KEYS],
+    len: usize,
 }
 
-/// `Err` at an offset, for brevity.
-const fn err(kind: ErrorKind, at: usize) -> Result<(), Error> {
-    Err(Error::new(kind, at))
+impl Keys {
+    /// Records the key whose string starts at `at` in the object whose keys
+    /// start at `from`, or reports it as a duplicate of one already there.
+    #[inline(always)]
+    fn add(&mut self, bytes: &[u8], from: usize, at: usize, hash: u32) -> Result<(), Error> {
+        let open = self.slots.get(from..self.len).unwrap_or_default();
+        if open.iter().any(|slot| slot.hash == hash) && self.is_duplicate(bytes, from, at, hash) {
+            return Err(Error::new(ErrorKind::DuplicateKey, at));
+        }
+        let slot = self
+            .slots
+            .get_mut(self.len)
+            .ok_or(Error::new(ErrorKind::TooManyMembers, at))?;
+        *slot = KeySlot {
+            hash,
+            at: u32::try_from(at).unwrap_or(u32::MAX),
+        };
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Equal hashes: compare the decoded keys themselves.
+    #[cold]
+    fn is_duplicate(&self, bytes: &[u8], from: usize, at: usize, hash: u32) -> bool {
+        let key = string_body(bytes, at);
+        self.slots
+            .get(from..self.len)
+            .unwrap_or_default()
+            .iter()
+            .filter(|slot| slot.hash == hash)
+            .any(|slot| {
+                let other = string_body(bytes, usize::try_from(slot.at).unwrap_or(usize::MAX));
+                Decoded::new(other).eq(Decoded::new(key))
+            })
+    }
+}
+
+/// The whole-document pass: an explicit loop over values, never recursion.
+/// The innermost container lives in locals (`top`); the enclosing ones are
+/// saved in a fixed array.
+fn run(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
+    let mut saved = [Frame::ROOT; Limits::MAX_DEPTH];
+    let mut depth = 0usize;
+    let mut top = Frame::ROOT;
+    let mut keys = Keys {
+        slots: [KeySlot::default(); Limits::MAX_OPEN_KEYS],
+        len: 0,
+    };
+    let mut pos = skip_ws(bytes, 0);
+    if bytes.get(pos) == Some(&0xef) {
+        // A byte-order mark (RFC 8259 §8.1: must not be added).
+        return Err(Error::new(ErrorKind::InvalidCharacter, pos));
+    }
+    'value: loop {
+        // Expecting a value; every way here has skipped whitespace.
+        match bytes.get(pos) {
+            Some(&open @ (b'{' | b'[')) => {
+                if depth >= limits.max_depth {
+                    return Err(Error::new(ErrorKind::TooDeep, pos));
+                }
+                if let Some(parent) = depth.checked_sub(1) {
+                    *saved
+                        .get_mut(parent)
+                        .ok_or(Error::new(ErrorKind::TooDeep, pos))? = top;
+                }
+                top = Frame {
+                    is_object: open == b'{',
+                    members: 0,
+                    // At most MAX_OPEN_KEYS: always fits.
+                    keys_start: u32::try_from(keys.len).unwrap_or(u32::MAX),
+                };
+                depth += 1;
+                pos = skip_ws(bytes, pos + 1);
+                let close = if top.is_object { b'}' } else { b']' };
+                if bytes.get(pos) != Some(&close) {
+                    top.members = 1;
+                    if limits.max_members == 0 {
+                        return Err(Error::new(ErrorKind::TooManyMembers, pos));
+                    }
+                    if top.is_object {
+                        pos = key(bytes, pos, &mut keys, top.keys_start as usize, limits)?;
+                    }
+                    continue 'value;
+                }
+                // An empty container: closed below.
+            }
+            Some(b'"') => pos = string(bytes, pos, limits.max_string_len)?.0,
+            Some(b'-' | b'0'..=b'9') => pos = number(bytes, pos, limits.max_number_len)?,
+            Some(b't') => pos = literal(bytes, pos, b"true")?,
+            Some(b'f') => pos = literal(bytes, pos, b"false")?,
+            Some(b'n') => pos = literal(bytes, pos, b"null")?,
+            _ => return Err(unexpected(bytes, pos)),
+        }
+        // After a value (or at an empty container's closing bracket): close
+        // containers, or move on to the next member.
+        loop {
+            pos = skip_ws(bytes, pos);
+            if depth == 0 {
+                return match bytes.get(pos) {
+                    None => Ok(()),
+                    Some(_) => Err(Error::new(ErrorKind::TrailingInput, pos)),
+                };
+            }
+            match (bytes.get(pos), top.is_object) {
+                (Some(b','), is_object) => {
+                    pos = skip_ws(bytes, pos + 1);
+                    top.members = top.members.saturating_add(1);
+                    if top.members as usize > limits.max_members {
+                        return Err(Error::new(ErrorKind::TooManyMembers, pos));
+                    }
+                    if is_object {
+                        pos = key(bytes, pos, &mut keys, top.keys_start as usize, limits)?;
+                    } else if bytes.get(pos) == Some(&b']') {
+                        // A trailing comma.
+                        return Err(Error::new(ErrorKind::InvalidSyntax, pos));
+                    }
+                    continue 'value;
+                }
+                (Some(b'}'), true) | (Some(b']'), false) => {
+                    pos += 1;
+                    if top.is_object {
+                        keys.len = top.keys_start as usize;
+                    }
+                    depth -= 1;
+                    if let Some(parent) = depth.checked_sub(1) {
+                        top = saved.get(parent).copied().unwrap_or(Frame::ROOT);
+                    }
+                }
+                _ => return Err(unexpected(bytes, pos)),
+            }
+        }
+    }
+}
+
+/// The error for a byte that cannot come next (or the end).
+fn unexpected(bytes: &[u8], pos: usize) -> Error {
+    match bytes.get(pos) {
+        None => Error::new(ErrorKind::UnexpectedEnd, pos),
+        Some(_) => Error::new(ErrorKind::InvalidSyntax, pos),
+    }
+}
+
+#[inline(always)]
+fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
+    while let Some(b' ' | b'\n' | b'\r' | b'\t') = bytes.get(pos) {
+        pos += 1;
+    }
+    pos
+}
+
+/// An object key at `pos`, its duplicate check against the keys of the
+/// innermost object (from `from` on), and the `:` after it; returns the
+/// position of the value (after the colon and any whitespace).
+#[inline(always)]
+fn key(
+    bytes: &[u8],
+    pos: usize,
+    keys: &mut Keys,
+    from: usize,
+    limits: &Limits,
+) -> Result<usize, Error> {
+    if bytes.get(pos) != Some(&b'"') {
+        return Err(unexpected(bytes, pos));
+    }
+    let (end, hash) = key_string(bytes, pos, limits.max_string_len)?;
+    keys.add(bytes, from, pos, hash)?;
+    let colon = skip_ws(bytes, end);
+    if bytes.get(colon) != Some(&b':') {
+        return Err(unexpected(bytes, colon));
+    }
+    Ok(skip_ws(bytes, colon + 1))
+}
+
+/// A key string at `start`: the position after it and the hash of its
+/// decoded bytes. The common case (no escapes, eight readable bytes at a
+/// time) hashes while it scans; everything else takes [`string`] and hashes
+/// afterwards, with the same result.
+#[inline(always)]
+fn key_string(bytes: &[u8], start: usize, max_len: usize) -> Result<(usize, u32), Error> {
+    let mut i = start + 1;
+    let mut hash = 0u64;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+            break;
+        };
+        let word = u64::from_le_bytes(word);
+        let (mask, at_quote) = special_and_quote(word);
+        if mask == 0 {
+            hash = mix(hash, word);
+            i += 8;
+            continue;
+        }
+        if !at_quote {
+            break;
+        }
+        let k = (mask.trailing_zeros() / 8) as usize;
+        // The bytes before the quote, zero-padded like `hash_plain` does.
+        let before = (mask & mask.wrapping_neg()) >> 7;
+        let kept = before.wrapping_sub(1);
+        if kept != 0 {
+            hash = mix(hash, word & kept);
+        }
+        let end = i + k + 1;
+        let len = end - start - 2;
+        if len > max_len {
+            return Err(Error::new(ErrorKind::TooLong, start + 1 + max_len));
+        }
+        return Ok((end, finish(hash, len as u64)));
+    }
+    key_string_slow(bytes, start, max_len)
+}
+
+/// [`key_string`] for keys with escapes or near the end of the input.
+#[cold]
+fn key_string_slow(bytes: &[u8], start: usize, max_len: usize) -> Result<(usize, u32), Error> {
+    let (end, escaped) = string(bytes, start, max_len)?;
+    let raw = bytes.get(start + 1..end - 1).unwrap_or_default();
+    let hash = if escaped {
+        let mut h = KeyHasher::new();
+        Decoded::new(raw).for_each(|b| h.push(b));
+        h.finish()
+    } else {
+        hash_plain(raw)
+    };
+    Ok((end, hash))
+}
+
+/// The text between the quotes of an already validated string that starts
+/// at `start`.
+fn string_body(bytes: &[u8], start: usize) -> &[u8] {
+    let body = bytes.get(start + 1..).unwrap_or_default();
+    let mut i = 0usize;
+    while let Some(&b) = body.get(i) {
+        match b {
+            b'"' => break,
+            b'\\' => i += 2,
+            _ => i += 1,
+        }
+    }
+    body.get(..i).unwrap_or_default()
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
 const HIGHS: u64 = 0x8080_8080_8080_8080;
 
-/// The mask of bytes in `v` that end a run of plain string bytes: `"`, `\`
-/// or a control character (< 0x20). The lowest set bit is exact.
+/// The mask of bytes in `v` that end a run of plain ASCII string bytes:
+/// `"`, `\`, a control character (< 0x20) or a non-ASCII byte (>= 0x80, the
+/// start of a UTF-8 sequence to check). The lowest set bit is exact.
+/// Also says whether the first special byte is the closing quote (the
+/// common case, told apart without reading the byte again).
 #[inline(always)]
-const fn special_bytes(v: u64) -> u64 {
+const fn special_and_quote(v: u64) -> (u64, bool) {
     let quote = v ^ (ONES * 0x22);
     let backslash = v ^ (ONES * 0x5c);
-    let zero_quote = quote.wrapping_sub(ONES) & !quote;
+    let zero_quote = quote.wrapping_sub(ONES) & !quote & HIGHS;
     let zero_backslash = backslash.wrapping_sub(ONES) & !backslash;
     let control = v.wrapping_sub(ONES * 0x20) & !v;
-    (zero_quote | zero_backslash | control) & HIGHS
+    let special = (zero_quote | zero_backslash | control | v) & HIGHS;
+    // The lowest set bit of `special` is exact, and so is the lowest of
+    // `zero_quote`: the first special byte is a quote iff they coincide.
+    let first = special & special.wrapping_neg();
+    (special, first & zero_quote != 0)
 }
 
-const FNV_OFFSET: u32 = 0x811c_9dc5;
-const FNV_PRIME: u32 = 0x0100_0193;
-
-impl<'a> Validator<'a> {
-    fn new(bytes: &'a [u8], limits: &Limits) -> Self {
-        Self {
-            bytes,
-            pos: 0,
-            limits: *limits,
-            frames: [Frame {
-                is_object: false,
-                members: 0,
-                keys_start: 0,
-            }; Limits::MAX_DEPTH],
-            depth: 0,
-            keys: [KeySlot::default(); Limits::MAX_OPEN_KEYS],
-            keys_len: 0,
-        }
+/// The length of the well-formed UTF-8 sequence starting at `i` (whose
+/// first byte is >= 0x80), following Unicode Table 3-7: no overlong forms,
+/// no surrogates, nothing above U+10FFFF.
+#[inline]
+fn utf8_sequence(bytes: &[u8], i: usize) -> Option<usize> {
+    let cont = |k: usize| {
+        bytes
+            .get(i + k)
+            .is_some_and(|&b| (0x80..=0xbf).contains(&b))
+    };
+    let second = |lo: u8, hi: u8| bytes.get(i + 1).is_some_and(|&b| (lo..=hi).contains(&b));
+    match *bytes.get(i)? {
+        0xc2..=0xdf if cont(1) => Some(2),
+        0xe0 if second(0xa0, 0xbf) && cont(2) => Some(3),
+        0xe1..=0xec | 0xee..=0xef if cont(1) && cont(2) => Some(3),
+        0xed if second(0x80, 0x9f) && cont(2) => Some(3),
+        0xf0 if second(0x90, 0xbf) && cont(2) && cont(3) => Some(4),
+        0xf1..=0xf3 if cont(1) && cont(2) && cont(3) => Some(4),
+        0xf4 if second(0x80, 0x8f) && cont(2) && cont(3) => Some(4),
+        _ => None,
     }
+}
 
-    #[inline(always)]
-    fn peek(&self) -> Option<u8> {
-        self.bytes.get(self.pos).copied()
-    }
-
-    #[inline(always)]
-    fn skip_ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.peek() {
-            self.pos += 1;
-        }
-    }
-
-    /// The error for a byte that cannot come next.
-    fn unexpected(&self) -> Result<(), Error> {
-        match self.peek() {
-            None => err(ErrorKind::UnexpectedEnd, self.pos),
-            Some(_) => err(ErrorKind::InvalidSyntax, self.pos),
-        }
-    }
-
-    fn run(mut self) -> Result<(), Error> {
-        self.skip_ws();
-        if self.peek() == Some(0xef) {
-            // A byte-order mark (RFC 8259 §8.1: must not be added).
-            return err(ErrorKind::InvalidCharacter, self.pos);
-        }
-        'value: loop {
-            // Expecting a value.
-            self.skip_ws();
-            match self.peek() {
-                Some(b'{') => {
-                    self.open(true)?;
-                    self.skip_ws();
-                    if self.peek() == Some(b'}') {
-                        self.pos += 1;
-                        self.close();
-                    } else {
-                        self.member()?;
-                        self.key()?;
-                        continue 'value;
-                    }
+/// A string starting at the opening quote at `start`; returns the position
+/// after the closing quote and whether it had escapes.
+#[inline(always)]
+fn string(bytes: &[u8], start: usize, max_len: usize) -> Result<(usize, bool), Error> {
+    let mut i = start + 1;
+    let mut escaped = false;
+    loop {
+        // Skip plain bytes eight at a time; finish at once on the quote.
+        while let Some(chunk) = bytes.get(i..i + 8) {
+            let Ok(word) = <[u8; 8]>::try_from(chunk) else {
+                break;
+            };
+            let (mask, at_quote) = special_and_quote(u64::from_le_bytes(word));
+            if mask != 0 {
+                i += (mask.trailing_zeros() / 8) as usize;
+                if at_quote {
+                    return finish_string(start, i + 1, escaped, max_len);
                 }
-                Some(b'[') => {
-                    self.open(false)?;
-                    self.skip_ws();
-                    if self.peek() == Some(b']') {
-                        self.pos += 1;
-                        self.close();
-                    } else {
-                        self.member()?;
-                        continue 'value;
-                    }
-                }
-                Some(b'"') => {
-                    self.string()?;
-                }
-                Some(b'-' | b'0'..=b'9') => self.number()?,
-                Some(b't') => self.literal(b"true")?,
-                Some(b'f') => self.literal(b"false")?,
-                Some(b'n') => self.literal(b"null")?,
-                _ => return self.unexpected(),
+                break;
             }
-            // After a value: close containers or move to the next member.
-            loop {
-                self.skip_ws();
-                let Some(frame) = self.depth.checked_sub(1).and_then(|d| self.frames.get(d)) else {
-                    return match self.peek() {
-                        None => Ok(()),
-                        Some(_) => err(ErrorKind::TrailingInput, self.pos),
+            i += 8;
+        }
+        match bytes.get(i) {
+            Some(b'"') => {
+                i += 1;
+                break;
+            }
+            Some(b'\\') => {
+                escaped = true;
+                i = escape(bytes, i)?;
+            }
+            Some(0..0x20) => return Err(Error::new(ErrorKind::InvalidCharacter, i)),
+            Some(0x80..) => {
+                i += utf8_sequence(bytes, i).ok_or(Error::new(ErrorKind::InvalidUtf8, i))?;
+            }
+            Some(_) => i += 1,
+            None => return Err(Error::new(ErrorKind::UnexpectedEnd, i)),
+        }
+    }
+    finish_string(start, i, escaped, max_len)
+}
+
+/// The length check for a string from `start` (its opening quote) to `end`
+/// (after its closing quote).
+#[inline(always)]
+const fn finish_string(
+    start: usize,
+    end: usize,
+    escaped: bool,
+    max_len: usize,
+) -> Result<(usize, bool), Error> {
+    if end - start - 2 > max_len {
+        return Err(Error::new(ErrorKind::TooLong, start + 1 + max_len));
+    }
+    Ok((end, escaped))
+}
+
+/// One escape sequence at the backslash at `at`; returns the position
+/// after it.
+fn escape(bytes: &[u8], at: usize) -> Result<usize, Error> {
+    match bytes.get(at + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => Ok(at + 2),
+        Some(b'u') => {
+            let invalid = Error::new(ErrorKind::InvalidEscape, at);
+            let unit = hex4(bytes.get(at + 2..at + 6)).ok_or(invalid)?;
+            match unit {
+                0xd800..=0xdbff => {
+                    // A high surrogate must be followed by a low one.
+                    let low = match bytes.get(at + 6..at + 8) {
+                        Some(b"\\u") => hex4(bytes.get(at + 8..at + 12)),
+                        _ => None,
                     };
-                };
-                let is_object = frame.is_object;
-                match (self.peek(), is_object) {
-                    (Some(b','), _) => {
-                        self.pos += 1;
-                        self.member()?;
-                        if is_object {
-                            self.skip_ws();
-                            self.key()?;
-                        } else {
-                            self.skip_ws();
-                            if self.peek() == Some(b']') {
-                                // A trailing comma.
-                                return err(ErrorKind::InvalidSyntax, self.pos);
-                            }
-                        }
-                        continue 'value;
+                    match low {
+                        Some(0xdc00..=0xdfff) => Ok(at + 12),
+                        _ => Err(invalid),
                     }
-                    (Some(b'}'), true) | (Some(b']'), false) => {
-                        self.pos += 1;
-                        self.close();
-                    }
-                    _ => return self.unexpected(),
                 }
+                0xdc00..=0xdfff => Err(invalid),
+                _ => Ok(at + 6),
             }
+        }
+        None => Err(Error::new(ErrorKind::UnexpectedEnd, at)),
+        Some(_) => Err(Error::new(ErrorKind::InvalidEscape, at)),
+    }
+}
+
+/// A number at `start`: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`;
+/// returns the position after it.
+#[inline(always)]
+fn number(bytes: &[u8], start: usize, max_len: usize) -> Result<usize, Error> {
+    let mut i = start;
+    if bytes.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match bytes.get(i) {
+        Some(b'0') => {
+            i += 1;
+            if let Some(b'0'..=b'9') = bytes.get(i) {
+                return Err(Error::new(ErrorKind::LeadingZero, i - 1));
+            }
+        }
+        Some(b'1'..=b'9') => i = digits(bytes, i + 1),
+        _ => return Err(unexpected(bytes, i)),
+    }
+    if bytes.get(i) == Some(&b'.') {
+        i = required_digits(bytes, i + 1)?;
+    }
+    if let Some(b'e' | b'E') = bytes.get(i) {
+        i += 1;
+        if let Some(b'+' | b'-') = bytes.get(i) {
+            i += 1;
+        }
+        i = required_digits(bytes, i)?;
+    }
+    if i - start > max_len {
+        return Err(Error::new(ErrorKind::TooLong, start + max_len));
+    }
+    Ok(i)
+}
+
+#[inline(always)]
+fn digits(bytes: &[u8], mut i: usize) -> usize {
+    while let Some(b'0'..=b'9') = bytes.get(i) {
+        i += 1;
+    }
+    i
+}
+
+fn required_digits(bytes: &[u8], i: usize) -> Result<usize, Error> {
+    match bytes.get(i) {
+        Some(b'0'..=b'9') => Ok(digits(bytes, i + 1)),
+        _ => Err(unexpected(bytes, i)),
+    }
+}
+
+/// `true`, `false` or `null` at `pos`; returns the position after it.
+fn literal(bytes: &[u8], pos: usize, word: &[u8]) -> Result<usize, Error> {
+    if bytes.get(pos..pos + word.len()) == Some(word) {
+        return Ok(pos + word.len());
+    }
+    // Point at the first byte that differs.
+    let same = bytes
+        .get(pos..)
+        .unwrap_or_default()
+        .iter()
+        .zip(word)
+        .take_while(|(a, b)| a == b)
+        .count();
+    Err(unexpected(bytes, pos + same))
+}
+
+/// A fast, unkeyed hash of a key's decoded bytes, eight bytes at a time.
+/// Collisions only cost a full comparison; an adversary who forces them
+/// is bounded by the member and size limits.
+struct KeyHasher {
+    hash: u64,
+    word: [u8; 8],
+    fill: usize,
+    len: u64,
+}
+
+/// Folds one little-endian word of key bytes into the hash. A rotation and
+/// an xor: enough to tell realistic keys apart, and cheap. An adversary can
+/// make keys collide with any unkeyed hash; that only costs the full
+/// comparison, bounded by the size and member limits.
+#[inline(always)]
+const fn mix(hash: u64, word: u64) -> u64 {
+    hash.rotate_left(7) ^ word
+}
+
+/// The 32-bit table entry for a key of `len` decoded bytes.
+#[inline(always)]
+const fn finish(hash: u64, len: u64) -> u32 {
+    let h = hash ^ len.rotate_right(8);
+    (h ^ (h >> 32)) as u32
+}
+
+impl KeyHasher {
+    const fn new() -> Self {
+        Self {
+            hash: 0,
+            word: [0; 8],
+            fill: 0,
+            len: 0,
         }
     }
 
-    /// Opens an object or array at `self.pos`.
-    fn open(&mut self, is_object: bool) -> Result<(), Error> {
-        if self.depth >= self.limits.max_depth {
-            return err(ErrorKind::TooDeep, self.pos);
+    fn push(&mut self, b: u8) {
+        if let Some(slot) = self.word.get_mut(self.fill) {
+            *slot = b;
         }
-        let frame = self
-            .frames
-            .get_mut(self.depth)
-            .ok_or(Error::new(ErrorKind::TooDeep, self.pos))?;
-        *frame = Frame {
-            is_object,
-            members: 0,
-            keys_start: u16::try_from(self.keys_len).unwrap_or(u16::MAX),
-        };
-        self.depth += 1;
-        self.pos += 1;
-        Ok(())
-    }
-
-    /// Closes the innermost container and forgets its keys.
-    fn close(&mut self) {
-        if let Some(frame) = self.depth.checked_sub(1).and_then(|d| self.frames.get(d))
-            && frame.is_object
-        {
-            self.keys_len = usize::from(frame.keys_start);
-        }
-        self.depth = self.depth.saturating_sub(1);
-    }
-
-    /// Counts one more member of the innermost container.
-    fn member(&mut self) -> Result<(), Error> {
-        let pos = self.pos;
-        let max = self.limits.max_members;
-        if let Some(frame) = self
-            .depth
-            .checked_sub(1)
-            .and_then(|d| self.frames.get_mut(d))
-        {
-            frame.members = frame.members.saturating_add(1);
-            if usize::try_from(frame.members).unwrap_or(usize::MAX) > max {
-                return err(ErrorKind::TooManyMembers, pos);
-            }
-        }
-        Ok(())
-    }
-
-    /// An object key, its duplicate check, and the `:` after it.
-    fn key(&mut self) -> Result<(), Error> {
-        if self.peek() != Some(b'"') {
-            return self.unexpected();
-        }
-        let start = self.pos;
-        let escaped = self.string()?;
-        // The text between the quotes.
-        let raw = self.bytes.get(start + 1..self.pos - 1).unwrap_or_default();
-        let hash = if escaped {
-            Decoded::new(raw).fold(FNV_OFFSET, |h, b| {
-                (h ^ u32::from(b)).wrapping_mul(FNV_PRIME)
-            })
-        } else {
-            raw.iter().fold(FNV_OFFSET, |h, &b| {
-                (h ^ u32::from(b)).wrapping_mul(FNV_PRIME)
-            })
-        };
-        let keys_start = self
-            .depth
-            .checked_sub(1)
-            .and_then(|d| self.frames.get(d))
-            .map_or(0, |f| usize::from(f.keys_start));
-        let open = self.keys.get(keys_start..self.keys_len).unwrap_or_default();
-        for slot in open {
-            if slot.hash == hash {
-                let other_start = usize::try_from(slot.at).unwrap_or(usize::MAX);
-                let other = self.string_body(other_start);
-                if Decoded::new(other).eq(Decoded::new(raw)) {
-                    return err(ErrorKind::DuplicateKey, start);
-                }
-            }
-        }
-        let slot = self
-            .keys
-            .get_mut(self.keys_len)
-            .ok_or(Error::new(ErrorKind::TooManyMembers, start))?;
-        *slot = KeySlot {
-            hash,
-            at: u32::try_from(start).unwrap_or(u32::MAX),
-        };
-        self.keys_len += 1;
-        self.skip_ws();
-        if self.peek() != Some(b':') {
-            return self.unexpected();
-        }
-        self.pos += 1;
-        Ok(())
-    }
-
-    /// The text between the quotes of an already validated string that
-    /// starts at `start`.
-    fn string_body(&self, start: usize) -> &'a [u8] {
-        let body = self.bytes.get(start + 1..).unwrap_or_default();
-        let mut i = 0usize;
-        while let Some(&b) = body.get(i) {
-            match b {
-                b'"' => break,
-                b'\\' => i += 2,
-                _ => i += 1,
-            }
-        }
-        body.get(..i).unwrap_or_default()
-    }
-
-    /// A string starting at the opening quote; returns whether it had
-    /// escapes.
-    #[inline]
-    fn string(&mut self) -> Result<bool, Error> {
-        let start = self.pos;
-        self.pos += 1;
-        let mut escaped = false;
-        loop {
-            // Skip plain bytes eight at a time.
-            while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8) {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(chunk);
-                let mask = special_bytes(u64::from_le_bytes(word));
-                if mask == 0 {
-                    self.pos += 8;
-                } else {
-                    self.pos += (mask.trailing_zeros() / 8) as usize;
-                    break;
-                }
-            }
-            match self.peek() {
-                Some(b'"') => {
-                    self.pos += 1;
-                    break;
-                }
-                Some(b'\\') => {
-                    escaped = true;
-                    self.escape()?;
-                }
-                Some(0..0x20) => return Err(Error::new(ErrorKind::InvalidCharacter, self.pos)),
-                Some(_) => self.pos += 1,
-                None => return Err(Error::new(ErrorKind::UnexpectedEnd, self.pos)),
-            }
-        }
-        if self.pos - start - 2 > self.limits.max_string_len {
-            return Err(Error::new(
-                ErrorKind::TooLong,
-                start + 1 + self.limits.max_string_len,
-            ));
-        }
-        Ok(escaped)
-    }
-
-    /// One escape sequence at the backslash.
-    fn escape(&mut self) -> Result<(), Error> {
-        let at = self.pos;
-        match self.bytes.get(at + 1) {
-            Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => {
-                self.pos += 2;
-                Ok(())
-            }
-            Some(b'u') => {
-                let unit = hex4(self.bytes.get(at + 2..at + 6))
-                    .ok_or(Error::new(ErrorKind::InvalidEscape, at))?;
-                self.pos += 6;
-                match unit {
-                    0xd800..=0xdbff => {
-                        // A high surrogate must be followed by a low one.
-                        let low = match self.bytes.get(at + 6..at + 8) {
-                            Some(b"\\u") => hex4(self.bytes.get(at + 8..at + 12)),
-                            _ => None,
-                        };
-                        match low {
-                            Some(0xdc00..=0xdfff) => {
-                                self.pos += 6;
-                                Ok(())
-                            }
-                            _ => err(ErrorKind::InvalidEscape, at),
-                        }
-                    }
-                    0xdc00..=0xdfff => err(ErrorKind::InvalidEscape, at),
-                    _ => Ok(()),
-                }
-            }
-            None => err(ErrorKind::UnexpectedEnd, at),
-            Some(_) => err(ErrorKind::InvalidEscape, at),
+        self.fill += 1;
+        self.len += 1;
+        if self.fill == 8 {
+            self.hash = mix(self.hash, u64::from_le_bytes(self.word));
+            self.word = [0; 8];
+            self.fill = 0;
         }
     }
 
-    /// A number: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    fn number(&mut self) -> Result<(), Error> {
-        let start = self.pos;
-        if self.peek() == Some(b'-') {
-            self.pos += 1;
+    fn finish(self) -> u32 {
+        let mut hash = self.hash;
+        if self.fill > 0 {
+            hash = mix(hash, u64::from_le_bytes(self.word));
         }
-        match self.peek() {
-            Some(b'0') => {
-                self.pos += 1;
-                if let Some(b'0'..=b'9') = self.peek() {
-                    return err(ErrorKind::LeadingZero, self.pos - 1);
-                }
-            }
-            Some(b'1'..=b'9') => self.digits(),
-            _ => return self.unexpected(),
-        }
-        if self.peek() == Some(b'.') {
-            self.pos += 1;
-            self.required_digits()?;
-        }
-        if let Some(b'e' | b'E') = self.peek() {
-            self.pos += 1;
-            if let Some(b'+' | b'-') = self.peek() {
-                self.pos += 1;
-            }
-            self.required_digits()?;
-        }
-        if self.pos - start > self.limits.max_number_len {
-            return err(ErrorKind::TooLong, start + self.limits.max_number_len);
-        }
-        Ok(())
+        finish(hash, self.len)
     }
+}
 
-    #[inline(always)]
-    fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.peek() {
-            self.pos += 1;
-        }
+/// [`KeyHasher`] over bytes that need no unescaping, a word at a time.
+#[inline]
+fn hash_plain(raw: &[u8]) -> u32 {
+    let mut chunks = raw.chunks_exact(8);
+    let mut hash = 0u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = mix(hash, u64::from_le_bytes(word));
     }
-
-    fn required_digits(&mut self) -> Result<(), Error> {
-        match self.peek() {
-            Some(b'0'..=b'9') => {
-                self.digits();
-                Ok(())
-            }
-            _ => self.unexpected(),
-        }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Little-endian, zero-padded, like `KeyHasher`; shifts rather than
+        // a variable-length copy, which would be a `memcpy` call.
+        let word = rest
+            .iter()
+            .enumerate()
+            .fold(0u64, |w, (k, &b)| w | (u64::from(b) << (8 * k)));
+        hash = mix(hash, word);
     }
-
-    fn literal(&mut self, word: &[u8]) -> Result<(), Error> {
-        if self.bytes.get(self.pos..self.pos + word.len()) == Some(word) {
-            self.pos += word.len();
-            Ok(())
-        } else {
-            // Point at the first byte that differs.
-            let same = self
-                .bytes
-                .get(self.pos..)
-                .unwrap_or_default()
-                .iter()
-                .zip(word)
-                .take_while(|(a, b)| a == b)
-                .count();
-            self.pos += same;
-            self.unexpected()
-        }
-    }
+    finish(hash, raw.len() as u64)
 }
 
 /// Four hex digits as a number.

@@ -386,6 +386,53 @@ proptest! {
     }
 
     #[test]
+    fn json_strings_accept_exactly_valid_utf8(body in prop::collection::vec(any::<u8>().prop_filter("plain", |&b| b >= 0x20 && b != b'"' && b != b'\\'), 0..40)) {
+        let mut doc = vec![b'"'];
+        doc.extend_from_slice(&body);
+        doc.push(b'"');
+        let ours = json::validate(&doc, &json::Limits::default());
+        prop_assert_eq!(ours.is_ok(), std::str::from_utf8(&body).is_ok(), "{:?}", ours);
+    }
+
+    #[test]
+    fn duplicate_keys_are_found_whatever_the_spelling(
+        key in "\\PC{0,24}",
+        escape in prop::collection::vec(any::<bool>(), 24),
+        others in prop::collection::vec("[a-z]{1,12}", 0..6),
+        at_end in any::<bool>(),
+    ) {
+        // The same key, once plain and once with some characters as \u escapes.
+        let plain = serde_json::to_string(&key).unwrap();
+        let mut escaped = String::from("\"");
+        for (c, &e) in key.chars().zip(escape.iter().cycle()) {
+            if e || c == '"' || c == '\\' || c.is_control() {
+                let mut units = [0u16; 2];
+                for unit in c.encode_utf16(&mut units) {
+                    escaped.push_str(&format!("\\u{unit:04X}"));
+                }
+            } else {
+                escaped.push(c);
+            }
+        }
+        escaped.push('"');
+        let mut members: Vec<String> = others
+            .iter()
+            .filter(|o| **o != key)
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|o| format!("\"{o}\":0"))
+            .collect();
+        members.insert(0, format!("{plain}:1"));
+        let distinct = format!("{{{}}}", members.join(","));
+        prop_assert_eq!(json::validate(distinct.as_bytes(), &json::Limits::default()), Ok(()), "{}", distinct);
+        // The duplicate last (its string may end the input's last 8 bytes).
+        members.push(format!("{escaped}:2"));
+        let doc = if at_end { format!("{{{}}}", members.join(",")) } else { format!("[{{{}}},0]", members.join(",")) };
+        let err = json::validate(doc.as_bytes(), &json::Limits::default()).unwrap_err();
+        prop_assert_eq!(err.kind(), iot_input::ErrorKind::DuplicateKey, "{}", doc);
+    }
+
+    #[test]
     fn accepted_json_is_accepted_by_serde_json(s in "[\\[\\]{}\":,0-9a-z.eE+\\\\ -]{0,40}") {
         if json::validate(s.as_bytes(), &json::Limits::default()).is_ok() {
             prop_assert!(serde_json::from_str::<serde_json::Value>(&s).is_ok(), "{:?}", s);
