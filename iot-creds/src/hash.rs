@@ -480,6 +480,10 @@ impl StoredHash {
         }
         let params = argon2::Params::try_from(&parsed).map_err(malformed)?;
         let salt = parsed.salt.ok_or(Error::MalformedHash)?;
+        // Argon2 itself refuses salts under 8 bytes; that is the string's fault.
+        if salt.len() < argon2::MIN_SALT_LEN {
+            return Err(Error::MalformedHash);
+        }
         let hash = parsed.hash.ok_or(Error::MalformedHash)?;
         Ok(Self {
             algorithm,
