@@ -85,8 +85,28 @@ pub(crate) struct EntryMeta {
 pub(crate) type Table = BTreeMap<String, EntryMeta>;
 
 /// The object name of the record written at `generation`.
-pub(crate) fn record_object_name(generation: u64) -> String {
-    format!("{generation:016x}.rec")
+pub(crate) fn record_object_name(generation: u64) -> RecordObjectName {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut name = *b"0000000000000000.rec";
+    for (i, digit) in name.iter_mut().take(16).enumerate() {
+        let nibble = (generation >> (60 - 4 * i)) & 0xF;
+        *digit = HEX.get(nibble as usize).copied().unwrap_or(b'0');
+    }
+    RecordObjectName(name)
+}
+
+/// A record's object name, `<16 lowercase hex digits>.rec`, built without
+/// allocating (it is needed on every get and put).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RecordObjectName([u8; 20]);
+
+impl std::ops::Deref for RecordObjectName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        // Always ASCII by construction.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
 }
 
 /// The generation of a record object name, `None` for other objects.
@@ -406,6 +426,32 @@ pub(crate) fn open_record(
     let plaintext = buf
         .get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + plaintext_len)
         .ok_or(Error::Integrity)?;
+    let (table, value) = parse_record_payload(
+        plaintext,
+        header.generation,
+        header.flags,
+        expected_name,
+        want_table,
+        limits,
+    )?;
+    Ok(OpenedRecord {
+        plaintext: buf,
+        value: RECORD_HEADER_LEN + value.start..RECORD_HEADER_LEN + value.end,
+        header,
+        table,
+    })
+}
+
+/// Parses the decrypted part of a record: name, index, value. Returns the
+/// index if `want_table`, and where the value lies in `plaintext`.
+pub(crate) fn parse_record_payload(
+    plaintext: &[u8],
+    generation: u64,
+    flags: u8,
+    expected_name: Option<&str>,
+    want_table: bool,
+    limits: Limits,
+) -> Result<(Option<Table>, Range<usize>), Error> {
     let mut r = Reader::new(plaintext);
     let name_len = usize::from(r.u8()?);
     let name = std::str::from_utf8(r.take(name_len)?).map_err(|_| Error::Integrity)?;
@@ -426,27 +472,18 @@ pub(crate) fn open_record(
         })?;
         None
     };
-    if own_entry
-        != Some(EntryMeta {
-            generation,
-            flags: header.flags,
-        })
-    {
+    // The record must be the one its own index points at for its name.
+    if own_entry != Some(EntryMeta { generation, flags }) {
         return Err(Error::Integrity);
     }
-    let value_start = RECORD_HEADER_LEN + r.offset();
+    let value_start = r.offset();
     let value_len = r.rest().len();
     if value_len > limits.max_value_len {
         return Err(Error::ValueTooLarge {
             max: limits.max_value_len,
         });
     }
-    Ok(OpenedRecord {
-        plaintext: buf,
-        value: value_start..value_start + value_len,
-        header,
-        table,
-    })
+    Ok((table, value_start..value_start + value_len))
 }
 
 /// Fields of a manifest header.
@@ -511,6 +548,16 @@ pub(crate) fn open_manifest(
     let (head, sealed) = buf.split_at_mut(split);
     let aad = manifest_aad(head)?;
     let plaintext = key.open(header.nonce, &aad, sealed)?;
+    parse_manifest_payload(plaintext, header.generation, header.key_version, limits)
+}
+
+/// Parses the decrypted part of a manifest: rotation state and index.
+pub(crate) fn parse_manifest_payload(
+    plaintext: &[u8],
+    generation: u64,
+    key_version: u32,
+    limits: Limits,
+) -> Result<ManifestBody, Error> {
     let mut r = Reader::new(plaintext);
     let previous_key = match r.u8()? {
         0 => None,
@@ -518,14 +565,14 @@ pub(crate) fn open_manifest(
             let version = r.u32()?;
             let algorithm = Algorithm::from_id(r.u8()?).ok_or(Error::Integrity)?;
             let bytes = Zeroizing::new(r.array::<DATA_KEY_LEN>()?);
-            if version >= header.key_version {
+            if version >= key_version {
                 return Err(Error::Integrity);
             }
             Some(DataKey::from_bytes(bytes, algorithm, version)?)
         }
         _ => return Err(Error::Integrity),
     };
-    let table = decode_table_map(&mut r, header.generation, limits)?;
+    let table = decode_table_map(&mut r, generation, limits)?;
     if !r.rest().is_empty() {
         return Err(Error::Integrity);
     }
@@ -596,6 +643,10 @@ mod tests {
     #[test]
     fn record_object_names_round_trip() {
         for generation in [0, 1, 0xabc, u64::MAX] {
+            assert_eq!(
+                &*record_object_name(generation),
+                format!("{generation:016x}.rec")
+            );
             assert_eq!(
                 parse_record_object_name(&record_object_name(generation)),
                 Some(generation)

@@ -345,7 +345,10 @@ impl SealedStore {
         drop(index);
         self.backend
             .write(&format::record_object_name(generation), &bytes)?;
-        let replaced = state.table.insert(name.to_owned(), meta);
+        let replaced = match state.table.get_mut(name) {
+            Some(entry) => Some(std::mem::replace(entry, meta)),
+            None => state.table.insert(name.to_owned(), meta),
+        };
         let counted = self.advance_counter(generation);
         if let Some(old) = replaced {
             // Garbage collection only: the write above is committed whether

@@ -14,6 +14,7 @@
 )]
 
 use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -32,6 +33,7 @@ const NAMES: [&str; 6] = [
     "log/last",
 ];
 const KILLS: usize = 60;
+const READY: &str = "sigkill-child-ready";
 
 fn open(store: &Path, counter: &Path) -> SealedStore {
     let options = StoreOptions::default().with_counter(FileCounter::open(counter).unwrap());
@@ -64,6 +66,8 @@ fn sigkill_child_writer() {
         return;
     };
     let store = open(Path::new(&store), Path::new(&counter));
+    // Tells the parent that the store is open and the write loop starts.
+    println!("{READY}");
     let mut seq = NAMES
         .iter()
         .filter_map(|n| {
@@ -113,21 +117,46 @@ fn sigkill_during_writes_leaves_every_entry_intact() {
     let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
     let mut newest = 0;
     let mut rounds_with_progress = 0;
+    let mut in_write_loop = 0;
     for round in 0..KILLS {
         let mut child = Command::new(&exe)
             .args([
                 "--exact",
                 "sigkill_child_writer",
                 "--ignored",
+                "--nocapture",
                 "--test-threads=1",
             ])
             .env(STORE_ENV, &store_dir)
             .env(COUNTER_ENV, &counter)
-            .stdout(Stdio::null())
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap();
-        std::thread::sleep(Duration::from_millis(5 + rng.next() % 60));
+        if round % 4 == 3 {
+            // Some kills land anywhere, start-up and open included.
+            std::thread::sleep(Duration::from_millis(rng.next() % 40));
+        } else {
+            // Most land in the write loop: wait until the store is open.
+            let stdout = BufReader::new(child.stdout.take().unwrap());
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                let ready = stdout
+                    .lines()
+                    .map_while(Result::ok)
+                    .any(|line| line.contains(READY));
+                let _ = tx.send(ready);
+            });
+            // A watchdog, so that a writer that hangs fails the test instead
+            // of blocking it.
+            let ready = rx.recv_timeout(Duration::from_secs(30)).unwrap_or(false);
+            if !ready {
+                let _ = child.kill();
+                panic!("seed {seed} round {round}: the writer did not open the store");
+            }
+            in_write_loop += 1;
+            std::thread::sleep(Duration::from_millis(rng.next() % 40));
+        }
         child.kill().unwrap(); // SIGKILL on Unix
         let status = child.wait().unwrap();
         assert!(
@@ -162,10 +191,11 @@ fn sigkill_during_writes_leaves_every_entry_intact() {
             newest = round_newest;
         }
     }
-    // The kills landed while the writer was writing, not only during start-up.
+    // Most kills landed while the writer was in its write loop, and it did
+    // write (how much depends on the machine's fsync latency).
+    assert_eq!(in_write_loop, KILLS - KILLS / 4);
     assert!(
-        rounds_with_progress >= KILLS / 2,
-        "seed {seed}: only {rounds_with_progress} rounds made progress"
+        rounds_with_progress > 0 && newest > 0,
+        "seed {seed}: the writer never wrote"
     );
-    assert!(newest > 100, "seed {seed}: only {newest} writes in total");
 }
