@@ -48,8 +48,9 @@ const FORMAT_VERSION: &str = "1";
 
 /// Largest journal accepted, in bytes.
 pub(crate) const MAX_JOURNAL_BYTES: usize = 1 << 20;
-/// Above this size no more `count` records are written, so the `rename` and
-/// `done` records (at most two small lines per target) always fit.
+/// Above this size no more `count` or `rename` records are written (both are
+/// optional), so the `done` and `finish` records always fit; see the test
+/// `the_largest_journal_fits_its_bound`.
 pub(crate) const COUNT_RECORDS_LIMIT: u64 = 768 * 1024;
 
 /// The plan as journaled.
@@ -464,6 +465,54 @@ mod tests {
             bytes[i] ^= 0x01;
             assert_eq!(decode_report(&bytes), Err(Error::Journal), "byte {i}");
         }
+    }
+
+    #[test]
+    fn the_largest_journal_fits_its_bound() {
+        // The largest plan: every target a file with the longest path.
+        let long = vec!["n".repeat(200); 5].join("/");
+        assert_eq!(long.len(), 1004);
+        let plan = JournalPlan {
+            id: "00112233445566778899aabbccddeeff".into(),
+            started: u64::MAX,
+            targets: vec![Target::File { path: long }; MAX_TARGETS],
+        };
+        let (mut text, mut w) = plan.encode();
+        assert!(text.len() as u64 <= COUNT_RECORDS_LIMIT);
+        // Optional records up to the limit, plus one that crosses it.
+        let counters = Counters {
+            bytes: u64::MAX,
+            files: u64::MAX,
+            dirs: u64::MAX,
+            links: u64::MAX,
+            hard_linked: u64::MAX,
+            special: u64::MAX,
+            all_verified: true,
+        };
+        while text.len() as u64 <= COUNT_RECORDS_LIMIT {
+            let mut w2 = w.clone();
+            text.push_str(&count_record(&mut w2, MAX_TARGETS - 1, &counters));
+        }
+        // Then every target's largest `done` record and `finish`.
+        let mut tail = String::new();
+        for (i, target) in plan.targets.iter().enumerate() {
+            let mut entry = TargetReport::new(target.clone());
+            entry.outcome = Outcome::Failed(crate::FailReason::Action("é".repeat(200)));
+            entry.bytes_overwritten = u64::MAX;
+            tail.push_str(&done_record(&mut w, i, &entry));
+        }
+        tail.push_str(&finish_record(
+            &mut w,
+            Finished {
+                at: u64::MAX,
+                resumed: true,
+            },
+        ));
+        assert!(
+            text.len() + tail.len() <= MAX_JOURNAL_BYTES,
+            "{}",
+            text.len() + tail.len()
+        );
     }
 
     #[test]

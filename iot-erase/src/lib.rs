@@ -3,6 +3,9 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+#[cfg(not(unix))]
+compile_error!("iot-erase needs a Unix-like system (openat, O_NOFOLLOW, fsync of directories)");
+
 mod codec;
 mod error;
 mod fsops;

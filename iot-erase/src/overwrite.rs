@@ -11,15 +11,17 @@
 //! and so the read-back cannot be satisfied by a hole.
 //!
 //! Before the read-back the page cache of the file is dropped
-//! (`posix_fadvise(POSIX_FADV_DONTNEED)`, best effort: the kernel may keep
-//! pages), so where the kernel honours it the comparison sees what the
-//! storage returns, not what the cache still holds.
+//! (`posix_fadvise(POSIX_FADV_DONTNEED)` on Linux, Android and FreeBSD; best
+//! effort: the kernel may keep pages), so where the kernel honours it the
+//! comparison sees what the storage returns, not what the cache still holds.
+//! The storage device's own cache may still answer; no user-space read can
+//! see past the flash translation layer (see the crate docs).
 
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 
-use rustix::fs::{self as rfs, Advice};
+use rustix::fs as rfs;
 
 use crate::progress::Phase;
 use crate::report::FailReason;
@@ -53,9 +55,7 @@ pub(crate) fn overwrite_and_verify(
     }
     file.sync_all().map_err(io_fail)?;
 
-    // Best effort, see the module docs. An error here changes nothing about
-    // the data, so it is not a failure of the erase.
-    let _ = rfs::fadvise(file, 0, None, Advice::DontNeed);
+    drop_cached_pages(file);
 
     let mut offset = 0u64;
     while offset < len {
@@ -85,6 +85,19 @@ pub(crate) fn overwrite_and_verify(
     }
     Ok(())
 }
+
+/// Asks the kernel to forget the file's (now clean) cached pages, so the
+/// read-back comes from storage. Best effort, see the module docs: an error
+/// here changes nothing about the data, so it is not a failure of the erase.
+#[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+fn drop_cached_pages(file: &File) {
+    let _ = rfs::fadvise(file, 0, None, rfs::Advice::DontNeed);
+}
+
+/// No `posix_fadvise` on this platform: the read-back may be served from the
+/// page cache (see the crate's platform notes).
+#[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+fn drop_cached_pages(_file: &File) {}
 
 #[cfg(test)]
 mod tests {

@@ -5,21 +5,28 @@
 //! 1. The plan is written to a temporary file, `fsync`ed, renamed to the
 //!    journal and the root `fsync`ed. Until that rename nothing was touched;
 //!    after it, `resume` knows the whole plan.
-//! 2. Targets run in order. Each finished target gets a `done` record
-//!    (`fdatasync`ed). A file target gets a `rename` record (`fdatasync`ed)
-//!    after its overwrite was verified and before it is renamed, so `resume`
-//!    can find it under its random name. Directory targets append
-//!    unsynchronised `count` records: lost ones only make the report count
-//!    less work than was done, never more.
-//! 3. The report is written atomically, then the journal is overwritten and
-//!    removed. A journal and a report with the same id mean step 3 was cut
-//!    short: the report stands.
+//! 2. Targets run in order. Every removal is made durable by an `fsync` of
+//!    its directory before the next step. Steps that cannot be redone after
+//!    a restart (crypto-erase, custom action, zeroize) get an `fdatasync`ed
+//!    `done` record. File and directory targets can always be looked at
+//!    again, so their records are appended without a sync: a file target is
+//!    renamed to a name derived from the erase id and its index, which
+//!    `resume` finds without any record, and lost `count` records of a
+//!    directory only make the report count less work than was done, never
+//!    more.
+//! 3. A `finish` record is appended and `fdatasync`ed, then the journal is
+//!    renamed to the report and the root `fsync`ed: the confirmation is
+//!    durable before `execute` returns it.
 //!
 //! `resume` redoes every file and directory target without a `done` record.
 //! Overwriting again is harmless, a removed file is simply not found again,
 //! so running it any number of times ends in the same state. Crypto-erase
 //! targets, custom actions and memory buffers cannot be redone (their code is
 //! gone with the process) and are reported as interrupted.
+//!
+//! The journal and the report are removed by first renaming them to their
+//! temporary names (which `resume` treats as garbage), so a power cut while
+//! they are overwritten never leaves a half-overwritten trusted file.
 
 use std::collections::HashSet;
 use std::ffi::{OsStr, OsString};
@@ -54,11 +61,12 @@ use crate::report::{
 
 /// Deepest directory nesting erased below a target.
 pub(crate) const MAX_TREE_DEPTH: usize = 128;
-/// Names read from a directory per pass.
-const NAMES_PER_PASS: usize = 4096;
+/// Names read from a directory per pass. With [`MAX_LEFT_PER_DIR`] and
+/// [`MAX_TREE_DEPTH`] this bounds the names held in memory by a walk.
+const NAMES_PER_PASS: usize = 256;
 /// Entries one directory may keep (special files, failures) before the walk
 /// gives up on it.
-const MAX_LEFT_PER_DIR: usize = 4096;
+const MAX_LEFT_PER_DIR: usize = 1024;
 /// Entries handled in one directory before the walk gives up on it (a
 /// directory some other process keeps filling).
 const MAX_ENTRIES_PER_DIR: usize = 1 << 22;
@@ -784,8 +792,12 @@ impl Engine {
                     bytes: len,
                     hard_linked,
                 };
-                let line = journal::rename_record(&mut ctx.journal.writer, ctx.index, &record);
-                ctx.journal.append(&line, false)?;
+                // Bounded like `count` records: a device that keeps losing
+                // power on the same file cannot grow the journal forever.
+                if ctx.journal.len <= COUNT_RECORDS_LIMIT {
+                    let line = journal::rename_record(&mut ctx.journal.writer, ctx.index, &record);
+                    ctx.journal.append(&line, false)?;
+                }
                 derived.to_owned()
             }
             None => fsops::random_name(&self.rng)?,
