@@ -304,11 +304,17 @@ fn matches_any(candidate: &str, list: impl Iterator<Item = &'static str> + Clone
     let core = trailing.trim_start_matches(|c: char| !c.is_alphabetic());
     let variants = [Some(candidate), Some(trailing), Some(core)];
     for (i, variant) in variants.into_iter().flatten().enumerate() {
+        let chars = variant.chars().count();
         let is_core = i > 0;
-        if is_core && (variant == candidate || variant.chars().count() < MIN_VARIANT_BASE_CHARS) {
+        if is_core && (variant == candidate || chars < MIN_VARIANT_BASE_CHARS) {
             continue;
         }
-        if list.clone().any(|entry| folded_eq(variant, entry)) {
+        // List entries are ASCII (a unit test checks), so their length in
+        // bytes is their length in characters; folding keeps the count.
+        if list
+            .clone()
+            .any(|entry| entry.len() == chars && folded_eq(variant, entry))
+        {
             return true;
         }
     }
@@ -318,7 +324,7 @@ fn matches_any(candidate: &str, list: impl Iterator<Item = &'static str> + Clone
 /// Case-insensitive equality that also sees through common character
 /// substitutions (`@`→`a`, `0`→`o`, `3`→`e`, `1`/`!`/`l`→`i`, `$`/`5`→`s`, `7`→`t`).
 fn folded_eq(a: &str, b: &str) -> bool {
-    a.len().abs_diff(b.len()) <= 8 && a.chars().map(leet_fold).eq(b.chars().map(leet_fold))
+    a.chars().map(leet_fold).eq(b.chars().map(leet_fold))
 }
 
 fn leet_fold(c: char) -> char {
@@ -336,7 +342,11 @@ fn leet_fold(c: char) -> char {
 /// The first character of the lower-case form (enough for comparisons; the
 /// few characters whose lower case is longer keep their base letter).
 fn simple_lowercase(c: char) -> char {
-    c.to_lowercase().next().unwrap_or(c)
+    if c.is_ascii() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_lowercase().next().unwrap_or(c)
+    }
 }
 
 /// Letters and digits of `s`, lower-cased: how context words are compared.
@@ -447,6 +457,16 @@ mod tests {
         let distinct: alloc::collections::BTreeSet<&str> =
             lists::MIRAI_CREDENTIALS.iter().map(|&(_, p)| p).collect();
         assert_eq!(distinct.len(), 44); // includes the empty password
+    }
+
+    #[test]
+    fn list_entries_are_ascii() {
+        // `matches_any` compares byte lengths with character counts.
+        assert!(
+            known_defaults()
+                .chain(common_passwords())
+                .all(|e| e.is_ascii())
+        );
     }
 
     #[test]
