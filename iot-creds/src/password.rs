@@ -81,13 +81,14 @@ const LOG2: [f64; 34] = [
 /// ```
 /// use iot_creds::{Alphabet, GeneratorConfig};
 ///
-/// // 20 digits for a keypad, with a check symbol that catches typing errors.
-/// let keypad = GeneratorConfig::new()
-///     .with_alphabet(Alphabet::new("0123456789ABCDEFGHJKMNPQRSTVWXYZ")?)
-///     .with_length(15)
-///     .with_check_symbol(true);
+/// // 15 random symbols and a check symbol that catches typing errors.
+/// let checked = GeneratorConfig::new().with_length(15).with_check_symbol(true);
+/// checked.validate()?;
+/// assert_eq!(checked.entropy_bits(), 75.0);
+///
+/// // 20 digits for a device with only a numeric keypad (66 bits).
+/// let keypad = GeneratorConfig::new().with_alphabet(Alphabet::DIGITS).with_length(20);
 /// keypad.validate()?;
-/// assert_eq!(keypad.entropy_bits(), 75.0);
 ///
 /// // 12 symbols are only 60 bits: refused unless explicitly allowed.
 /// let short = GeneratorConfig::new().with_length(12);
