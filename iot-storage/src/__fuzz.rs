@@ -89,3 +89,53 @@ fn split_u64_u8(data: &[u8]) -> Option<(u64, u8, &[u8])> {
     let (flags, rest) = rest.split_first()?;
     Some((u64::from_be_bytes(*generation), *flags, rest))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MemoryBackend, SealedStore};
+
+    #[test]
+    fn payload_entry_points_decode_well_formed_payloads() {
+        // generation 5, flags 0 | name "a" | table {a: 5} | value "v"
+        let mut record = 5u64.to_be_bytes().to_vec();
+        record.extend_from_slice(&[0, 1, b'a', 0, 1, 1, b'a']);
+        record.extend_from_slice(&5u64.to_be_bytes());
+        record.extend_from_slice(&[0, b'v']);
+        assert_eq!(record_payload(&record).unwrap(), 1);
+        // The record's own entry must match its generation.
+        record[7] = 6;
+        assert!(matches!(record_payload(&record), Err(Error::Integrity)));
+
+        // generation 9, key version 1 | no rotation | table {a: 5}
+        let mut manifest = 9u64.to_be_bytes().to_vec();
+        manifest.extend_from_slice(&1u32.to_be_bytes());
+        manifest.extend_from_slice(&[0, 0, 1, 1, b'a']);
+        manifest.extend_from_slice(&5u64.to_be_bytes());
+        manifest.push(0);
+        assert_eq!(manifest_payload(&manifest).unwrap(), 1);
+        manifest.push(0);
+        assert!(matches!(manifest_payload(&manifest), Err(Error::Integrity)));
+    }
+
+    #[test]
+    fn open_entry_points_reject_real_objects_of_other_stores() {
+        let medium = MemoryBackend::new();
+        let store = SealedStore::open_backend(
+            medium.clone(),
+            RootKey::from_bytes([3; 32]),
+            StoreOptions::default(),
+        )
+        .unwrap();
+        store.put("a", b"1").unwrap();
+        for (name, bytes) in medium.snapshot() {
+            if name == "manifest" {
+                assert!(matches!(manifest_open(&bytes), Err(Error::Integrity)));
+            } else {
+                assert!(matches!(record_open(&bytes), Err(Error::Integrity)));
+            }
+        }
+        assert!(record_open(&[]).is_err());
+        assert!(manifest_open(&[]).is_err());
+    }
+}
