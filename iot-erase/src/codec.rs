@@ -93,6 +93,7 @@ pub(crate) struct LineReader<'a> {
     data: &'a [u8],
     position: usize,
     previous: Check,
+    verify: bool,
 }
 
 impl<'a> LineReader<'a> {
@@ -101,6 +102,17 @@ impl<'a> LineReader<'a> {
             data,
             position: 0,
             previous: seed(domain),
+            verify: true,
+        }
+    }
+
+    /// A reader that checks the shape of each check field but not its
+    /// value. Only for fuzzing: it lets the fuzzer reach the validation of
+    /// record contents, which must hold on its own.
+    pub(crate) fn without_checks(domain: &str, data: &'a [u8]) -> Self {
+        Self {
+            verify: false,
+            ..Self::new(domain, data)
         }
     }
 
@@ -143,7 +155,13 @@ impl<'a> LineReader<'a> {
             return Some(Err(LineError::Bad));
         }
         let check = chain(&self.previous, body.as_bytes());
-        if hex_encode(&check) != check_hex {
+        if self.verify && hex_encode(&check) != check_hex {
+            return Some(Err(LineError::Bad));
+        }
+        if !check_hex
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        {
             return Some(Err(LineError::Bad));
         }
         self.previous = check;
