@@ -803,12 +803,15 @@ impl Engine {
             None => fsops::random_name(&self.rng)?,
         };
         let random = OsString::from(random);
-        let removed = fsops::rename(dir, name, &random)
-            .and_then(|()| fsops::unlink(dir, &random))
-            .and_then(|()| fsops::fsync_dir(dir));
+        // NOENT: someone removed it after the overwrite; it is gone all the
+        // same. Either way the directory is fsynced.
+        let removed =
+            match fsops::rename(dir, name, &random).and_then(|()| fsops::unlink(dir, &random)) {
+                Ok(()) | Err(Errno::NOENT) => fsops::fsync_dir(dir),
+                Err(e) => Err(e),
+            };
         match removed {
-            // NOENT: someone removed it after the overwrite; it is gone.
-            Ok(()) | Err(Errno::NOENT) => {
+            Ok(()) => {
                 tally.counters.files = tally.counters.files.saturating_add(1);
                 ctx.record_counts(tally)?;
                 Ok(Step::Done(End::Gone))
@@ -852,11 +855,13 @@ impl Engine {
         }
         self.reporter.phase(Phase::Remove);
         let random = OsString::from(fsops::random_name(&self.rng)?);
-        let removed = fsops::rename(dir, name, &random)
-            .and_then(|()| fsops::rmdir(dir, &random))
-            .and_then(|()| fsops::fsync_dir(dir));
+        let removed =
+            match fsops::rename(dir, name, &random).and_then(|()| fsops::rmdir(dir, &random)) {
+                Ok(()) | Err(Errno::NOENT) => fsops::fsync_dir(dir),
+                Err(e) => Err(e),
+            };
         match removed {
-            Ok(()) | Err(Errno::NOENT) => {
+            Ok(()) => {
                 tally.counters.dirs = tally.counters.dirs.saturating_add(1);
                 ctx.record_counts(tally)?;
                 Ok(Step::Done(End::Gone))
