@@ -104,8 +104,9 @@ impl Default for Limits {
 /// a byte-order mark. Rejects the same key twice in one object (compared
 /// after unescaping, so `"a"` and `"\u0061"` are the same key): when two
 /// parsers resolve duplicates differently, an attacker can show each a
-/// different document. Works in one pass with a fixed-size stack (about
-/// 9 KiB), allocating nothing.
+/// different document. Numbers are checked for syntax and length, not for
+/// range: `1e400` passes (a parser into `f64` may still refuse it). Works
+/// in one pass with a fixed-size stack (about 9 KiB), allocating nothing.
 ///
 /// ```
 /// use iot_input::{json::{validate, Limits}, ErrorKind};

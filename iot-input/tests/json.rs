@@ -275,3 +275,11 @@ fn accepted_documents_are_accepted_by_serde_json() {
         serde_json::from_str::<serde_json::Value>(doc).unwrap();
     }
 }
+
+#[test]
+fn numbers_are_checked_for_syntax_not_range() {
+    // Documented: the range is the deserializer's business.
+    assert_eq!(check("1e400"), Ok(()));
+    assert_eq!(check("-1.3e00530"), Ok(()));
+    assert!(serde_json::from_str::<serde_json::Value>("1e400").is_err());
+}
