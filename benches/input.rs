@@ -3,7 +3,12 @@
 //! `IgnoredAny` (a full syntax pass that builds nothing) on the same ~64 KiB
 //! device configuration; `input_ipv4`: `parse_ipv4` vs `core::net` on the
 //! same mixed list of addresses.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 // A bench may unwrap: a failure is a broken bench, not a result.
 
 use std::fmt::Write as _;
@@ -33,7 +38,12 @@ fn device_config() -> String {
         if i > 0 {
             s.push(',');
         }
-        write!(s, r#"{{"filter":"devices/dev-4f2a9c/cmd/{i}/+","qos":{q},"no_local":true}}"#, q = i % 3).unwrap();
+        write!(
+            s,
+            r#"{{"filter":"devices/dev-4f2a9c/cmd/{i}/+","qos":{q},"no_local":true}}"#,
+            q = i % 3
+        )
+        .unwrap();
     }
     s.push_str(r#"]},"schedule":["#);
     for i in 0..96 {
@@ -85,14 +95,32 @@ fn ipv4_list() -> Vec<String> {
         list.push(a.to_string());
     }
     for fixed in [
-        "0.0.0.0", "255.255.255.255", "127.0.0.1", "192.168.1.1", "10.0.0.1", "172.16.254.3",
-        "1.2.3.4", "8.8.8.8", "100.64.0.1", "169.254.169.254",
+        "0.0.0.0",
+        "255.255.255.255",
+        "127.0.0.1",
+        "192.168.1.1",
+        "10.0.0.1",
+        "172.16.254.3",
+        "1.2.3.4",
+        "8.8.8.8",
+        "100.64.0.1",
+        "169.254.169.254",
     ] {
         list.push(fixed.to_string());
     }
     for bad in [
-        "01.2.3.4", "127.1", "256.0.0.1", "1.2.3.4 ", "1.2.3", "1..2.3", "0x7f.0.0.1", "1.2.3.4.5",
-        "", "999.999.999.999", "1.2.3.04", "a.b.c.d",
+        "01.2.3.4",
+        "127.1",
+        "256.0.0.1",
+        "1.2.3.4 ",
+        "1.2.3",
+        "1..2.3",
+        "0x7f.0.0.1",
+        "1.2.3.4.5",
+        "",
+        "999.999.999.999",
+        "1.2.3.04",
+        "a.b.c.d",
     ] {
         list.push(bad.to_string());
     }
@@ -101,7 +129,11 @@ fn ipv4_list() -> Vec<String> {
 
 fn bench_json(c: &mut Criterion) {
     let doc = device_config();
-    assert!(doc.len() > 60 * 1024 && doc.len() <= 64 * 1024, "size {}", doc.len());
+    assert!(
+        doc.len() > 60 * 1024 && doc.len() <= 64 * 1024,
+        "size {}",
+        doc.len()
+    );
     let limits = Limits::default();
     validate(doc.as_bytes(), &limits).expect("the bench document is valid");
     serde_json::from_slice::<serde::de::IgnoredAny>(doc.as_bytes()).unwrap();
@@ -120,7 +152,11 @@ fn bench_ipv4(c: &mut Criterion) {
     let list = ipv4_list();
     // Both parsers must agree on every entry, or the comparison is void.
     for s in &list {
-        assert_eq!(iot_input::parse_ipv4(s).ok(), s.parse::<Ipv4Addr>().ok(), "{s:?}");
+        assert_eq!(
+            iot_input::parse_ipv4(s).ok(),
+            s.parse::<Ipv4Addr>().ok(),
+            "{s:?}"
+        );
     }
     let mut group = c.benchmark_group("input_ipv4");
     group.throughput(Throughput::Elements(list.len() as u64));
