@@ -16,14 +16,15 @@ pub const MAX_NAME_LEN: usize = 128;
 /// starting with a letter or digit, without `..` or `//`, not ending in `/`.
 pub(crate) fn validate(name: &str) -> Result<(), Error> {
     let bytes = name.as_bytes();
-    let allowed = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/');
-    let well_formed = !bytes.is_empty()
-        && bytes.len() <= MAX_NAME_LEN
+    let well_formed = (1..=MAX_NAME_LEN).contains(&bytes.len())
         && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes.iter().all(allowed)
-        && !bytes.ends_with(b"/")
-        && !name.contains("..")
-        && !name.contains("//");
+        && bytes.last() != Some(&b'/')
+        // One pass over the bytes: the character set, and no ".." or "//".
+        && bytes.iter().zip(bytes.iter().skip(1).map(Some).chain([None])).all(|(&b, next)| {
+            let allowed = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/');
+            let doubled = matches!(b, b'.' | b'/') && next == Some(&b);
+            allowed && !doubled
+        });
     if well_formed {
         Ok(())
     } else {

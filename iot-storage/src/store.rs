@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 
 use crate::backend::{Backend, DirBackend};
 use crate::counter::MonotonicCounter;
-use crate::crypto::{self, Algorithm, DataKey, KEY_CHECK_LEN, STORE_ID_LEN};
+use crate::crypto::{self, Algorithm, DataKey, KEY_CHECK_LEN, NonceSource, STORE_ID_LEN};
 use crate::format::{
     self, Change, EntryMeta, FLAG_WRITE_ONCE, KeyRing, Limits, MANIFEST_NAME, NewManifest,
     NewRecord, Table,
@@ -52,6 +52,7 @@ pub struct SealedStore {
 struct State {
     keys: KeyRing,
     key_check: [u8; KEY_CHECK_LEN],
+    nonces: NonceSource,
     table: Table,
     /// The next generation to commit. A failed write still consumes its
     /// generation, so an object that reached the medium although the write
@@ -196,6 +197,7 @@ impl SealedStore {
             state: RwLock::new(State {
                 keys,
                 key_check: header.key_check,
+                nonces: NonceSource::new(),
                 table,
                 next_generation: generation.checked_add(1).ok_or(Error::Integrity)?,
             }),
@@ -227,9 +229,10 @@ impl SealedStore {
             None => 0,
         };
         let generation = floor.checked_add(1).ok_or(Error::Integrity)?;
+        let mut nonces = NonceSource::new();
         let manifest = format::seal_manifest(
             &current,
-            &rng,
+            nonces.next(&rng)?,
             &NewManifest {
                 generation,
                 store_id: &store_id,
@@ -255,6 +258,7 @@ impl SealedStore {
                     previous: None,
                 },
                 key_check,
+                nonces,
                 table: Table::new(),
                 next_generation: generation.checked_add(1).ok_or(Error::Integrity)?,
             }),
@@ -341,7 +345,12 @@ impl SealedStore {
             index: &index,
             value,
         };
-        let bytes = format::seal_record(&state.keys.current, &self.rng, &self.store_id, &record)?;
+        let bytes = format::seal_record(
+            &state.keys.current,
+            state.nonces.next(&self.rng)?,
+            &self.store_id,
+            &record,
+        )?;
         drop(index);
         self.backend
             .write(&format::record_object_name(generation), &bytes)?;
@@ -372,7 +381,11 @@ impl SealedStore {
             previous_key: state.keys.previous.as_ref(),
             index: &index,
         };
-        let bytes = format::seal_manifest(&state.keys.current, &self.rng, &manifest)?;
+        let bytes = format::seal_manifest(
+            &state.keys.current,
+            state.nonces.next(&self.rng)?,
+            &manifest,
+        )?;
         drop(index);
         self.backend.write(MANIFEST_NAME, &bytes)?;
         Ok(generation)
@@ -489,6 +502,7 @@ impl SealedStore {
 
         // Step 1: the manifest, now under the new key, carrying the old one.
         let generation = state.take_generation()?;
+        let nonce = state.nonces.next(&self.rng)?;
         let index = format::changed_entries(&state.table, Change::None);
         let manifest = NewManifest {
             generation,
@@ -497,7 +511,7 @@ impl SealedStore {
             previous_key: Some(&state.keys.current),
             index: &index,
         };
-        let bytes = format::seal_manifest(&new_key, &self.rng, &manifest)?;
+        let bytes = format::seal_manifest(&new_key, nonce, &manifest)?;
         drop(index);
         self.backend.write(MANIFEST_NAME, &bytes)?;
         let old_key = std::mem::replace(&mut state.keys.current, new_key);
