@@ -126,57 +126,66 @@ pub(crate) enum Change<'a> {
     Remove(&'a str),
 }
 
-/// The index after `change`, in name order, without copying names.
-pub(crate) fn changed_entries<'a>(
+/// The index as it will be after one change, in name order. Encoded
+/// straight from the live table, without copying it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Index<'a> {
     table: &'a Table,
     change: Change<'a>,
-) -> Vec<(&'a str, EntryMeta)> {
-    let mut out = Vec::with_capacity(table.len() + 1);
-    let (mut pending, removed) = match change {
-        Change::None => (None, None),
-        Change::Put(name, meta) => (Some((name, meta)), None),
-        Change::Remove(name) => (None, Some(name)),
-    };
-    for (name, meta) in table {
-        let name = name.as_str();
-        if let Some((new_name, new_meta)) = pending.filter(|(new_name, _)| *new_name <= name) {
-            out.push((new_name, new_meta));
-            pending = None;
-            if new_name == name {
-                continue;
-            }
-        }
-        if removed != Some(name) {
-            out.push((name, *meta));
-        }
-    }
-    out.extend(pending);
-    out
 }
 
-fn table_len(entries: &[(&str, EntryMeta)]) -> usize {
-    2 + entries
-        .iter()
-        .map(|(name, _)| 1 + name.len() + 8 + 1)
-        .sum::<usize>()
-}
+/// The index of a store without entries.
+pub(crate) static EMPTY_TABLE: Table = BTreeMap::new();
 
-/// Appends the encoded table. The callers reserve `table_len` beforehand so
-/// that a buffer holding secrets never reallocates (which would leave an
-/// unwiped copy behind).
-fn encode_table(entries: &[(&str, EntryMeta)], out: &mut Vec<u8>) -> Result<(), Error> {
-    let count = u16::try_from(entries.len()).map_err(|_| Error::TooManyEntries {
-        max: HARD_MAX_ENTRIES,
-    })?;
-    out.extend_from_slice(&count.to_be_bytes());
-    for (name, meta) in entries {
-        let len = u8::try_from(name.len()).map_err(|_| Error::InvalidName)?;
-        out.push(len);
-        out.extend_from_slice(name.as_bytes());
-        out.extend_from_slice(&meta.generation.to_be_bytes());
-        out.push(meta.flags);
+impl<'a> Index<'a> {
+    pub(crate) fn new(table: &'a Table, change: Change<'a>) -> Index<'a> {
+        Index { table, change }
     }
-    Ok(())
+
+    /// The entries after the change, in name order.
+    pub(crate) fn entries(self) -> impl Iterator<Item = (&'a str, EntryMeta)> {
+        let (mut added, dropped) = match self.change {
+            Change::None => (None, None),
+            Change::Put(name, meta) => (Some((name, meta)), Some(name)),
+            Change::Remove(name) => (None, Some(name)),
+        };
+        let mut kept = self
+            .table
+            .iter()
+            .map(|(name, meta)| (name.as_str(), *meta))
+            .filter(move |(name, _)| Some(*name) != dropped)
+            .peekable();
+        std::iter::from_fn(move || match (kept.peek(), added) {
+            (Some((next, _)), Some((name, _))) if name < *next => added.take(),
+            (None, Some(_)) => added.take(),
+            _ => kept.next(),
+        })
+    }
+
+    fn encoded_len(self) -> usize {
+        2 + self
+            .entries()
+            .map(|(name, _)| 1 + name.len() + 8 + 1)
+            .sum::<usize>()
+    }
+
+    /// Appends the encoded table. The callers reserve `encoded_len`
+    /// beforehand so that a buffer holding secrets never reallocates (which
+    /// would leave an unwiped copy behind).
+    fn encode(self, out: &mut Vec<u8>) -> Result<(), Error> {
+        let count = u16::try_from(self.entries().count()).map_err(|_| Error::TooManyEntries {
+            max: HARD_MAX_ENTRIES,
+        })?;
+        out.extend_from_slice(&count.to_be_bytes());
+        for (name, meta) in self.entries() {
+            let len = u8::try_from(name.len()).map_err(|_| Error::InvalidName)?;
+            out.push(len);
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(&meta.generation.to_be_bytes());
+            out.push(meta.flags);
+        }
+        Ok(())
+    }
 }
 
 /// A bounded reader over decoded bytes: every read checks the length first.
@@ -371,7 +380,7 @@ pub(crate) struct NewRecord<'a> {
     pub(crate) flags: u8,
     pub(crate) name: &'a str,
     /// The whole index after this write (it includes this entry).
-    pub(crate) index: &'a [(&'a str, EntryMeta)],
+    pub(crate) index: Index<'a>,
     pub(crate) value: &'a [u8],
 }
 
@@ -386,7 +395,7 @@ pub(crate) fn seal_record(
     record: &NewRecord<'_>,
 ) -> Result<Vec<u8>, Error> {
     let name_len = u8::try_from(record.name.len()).map_err(|_| Error::InvalidName)?;
-    let plaintext_len = 1 + record.name.len() + table_len(record.index) + record.value.len();
+    let plaintext_len = 1 + record.name.len() + record.index.encoded_len() + record.value.len();
     let total = RECORD_HEADER_LEN + plaintext_len + TAG_LEN;
     // Reserved up front: the buffer holds the plaintext and must never
     // reallocate, or an unwiped copy of the secret would be left behind.
@@ -398,7 +407,7 @@ pub(crate) fn seal_record(
     buf.extend_from_slice(&nonce);
     buf.push(name_len);
     buf.extend_from_slice(record.name.as_bytes());
-    encode_table(record.index, &mut buf)?;
+    record.index.encode(&mut buf)?;
     buf.extend_from_slice(record.value);
     let (header, plaintext) = buf.split_at_mut(RECORD_HEADER_LEN);
     let aad = record_aad(store_id, header)?;
@@ -612,7 +621,7 @@ pub(crate) struct NewManifest<'a> {
     pub(crate) store_id: &'a [u8; STORE_ID_LEN],
     pub(crate) key_check: &'a [u8; KEY_CHECK_LEN],
     pub(crate) previous_key: Option<&'a DataKey>,
-    pub(crate) index: &'a [(&'a str, EntryMeta)],
+    pub(crate) index: Index<'a>,
 }
 
 /// Seals a manifest under `key`.
@@ -625,7 +634,7 @@ pub(crate) fn seal_manifest(
     nonce: [u8; NONCE_LEN],
     manifest: &NewManifest<'_>,
 ) -> Result<Vec<u8>, Error> {
-    let plaintext_len = PREVIOUS_KEY_LEN + table_len(manifest.index);
+    let plaintext_len = PREVIOUS_KEY_LEN + manifest.index.encoded_len();
     let total = MANIFEST_HEADER_LEN + plaintext_len + TAG_LEN;
     let mut buf = Zeroizing::new(Vec::with_capacity(total));
     buf.extend_from_slice(&MANIFEST_MAGIC);
@@ -644,7 +653,7 @@ pub(crate) fn seal_manifest(
             buf.extend_from_slice(previous.bytes());
         }
     }
-    encode_table(manifest.index, &mut buf)?;
+    manifest.index.encode(&mut buf)?;
     let (header, plaintext) = buf.split_at_mut(MANIFEST_HEADER_LEN);
     let aad = manifest_aad(header)?;
     let tag = key.seal(nonce, &aad, plaintext)?;
@@ -691,33 +700,34 @@ mod tests {
         let mut table = Table::new();
         table.insert("b".into(), meta(1));
         table.insert("d".into(), meta(2));
-        let names = |v: Vec<(&str, EntryMeta)>| {
+        let names = |index: Index<'_>| {
+            let v: Vec<(&str, EntryMeta)> = index.entries().collect();
             v.into_iter()
                 .map(|(n, m)| (n.to_owned(), m.generation))
                 .collect::<Vec<_>>()
         };
         assert_eq!(
-            names(changed_entries(&table, Change::Put("a", meta(3)))),
+            names(Index::new(&table, Change::Put("a", meta(3)))),
             [("a".into(), 3), ("b".into(), 1), ("d".into(), 2)]
         );
         assert_eq!(
-            names(changed_entries(&table, Change::Put("c", meta(3)))),
+            names(Index::new(&table, Change::Put("c", meta(3)))),
             [("b".into(), 1), ("c".into(), 3), ("d".into(), 2)]
         );
         assert_eq!(
-            names(changed_entries(&table, Change::Put("d", meta(3)))),
+            names(Index::new(&table, Change::Put("d", meta(3)))),
             [("b".into(), 1), ("d".into(), 3)]
         );
         assert_eq!(
-            names(changed_entries(&table, Change::Put("e", meta(3)))),
+            names(Index::new(&table, Change::Put("e", meta(3)))),
             [("b".into(), 1), ("d".into(), 2), ("e".into(), 3)]
         );
         assert_eq!(
-            names(changed_entries(&table, Change::Remove("b"))),
+            names(Index::new(&table, Change::Remove("b"))),
             [("d".into(), 2)]
         );
         assert_eq!(
-            names(changed_entries(&table, Change::Remove("x"))),
+            names(Index::new(&table, Change::Remove("x"))),
             [("b".into(), 1), ("d".into(), 2)]
         );
     }
@@ -729,8 +739,14 @@ mod tests {
             max_entries: 8,
         };
         let encode = |entries: &[(&str, EntryMeta)]| {
-            let mut out = Vec::new();
-            encode_table(entries, &mut out).unwrap();
+            // Encoded by hand: these tables are deliberately malformed.
+            let mut out = u16::try_from(entries.len()).unwrap().to_be_bytes().to_vec();
+            for (name, meta) in entries {
+                out.push(u8::try_from(name.len()).unwrap());
+                out.extend_from_slice(name.as_bytes());
+                out.extend_from_slice(&meta.generation.to_be_bytes());
+                out.push(meta.flags);
+            }
             out
         };
         let ok = encode(&[("a", meta(1)), ("b", meta(2))]);

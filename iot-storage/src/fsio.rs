@@ -8,6 +8,7 @@
 use std::fs::File;
 use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
+use std::os::unix::fs::DirBuilderExt;
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -36,11 +37,12 @@ impl DirHandle {
     /// Opens `path`, creating it (and missing parents) with mode `0700`, and
     /// takes away group and other permissions if the directory has them.
     pub(crate) fn open_or_create(path: &Path) -> Result<DirHandle, Error> {
-        match std::fs::create_dir_all(path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(e) => return Err(e.into()),
-        }
+        // Created 0700 from the start (missing parents too), so there is no
+        // moment at which the directory is open to others.
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(DIR_MODE)
+            .create(path)?;
         let dir = Self::open(path)?;
         let stat = rfs::fstat(&dir.fd)?;
         if stat.st_mode & 0o077 != 0 {

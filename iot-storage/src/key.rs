@@ -135,7 +135,11 @@ impl RootKeySource for FileRootKeySource {
     /// not exactly 32 bytes long, [`Error::Random`] if generating fails.
     fn root_key(&self) -> Result<RootKey, Error> {
         let (dir, file) = DirHandle::open_parent_of(&self.path)?;
-        if let Some(mut bytes) = dir.read(&file, ROOT_KEY_LEN)? {
+        let read = dir.read(&file, ROOT_KEY_LEN).map_err(|e| match e {
+            Error::ValueTooLarge { .. } => Error::Integrity,
+            other => other,
+        })?;
+        if let Some(mut bytes) = read {
             let key = <[u8; ROOT_KEY_LEN]>::try_from(bytes.as_slice()).map(RootKey::from_bytes);
             bytes.zeroize();
             return key.map_err(|_| Error::Integrity);

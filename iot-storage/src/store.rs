@@ -13,7 +13,7 @@ use crate::backend::{Backend, DirBackend};
 use crate::counter::MonotonicCounter;
 use crate::crypto::{self, Algorithm, DataKey, KEY_CHECK_LEN, NonceSource, STORE_ID_LEN};
 use crate::format::{
-    self, Change, EntryMeta, FLAG_WRITE_ONCE, KeyRing, Limits, MANIFEST_NAME, NewManifest,
+    self, Change, EntryMeta, FLAG_WRITE_ONCE, Index, KeyRing, Limits, MANIFEST_NAME, NewManifest,
     NewRecord, Table,
 };
 use crate::options::{RollbackProtection, StoreOptions};
@@ -238,7 +238,7 @@ impl SealedStore {
                 store_id: &store_id,
                 key_check: &key_check,
                 previous_key: None,
-                index: &[],
+                index: Index::new(&format::EMPTY_TABLE, Change::None),
             },
         )?;
         backend.write(MANIFEST_NAME, &manifest)?;
@@ -337,12 +337,12 @@ impl SealedStore {
     ) -> Result<(), Error> {
         let generation = state.take_generation()?;
         let meta = EntryMeta { generation, flags };
-        let index = format::changed_entries(&state.table, Change::Put(name, meta));
+        let index = Index::new(&state.table, Change::Put(name, meta));
         let record = NewRecord {
             generation,
             flags,
             name,
-            index: &index,
+            index,
             value,
         };
         let bytes = format::seal_record(
@@ -351,7 +351,6 @@ impl SealedStore {
             &self.store_id,
             &record,
         )?;
-        drop(index);
         self.backend
             .write(&format::record_object_name(generation), &bytes)?;
         let replaced = match state.table.get_mut(name) {
@@ -373,20 +372,19 @@ impl SealedStore {
     /// `change`): the one durable write of a delete and of a rotation step.
     fn commit_manifest(&self, state: &mut State, change: Change<'_>) -> Result<u64, Error> {
         let generation = state.take_generation()?;
-        let index = format::changed_entries(&state.table, change);
+        let index = Index::new(&state.table, change);
         let manifest = NewManifest {
             generation,
             store_id: &self.store_id,
             key_check: &state.key_check,
             previous_key: state.keys.previous.as_ref(),
-            index: &index,
+            index,
         };
         let bytes = format::seal_manifest(
             &state.keys.current,
             state.nonces.next(&self.rng)?,
             &manifest,
         )?;
-        drop(index);
         self.backend.write(MANIFEST_NAME, &bytes)?;
         Ok(generation)
     }
@@ -503,16 +501,15 @@ impl SealedStore {
         // Step 1: the manifest, now under the new key, carrying the old one.
         let generation = state.take_generation()?;
         let nonce = state.nonces.next(&self.rng)?;
-        let index = format::changed_entries(&state.table, Change::None);
+        let index = Index::new(&state.table, Change::None);
         let manifest = NewManifest {
             generation,
             store_id: &self.store_id,
             key_check: &new_check,
             previous_key: Some(&state.keys.current),
-            index: &index,
+            index,
         };
         let bytes = format::seal_manifest(&new_key, nonce, &manifest)?;
-        drop(index);
         self.backend.write(MANIFEST_NAME, &bytes)?;
         let old_key = std::mem::replace(&mut state.keys.current, new_key);
         state.keys.previous = Some(old_key);

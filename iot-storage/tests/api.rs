@@ -413,8 +413,13 @@ fn file_root_key_source_creates_then_reads_the_same_key() {
     )
     .unwrap();
     assert_eq!(value(&store, "a").unwrap(), b"1");
-    std::fs::write(&key_path, [0u8; 31]).unwrap();
-    assert!(matches!(source.root_key(), Err(Error::Integrity)));
+    for bad_len in [0, 31, 33, 4096] {
+        std::fs::write(&key_path, vec![0u8; bad_len]).unwrap();
+        assert!(
+            matches!(source.root_key(), Err(Error::Integrity)),
+            "{bad_len}"
+        );
+    }
 }
 
 #[test]
