@@ -64,6 +64,39 @@ pub enum ErrorKind {
 }
 
 impl ErrorKind {
+    /// Every kind, for mapping a description back to its kind.
+    #[cfg(feature = "json")]
+    const ALL: [ErrorKind; 22] = [
+        Self::Empty,
+        Self::TooShort,
+        Self::TooLong,
+        Self::InvalidCharacter,
+        Self::InvalidSyntax,
+        Self::UnexpectedEnd,
+        Self::TrailingInput,
+        Self::LeadingZero,
+        Self::OutOfRange,
+        Self::InvalidLabel,
+        Self::InvalidPunycode,
+        Self::InvalidEscape,
+        Self::InvalidUtf8,
+        Self::InvalidDate,
+        Self::SchemeNotAllowed,
+        Self::Credentials,
+        Self::InvalidWildcard,
+        Self::TooManyLevels,
+        Self::TooDeep,
+        Self::TooManyMembers,
+        Self::DuplicateKey,
+        Self::Deserialize,
+    ];
+
+    /// The kind whose [`as_str`](Self::as_str) is `description`.
+    #[cfg(feature = "json")]
+    pub(crate) fn from_description(description: &str) -> Option<ErrorKind> {
+        Self::ALL.into_iter().find(|k| k.as_str() == description)
+    }
+
     /// A short lower-case description, without any part of the input.
     pub const fn as_str(self) -> &'static str {
         match self {
@@ -147,3 +180,42 @@ impl fmt::Display for Error {
 }
 
 impl core::error::Error for Error {}
+
+#[cfg(all(test, feature = "json"))]
+mod tests {
+    use super::ErrorKind;
+
+    #[test]
+    fn every_kind_maps_back_from_its_description() {
+        for kind in ErrorKind::ALL {
+            // An exhaustive match: a new kind fails to compile here until
+            // it is added to `ALL` as well.
+            match kind {
+                ErrorKind::Empty
+                | ErrorKind::TooShort
+                | ErrorKind::TooLong
+                | ErrorKind::InvalidCharacter
+                | ErrorKind::InvalidSyntax
+                | ErrorKind::UnexpectedEnd
+                | ErrorKind::TrailingInput
+                | ErrorKind::LeadingZero
+                | ErrorKind::OutOfRange
+                | ErrorKind::InvalidLabel
+                | ErrorKind::InvalidPunycode
+                | ErrorKind::InvalidEscape
+                | ErrorKind::InvalidUtf8
+                | ErrorKind::InvalidDate
+                | ErrorKind::SchemeNotAllowed
+                | ErrorKind::Credentials
+                | ErrorKind::InvalidWildcard
+                | ErrorKind::TooManyLevels
+                | ErrorKind::TooDeep
+                | ErrorKind::TooManyMembers
+                | ErrorKind::DuplicateKey
+                | ErrorKind::Deserialize => {}
+            }
+            assert_eq!(ErrorKind::from_description(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ErrorKind::from_description("invalid type: string"), None);
+    }
+}

@@ -162,7 +162,8 @@ pub fn validate(input: &[u8], limits: &Limits) -> Result<(), Error> {
 ///
 /// let plain = br#"{"ssid": "home", "broker": "mqtt://broker.example", "topic": "devices/42"}"#;
 /// let err = json::from_slice::<Config>(plain, &json::Limits::default()).unwrap_err();
-/// assert_eq!(err.kind(), ErrorKind::Deserialize);
+/// assert_eq!(err.kind(), ErrorKind::SchemeNotAllowed); // the field's own reason
+/// assert_eq!(err.to_string(), "scheme not allowed at byte 49");
 /// assert_eq!(json::from_slice::<Config>(b"", &json::Limits::default()).unwrap_err().kind(), ErrorKind::Empty);
 /// # }
 /// # Ok::<(), iot_input::Error>(())
@@ -170,9 +171,13 @@ pub fn validate(input: &[u8], limits: &Limits) -> Result<(), Error> {
 ///
 /// # Errors
 ///
-/// Any error of [`validate`], or [`ErrorKind::Deserialize`] with the offset
-/// `serde_json` reports when the document does not fit `T` (the message of
-/// `serde_json`, which may quote the input, is dropped).
+/// Any error of [`validate`]. When a field's validated type refuses its
+/// value (an [`EndpointUrl`](crate::EndpointUrl) with credentials, a
+/// [`DeviceName`](crate::DeviceName) with a bidi override), that type's
+/// [`ErrorKind`] with the offset in the document where `serde_json` stopped
+/// (the value's last byte). Otherwise [`ErrorKind::Deserialize`] with that
+/// offset: the document does not fit `T` (the message of `serde_json`,
+/// which may quote the input, is dropped).
 #[cfg(feature = "json")]
 pub fn from_slice<'a, T: serde::Deserialize<'a>>(
     input: &'a [u8],
@@ -180,11 +185,32 @@ pub fn from_slice<'a, T: serde::Deserialize<'a>>(
 ) -> Result<T, Error> {
     validate(input, limits)?;
     serde_json::from_slice(input).map_err(|e| {
-        Error::new(
-            ErrorKind::Deserialize,
-            offset_of_line_column(input, e.line(), e.column()),
-        )
+        let offset = offset_of_line_column(input, e.line(), e.column());
+        let kind = if e.is_data() {
+            kind_of_validation_error(&e)
+        } else {
+            ErrorKind::Deserialize
+        };
+        Error::new(kind, offset)
     })
+}
+
+/// The kind of one of our errors inside a `serde_json` data error: our
+/// `Deserialize` impls report `"{kind} at byte {n}"`, and `serde_json` adds
+/// `" at line {l} column {c}"`. Anything else (serde_json's own messages,
+/// which may quote the input) is [`ErrorKind::Deserialize`]; only the kind
+/// is kept, never the message.
+#[cfg(feature = "json")]
+fn kind_of_validation_error(e: &serde_json::Error) -> ErrorKind {
+    use alloc::string::ToString;
+    let message = e.to_string();
+    message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .rsplit_once(" at byte ")
+        .filter(|(_, n)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        .and_then(|(description, _)| ErrorKind::from_description(description))
+        .unwrap_or(ErrorKind::Deserialize)
 }
 
 /// The byte offset of a 1-based line and byte column.

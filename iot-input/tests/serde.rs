@@ -56,13 +56,29 @@ fn valid_config_deserializes() {
 
 #[test]
 fn bad_fields_are_rejected_at_the_edge() {
-    for (field, bad) in [
-        ("ssid", r#""""#),
-        ("ssid", r#""0123456789abcdef0123456789abcdefX""#),
-        ("broker", r#""mqtt://broker.example""#),
-        ("broker", r#""mqtts://user:pw@broker.example""#),
-        ("topic", r#""devices/+/telemetry""#),
-        ("topic", "42"),
+    for (field, bad, kind) in [
+        ("ssid", r#""""#, ErrorKind::Empty),
+        (
+            "ssid",
+            r#""0123456789abcdef0123456789abcdefX""#,
+            ErrorKind::TooLong,
+        ),
+        (
+            "broker",
+            r#""mqtt://broker.example""#,
+            ErrorKind::SchemeNotAllowed,
+        ),
+        (
+            "broker",
+            r#""mqtts://user:pw@broker.example""#,
+            ErrorKind::Credentials,
+        ),
+        (
+            "topic",
+            r#""devices/+/telemetry""#,
+            ErrorKind::InvalidWildcard,
+        ),
+        ("topic", "42", ErrorKind::Deserialize),
     ] {
         let doc = CONFIG.replacen(
             &format!(r#""{field}": "{}""#, field_value(field)),
@@ -72,7 +88,10 @@ fn bad_fields_are_rejected_at_the_edge() {
         assert_ne!(doc, CONFIG);
         assert!(serde_json::from_str::<Config>(&doc).is_err(), "{doc}");
         let err = json::from_slice::<Config>(doc.as_bytes(), &json::Limits::default()).unwrap_err();
-        assert_eq!(err.kind(), ErrorKind::Deserialize, "{doc}");
+        // The field's own reason survives; the offset is the value's last byte.
+        assert_eq!(err.kind(), kind, "{doc}");
+        let value_last = doc.find(bad).unwrap() + bad.len() - 1;
+        assert_eq!(err.offset(), value_last, "{doc}");
     }
 }
 
@@ -92,7 +111,7 @@ fn serde_errors_do_not_echo_the_input() {
     let err = json::from_slice::<Secrets>(doc.as_bytes(), &json::Limits::default())
         .err()
         .unwrap();
-    assert_eq!(err.kind(), ErrorKind::Deserialize);
+    assert_eq!(err.kind(), ErrorKind::InvalidCharacter);
     assert!(!err.to_string().contains("hunter2"));
 }
 
