@@ -162,18 +162,19 @@ impl<'a> Index<'a> {
         })
     }
 
-    fn encoded_len(self) -> usize {
-        2 + self
-            .entries()
-            .map(|(name, _)| 1 + name.len() + 8 + 1)
-            .sum::<usize>()
+    /// The number of entries and the encoded length, in one pass.
+    fn measure(self) -> (usize, usize) {
+        self.entries().fold((0, 2), |(count, len), (name, _)| {
+            (count + 1, len + 1 + name.len() + 8 + 1)
+        })
     }
 
-    /// Appends the encoded table. The callers reserve `encoded_len`
-    /// beforehand so that a buffer holding secrets never reallocates (which
-    /// would leave an unwiped copy behind).
-    fn encode(self, out: &mut Vec<u8>) -> Result<(), Error> {
-        let count = u16::try_from(self.entries().count()).map_err(|_| Error::TooManyEntries {
+    /// Appends the encoded table of `count` entries (from [`Self::measure`]).
+    /// The callers reserve the measured length beforehand so that a buffer
+    /// holding secrets never reallocates (which would leave an unwiped copy
+    /// behind).
+    fn encode(self, count: usize, out: &mut Vec<u8>) -> Result<(), Error> {
+        let count = u16::try_from(count).map_err(|_| Error::TooManyEntries {
             max: HARD_MAX_ENTRIES,
         })?;
         out.extend_from_slice(&count.to_be_bytes());
@@ -395,7 +396,8 @@ pub(crate) fn seal_record(
     record: &NewRecord<'_>,
 ) -> Result<Vec<u8>, Error> {
     let name_len = u8::try_from(record.name.len()).map_err(|_| Error::InvalidName)?;
-    let plaintext_len = 1 + record.name.len() + record.index.encoded_len() + record.value.len();
+    let (entries, index_len) = record.index.measure();
+    let plaintext_len = 1 + record.name.len() + index_len + record.value.len();
     let total = RECORD_HEADER_LEN + plaintext_len + TAG_LEN;
     // Reserved up front: the buffer holds the plaintext and must never
     // reallocate, or an unwiped copy of the secret would be left behind.
@@ -407,7 +409,7 @@ pub(crate) fn seal_record(
     buf.extend_from_slice(&nonce);
     buf.push(name_len);
     buf.extend_from_slice(record.name.as_bytes());
-    record.index.encode(&mut buf)?;
+    record.index.encode(entries, &mut buf)?;
     buf.extend_from_slice(record.value);
     let (header, plaintext) = buf.split_at_mut(RECORD_HEADER_LEN);
     let aad = record_aad(store_id, header)?;
@@ -634,7 +636,8 @@ pub(crate) fn seal_manifest(
     nonce: [u8; NONCE_LEN],
     manifest: &NewManifest<'_>,
 ) -> Result<Vec<u8>, Error> {
-    let plaintext_len = PREVIOUS_KEY_LEN + manifest.index.encoded_len();
+    let (entries, index_len) = manifest.index.measure();
+    let plaintext_len = PREVIOUS_KEY_LEN + index_len;
     let total = MANIFEST_HEADER_LEN + plaintext_len + TAG_LEN;
     let mut buf = Zeroizing::new(Vec::with_capacity(total));
     buf.extend_from_slice(&MANIFEST_MAGIC);
@@ -653,7 +656,7 @@ pub(crate) fn seal_manifest(
             buf.extend_from_slice(previous.bytes());
         }
     }
-    manifest.index.encode(&mut buf)?;
+    manifest.index.encode(entries, &mut buf)?;
     let (header, plaintext) = buf.split_at_mut(MANIFEST_HEADER_LEN);
     let aad = manifest_aad(header)?;
     let tag = key.seal(nonce, &aad, plaintext)?;
