@@ -21,6 +21,10 @@ use crate::fsio::DirHandle;
 ///
 /// Give every store its own counter. Hardware that can only increment
 /// implements [`advance_to`](Self::advance_to) as "increment until equal".
+/// The counter is advanced once per committed write, so its write endurance
+/// bounds the number of writes (TPM NV counters and RPMB are made for this;
+/// a fuse bank is not), and each put costs one counter update on top of its
+/// one atomic file write (with [`FileCounter`], a second atomic file write).
 ///
 /// ```
 /// use std::sync::atomic::{AtomicU64, Ordering};
