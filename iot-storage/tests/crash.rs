@@ -334,6 +334,7 @@ fn power_cut_after_every_step_keeps_old_or_new() {
         checked += 1;
     }
     assert!(checked as u64 > total);
+    println!("power-cut sweep: {total} steps, {checked} recoveries checked");
 }
 
 // ---------------------------------------------------------------------------
@@ -386,6 +387,7 @@ fn directory_backend_stopped_after_every_step_keeps_old_or_new() {
         drop(store);
         if finished {
             assert!(k > 40, "the scenario should take many steps, took {k}");
+            println!("directory sweep: stopped after each of {k} steps");
             break;
         }
         k += 1;
