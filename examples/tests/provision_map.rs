@@ -27,7 +27,7 @@ const PROVISION_IDS: [&str; 78] = [
     "5.13-1B", "6-1", "6-2", "6-3A", "6-3B", "6-4", "6-5", "6-6", "6-7", "6-8",
 ];
 
-const CLASSIFICATIONS: [&str; 4] = ["implemented", "helps", "out of scope", "planned"];
+const CLASSIFICATIONS: [&str; 3] = ["implemented", "helps", "out of scope"];
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -186,6 +186,31 @@ fn checker_reports_a_cited_test_that_does_not_exist() {
 }
 
 #[test]
+fn checker_reports_an_implemented_row_without_tests_and_a_bad_classification() {
+    let map = the_map()
+        .replace(
+            "| 5.2-2 | R | out of scope |",
+            "| 5.2-2 | R | implemented |",
+        )
+        .replace("| 5.2-3 | R | out of scope |", "| 5.2-3 | R | planned |");
+    assert_eq!(
+        map.matches("| implemented |").count(),
+        the_map().matches("| implemented |").count() + 1
+    );
+    let problems = problems(&map, &workspace_root());
+    assert!(
+        problems.contains(&"5.2-2: implemented but cites no test".to_owned()),
+        "{problems:?}"
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.starts_with("5.2-3: classification `planned`")),
+        "{problems:?}"
+    );
+}
+
+#[test]
 fn checker_reports_missing_unknown_and_duplicate_ids() {
     let map = the_map();
     let without_5_1_1: String = map
@@ -208,9 +233,10 @@ fn checker_reports_missing_unknown_and_duplicate_ids() {
 #[test]
 fn checker_accepts_a_test_defined_here() {
     let map = the_map().replace(
-        "| 5.0-1 | M | helps | this file |  |",
-        "| 5.0-1 | M | helps | this file | `examples/tests/provision_map.rs::checker_accepts_a_test_defined_here` |",
+        "| 5.2-1 | M | helps | `SECURITY.md` |  |",
+        "| 5.2-1 | M | helps | `SECURITY.md` | `examples/tests/provision_map.rs::checker_accepts_a_test_defined_here` |",
     );
+    assert_ne!(map, the_map(), "the fixture row must exist");
     assert!(problems(&map, &workspace_root()).is_empty());
     assert_eq!(
         citations("`a/b.rs::c` and `not a citation`"),
