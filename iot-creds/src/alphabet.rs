@@ -131,6 +131,11 @@ impl Alphabet {
     /// upper-casing and mapping look-alikes (`O`→`0`, `I`/`L`→`1` and back,
     /// whichever of them the alphabet holds).
     pub(crate) fn index_of_typed(&self, typed: char) -> Option<u8> {
+        // ASCII only: `u8::try_from` also accepts U+0080..=U+00FF, and
+        // `look_alike_group` keeps seven bits, so `Á` (0xC1) would read as `A`.
+        if !typed.is_ascii() {
+            return None;
+        }
         let c = u8::try_from(typed).ok()?.to_ascii_uppercase();
         let group = look_alike_group(c);
         self.as_bytes()
@@ -208,6 +213,8 @@ mod tests {
         assert_eq!(c.index_of_typed('k'), c.index_of_exact(b'K'));
         assert_eq!(c.index_of_typed('u'), None); // Crockford has no U
         assert_eq!(c.index_of_typed('é'), None);
+        assert_eq!(c.index_of_typed('\u{C1}'), None); // Á: 0xC1, A is 0x41
+        assert_eq!(c.index_of_typed('\u{B0}'), None); // °: 0xB0, 0 is 0x30
         // An alphabet with letters instead of digits maps the other way round.
         let letters = Alphabet::new("ABCDEFGHIJKMNOPQRSTUVWXYZ").unwrap();
         assert_eq!(letters.index_of_typed('0'), letters.index_of_exact(b'O'));

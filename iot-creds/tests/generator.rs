@@ -247,6 +247,25 @@ fn entry_errors_carry_a_position_but_never_the_input() {
 }
 
 #[test]
+fn non_ascii_characters_are_not_read_as_symbols() {
+    // Latin-1 letters and signs whose low seven bits spell a symbol (`Á` is
+    // 0xC1, `A` 0x41; `°` is 0xB0, `0` 0x30) are typing errors, not symbols.
+    let config = GeneratorConfig::new();
+    for (typed, position) in [
+        ("K7QM-X3PZ-9RTA-CW4\u{C1}", 18),
+        ("\u{B0}7QM-X3PZ-9RTA-CW4H", 0),
+        ("K7QM-X3PZ-9RT\u{C1}-CW4H", 13),
+        ("K7QM-X3PZ-9RTA-CW4\u{B1}", 18),
+    ] {
+        assert_eq!(
+            DevicePassword::from_label_entry(typed, &config).unwrap_err(),
+            Error::InvalidEntry(EntryError::InvalidSymbol { position }),
+            "{typed:?}"
+        );
+    }
+}
+
+#[test]
 fn check_symbol_is_appended_and_verified_at_entry() {
     let config = GeneratorConfig::new()
         .with_length(15)
