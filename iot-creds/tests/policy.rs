@@ -243,6 +243,24 @@ fn context_words_are_rejected_case_insensitively_and_inside() {
 }
 
 #[test]
+fn pieces_of_a_context_word_much_longer_than_the_password_are_still_found() {
+    // An SSID or serial field can be far longer than the password; its pieces
+    // still count on their own (`k3j9v7q2` of this one is in the candidate).
+    let policy = PasswordPolicy::default();
+    let ssid = "Vodafone Home Network (upstairs living room) K3J9V7Q2 extender";
+    assert!(ssid.len() > 4 * "k3j9v7q2!x".len());
+    assert_eq!(
+        policy.check("k3j9v7q2!x", &[ssid]),
+        Err(PolicyViolation::ContextWord { index: 0 })
+    );
+    let serial = "Serial number: SN-ABCD1234EFGH (rev B, manufactured 2024)";
+    assert_eq!(
+        policy.check("abcd1234efgh", &["alice", serial]),
+        Err(PolicyViolation::ContextWord { index: 1 })
+    );
+}
+
+#[test]
 fn repetitive_and_sequential_strings_are_rejected() {
     let policy = PasswordPolicy::default();
     for s in [

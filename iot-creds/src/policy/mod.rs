@@ -365,13 +365,12 @@ fn context_word_in(candidate: &str, context: &[&str]) -> Option<usize> {
             && haystack.windows(needle.len()).any(|w| w == needle)
     };
     context.iter().position(|word| {
-        // Bounds the work per word: a word much longer than the password
-        // cannot be inside it, not even after dropping punctuation.
-        if word.len() > candidate.len().saturating_mul(4) {
-            return false;
-        }
         // The whole word without punctuation (`AA:BB:CC` as `aabbcc`), or one
-        // of its longer pieces (`123456789` of `SN-123456789`).
+        // of its longer pieces (`123456789` of `SN-123456789`). A word longer
+        // than the password can still hold a piece that is inside it, so no
+        // word is skipped for its length; `contains` skips needles longer
+        // than the password, which keeps each word at
+        // O(password length × word length).
         contains(&alnum_lower(word), MIN_CONTEXT_WORD_CHARS)
             || word
                 .split(|c: char| !c.is_alphanumeric())
