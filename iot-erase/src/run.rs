@@ -354,6 +354,9 @@ struct Engine {
     buffer: Vec<u8>,
     reporter: Reporter,
     hook: Option<Hook>,
+    /// Erasing an entry found swapped in under a file's name after its
+    /// overwrite (see `erase_file`): bounds that recovery to one level.
+    in_swap: bool,
 }
 
 impl Engine {
@@ -384,6 +387,7 @@ impl Engine {
                 },
             },
             hook,
+            in_swap: false,
         })
     }
 
@@ -699,7 +703,7 @@ impl Engine {
                     tally.counters.special = tally.counters.special.saturating_add(1);
                     Step::Done(End::Left)
                 }
-                Kind::Regular => self.erase_file(dir, name, rel, tally, ctx, rename_to)?,
+                Kind::Regular => self.erase_file(dir, name, depth, rel, tally, ctx, rename_to)?,
                 Kind::Dir => self.erase_dir(dir, name, depth, rel, tally, ctx)?,
             };
             if let Step::Done(end) = step {
@@ -718,10 +722,12 @@ impl Engine {
 
     /// Overwrite, `fsync`, verify, rename to a random name, unlink, `fsync`
     /// the directory. A file whose overwrite failed is left in place.
+    #[allow(clippy::too_many_arguments)]
     fn erase_file(
         &mut self,
         dir: BorrowedFd<'_>,
         name: &OsStr,
+        depth: usize,
         rel: &str,
         tally: &mut Tally,
         ctx: &mut Walk<'_>,
@@ -803,13 +809,33 @@ impl Engine {
             None => fsops::random_name(&self.rng)?,
         };
         let random = OsString::from(random);
+        // The rename goes by name, so it moves whatever is under the name
+        // now: only the inode that was overwritten may be unlinked.
+        let moved = fsops::rename(dir, name, &random).and_then(|()| {
+            rfs::statat(dir, &random, rfs::AtFlags::SYMLINK_NOFOLLOW)
+                .map(|now| (now.st_dev, now.st_ino) == (stat.st_dev, stat.st_ino))
+        });
+        if let Ok(false) = moved {
+            // Something else was put under the name between the overwrite
+            // and the rename (e.g. an app replacing the file atomically).
+            // Its bytes were not overwritten: erase it under the name it has
+            // now, once; a second swap is a failure, left under that name.
+            // The inode overwritten above lives on elsewhere, overwritten.
+            if self.in_swap {
+                tally.fail(FailReason::ChangedDuringErase);
+                return Ok(Step::Done(End::Left));
+            }
+            self.in_swap = true;
+            let end = self.erase_entry(dir, &random, depth, rel, tally, ctx, None);
+            self.in_swap = false;
+            return end.map(Step::Done);
+        }
         // NOENT: someone removed it after the overwrite; it is gone all the
         // same. Either way the directory is fsynced.
-        let removed =
-            match fsops::rename(dir, name, &random).and_then(|()| fsops::unlink(dir, &random)) {
-                Ok(()) | Err(Errno::NOENT) => fsops::fsync_dir(dir),
-                Err(e) => Err(e),
-            };
+        let removed = match moved.and_then(|_| fsops::unlink(dir, &random)) {
+            Ok(()) | Err(Errno::NOENT) => fsops::fsync_dir(dir),
+            Err(e) => Err(e),
+        };
         match removed {
             Ok(()) => {
                 tally.counters.files = tally.counters.files.saturating_add(1);

@@ -17,7 +17,7 @@ use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
-use iot_erase::{ErasePlan, Error, Method, Outcome, RefuseReason};
+use iot_erase::{ErasePlan, Error, Method, Outcome, Phase, RefuseReason};
 
 struct Setup {
     _tmp: tempfile::TempDir,
@@ -407,4 +407,43 @@ fn a_journal_that_is_a_link_is_never_followed() {
     iot_erase::discard_state(&s.root).unwrap();
     s.assert_outside_intact();
     assert!(!is_link(&s.root.join(".iot-erase-journal")));
+}
+
+#[test]
+fn a_file_replaced_between_its_overwrite_and_its_removal_is_erased_too() {
+    let s = setup();
+    let witness = s.root.parent().unwrap().join("witness");
+    fs::write(s.root.join("secret"), b"first version").unwrap();
+    let root = s.root.clone();
+    let link = witness.clone();
+    let swapped = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&swapped);
+    let report = ErasePlan::new(&s.root)
+        .file("secret")
+        .on_progress(move |p| {
+            // Right after the overwrite was verified, before the rename: an
+            // app rewrites the file the atomic way (new inode, same name).
+            if p.phase == Phase::Remove && !flag.get() {
+                flag.set(true);
+                fs::write(root.join("secret.tmp"), b"second version: user data").unwrap();
+                fs::hard_link(root.join("secret.tmp"), &link).unwrap();
+                fs::rename(root.join("secret.tmp"), root.join("secret")).unwrap();
+            }
+        })
+        .execute()
+        .unwrap();
+    assert!(swapped.get());
+    // The new inode was not overwritten by the first pass: it must not
+    // simply be unlinked (its bytes would stay on the medium while the
+    // report claims an overwrite).
+    let seen = fs::read(&witness).unwrap();
+    assert_eq!(seen.len(), 25);
+    assert_ne!(seen, b"second version: user data");
+    assert!(!s.root.join("secret").exists());
+    let entry = &report.entries[0];
+    assert_eq!(entry.outcome, Outcome::Erased);
+    assert!(entry.verified);
+    assert_eq!((entry.files, entry.bytes_overwritten), (1, 13 + 25));
+    report.acknowledge(&s.root).unwrap();
+    assert!(fs::read_dir(&s.root).unwrap().next().is_none());
 }
