@@ -23,7 +23,8 @@ use crate::error::{Error, PolicyProblem};
 ///
 /// * `connect`: establishing the TCP connection;
 /// * `handshake`: the whole TLS handshake, however the peer paces it (a peer
-///   sending one byte a second cannot hold the connection open);
+///   sending one byte a second, or reading our flight that slowly, cannot
+///   hold the connection open);
 /// * `read` / `write`: each blocking read or write, during the handshake
 ///   and afterwards on the returned stream.
 ///
@@ -216,19 +217,35 @@ where
     C: DerefMut<Target = ConnectionCommon<D>>,
     D: SideData,
 {
-    let deadline = Instant::now() + timeouts.handshake;
+    let deadline = Some(Instant::now() + timeouts.handshake);
     let result = drive(conn, sock, deadline, timeouts);
-    // Whatever happened, restore the per-read timeout for the caller.
-    let restore = sock
-        .set_read_timeout(Some(timeouts.read))
-        .map_err(Error::from_io);
+    // Whatever happened, restore the per-read and per-write timeouts for
+    // the caller.
+    let restore = prepare(sock, timeouts);
     result.and(restore)
+}
+
+/// How long the next blocking read or write may wait: its own timeout
+/// `step`, cut to what is left of the handshake deadline. Every read *and*
+/// write is bounded this way, so neither a peer that trickles bytes nor one
+/// that stops reading our flight can stretch the handshake past the
+/// deadline.
+fn time_left(deadline: Option<Instant>, step: Duration) -> Result<Duration, Error> {
+    let Some(deadline) = deadline else {
+        return Ok(step);
+    };
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    if remaining.is_zero() {
+        Err(Error::Timeout)
+    } else {
+        Ok(remaining.min(step))
+    }
 }
 
 fn drive<C, D>(
     conn: &mut C,
     sock: &mut TcpStream,
-    deadline: Instant,
+    deadline: Option<Instant>,
     timeouts: &Timeouts,
 ) -> Result<(), Error>
 where
@@ -236,16 +253,12 @@ where
     D: SideData,
 {
     while conn.is_handshaking() {
-        flush(conn, sock)?;
+        flush(conn, sock, deadline, timeouts)?;
         if !conn.is_handshaking() {
             break;
         }
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        if remaining.is_zero() {
-            return Err(Error::Timeout);
-        }
-        sock.set_read_timeout(Some(remaining.min(timeouts.read)))
-            .map_err(Error::from_io)?;
+        let wait = time_left(deadline, timeouts.read)?;
+        sock.set_read_timeout(Some(wait)).map_err(Error::from_io)?;
         match conn.read_tls(sock) {
             Ok(0) => return Err(Error::Io(io::ErrorKind::UnexpectedEof)),
             Ok(_) => {}
@@ -254,20 +267,27 @@ where
         }
         if let Err(e) = conn.process_new_packets() {
             // Tell the peer why (rustls queued an alert), best effort.
-            let _ = flush(conn, sock);
+            let _ = flush(conn, sock, deadline, timeouts);
             return Err(Error::from(e));
         }
     }
     // The last flight (and TLS 1.3 tickets, if enabled) goes out now.
-    flush(conn, sock)
+    flush(conn, sock, deadline, timeouts)
 }
 
-fn flush<C, D>(conn: &mut C, sock: &mut TcpStream) -> Result<(), Error>
+fn flush<C, D>(
+    conn: &mut C,
+    sock: &mut TcpStream,
+    deadline: Option<Instant>,
+    timeouts: &Timeouts,
+) -> Result<(), Error>
 where
     C: DerefMut<Target = ConnectionCommon<D>>,
     D: SideData,
 {
     while conn.wants_write() {
+        let wait = time_left(deadline, timeouts.write)?;
+        sock.set_write_timeout(Some(wait)).map_err(Error::from_io)?;
         match conn.write_tls(sock) {
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}

@@ -11,12 +11,13 @@
 
 mod common;
 
-use std::net::TcpListener;
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use iot_comm::pki_types::UnixTime;
+use iot_comm::pki_types::{CertificateDer, ServerName, UnixTime};
 use iot_comm::{
     CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, Timeouts, connect, spki_sha256,
 };
@@ -485,6 +486,85 @@ fn a_silent_server_times_out_within_the_handshake_deadline() {
         started.elapsed()
     );
     hold.join().unwrap();
+}
+
+#[test]
+fn a_trickling_server_cannot_stretch_the_handshake_past_its_deadline() {
+    let ca = Ca::new("test ca");
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    // Sends the start of a TLS record one byte every 50 ms: each read
+    // succeeds well within the read timeout, so only the overall deadline
+    // can end this.
+    let drip = std::thread::spawn(move || {
+        let (mut sock, _) = listener.accept().unwrap();
+        let started = Instant::now();
+        let mut bytes = [0x16u8, 0x03, 0x03, 0x40, 0x00]
+            .into_iter()
+            .chain(std::iter::repeat(0));
+        while started.elapsed() < Duration::from_secs(3) {
+            if sock.write_all(&[bytes.next().unwrap()]).is_err() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let timeouts =
+        Timeouts::uniform(Duration::from_secs(5)).with_handshake(Duration::from_millis(400));
+    let started = Instant::now();
+    let err = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts).unwrap_err();
+    assert_eq!(err, Error::Timeout);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
+    drip.join().unwrap();
+}
+
+#[test]
+fn a_client_that_stops_reading_cannot_stretch_the_handshake_past_its_deadline() {
+    // The server's first flight is made larger than what the kernel buffers
+    // between two loopback sockets, and the client never reads it: the
+    // server's writes block, and only the handshake deadline (not the 30 s
+    // write timeout) may end them.
+    let ca = Ca::new("test ca");
+    let leaf = ca.server("localhost");
+    let mut chain = leaf.chain.clone();
+    // Padding after the end-entity certificate: build() inspects only the
+    // end entity, and this peer never parses the chain.
+    chain.extend((0..7).map(|_| CertificateDer::from(vec![0u8; 1 << 20])));
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(chain, leaf.key())
+        .build()
+        .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let client_config = client(&ca).build().unwrap();
+    let (done, done_rx) = std::sync::mpsc::channel::<()>();
+    let silent = std::thread::spawn(move || {
+        let mut sock = TcpStream::connect(addr).unwrap();
+        let mut hello = rustls::ClientConnection::new(
+            client_config,
+            ServerName::try_from("localhost").unwrap(),
+        )
+        .unwrap();
+        while hello.wants_write() {
+            hello.write_tls(&mut sock).unwrap();
+        }
+        // Never read; hang up when the test is done (or after 10 s).
+        let _ = done_rx.recv_timeout(Duration::from_secs(10));
+    });
+    let (sock, _) = listener.accept().unwrap();
+    let timeouts =
+        Timeouts::uniform(Duration::from_secs(30)).with_handshake(Duration::from_millis(500));
+    let started = Instant::now();
+    let err = iot_comm::accept(sock, server, timeouts).unwrap_err();
+    let elapsed = started.elapsed();
+    let _ = done.send(());
+    assert_eq!(err, Error::Timeout);
+    assert!(elapsed < Duration::from_secs(4), "{elapsed:?}");
+    silent.join().unwrap();
 }
 
 #[test]
