@@ -74,7 +74,9 @@ impl Timeouts {
         self
     }
 
-    /// Sets the overall TLS handshake timeout.
+    /// Sets the overall TLS handshake timeout. A duration too large to be
+    /// added to the current time (such as `Duration::MAX`) means no overall
+    /// deadline; each read and write is still bounded by its own timeout.
     #[must_use]
     pub fn with_handshake(mut self, d: Duration) -> Self {
         self.handshake = d;
@@ -217,7 +219,9 @@ where
     C: DerefMut<Target = ConnectionCommon<D>>,
     D: SideData,
 {
-    let deadline = Some(Instant::now() + timeouts.handshake);
+    // A handshake timeout too large for `Instant` means no overall deadline
+    // (the caller asked for "practically forever"); `+` would panic.
+    let deadline = Instant::now().checked_add(timeouts.handshake);
     let result = drive(conn, sock, deadline, timeouts);
     // Whatever happened, restore the per-read and per-write timeouts for
     // the caller.

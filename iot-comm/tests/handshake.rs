@@ -568,6 +568,16 @@ fn a_client_that_stops_reading_cannot_stretch_the_handshake_past_its_deadline() 
 }
 
 #[test]
+fn a_handshake_timeout_too_large_for_a_deadline_means_no_deadline() {
+    let ca = Ca::new("test ca");
+    let (addr, server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
+    let forever = Timeouts::uniform(Duration::MAX);
+    let mut tls = connect(addr, "localhost", client(&ca).build().unwrap(), forever).unwrap();
+    assert_eq!(echo(&mut tls, b"long\n").unwrap(), b"long\n");
+    server.join().unwrap().remove(0).result.unwrap();
+}
+
+#[test]
 fn connecting_to_a_closed_port_is_an_io_error() {
     let addr = {
         let l = TcpListener::bind("127.0.0.1:0").unwrap();
