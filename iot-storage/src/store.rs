@@ -593,13 +593,35 @@ impl SealedStore {
     /// survive until reused. They are ciphertext whose keys need the store
     /// id of a manifest that is gone; see the manual's threat model.
     ///
+    /// With a counter, `destroy` also moves it past every generation the
+    /// store used, right after the manifest is gone: an image of the store
+    /// copied before the destroy (even of its very last state) and put back
+    /// afterwards is [`Error::RolledBack`], not the old secrets again.
+    ///
     /// # Errors
-    /// [`Error::Io`]; the store is then partly erased as described above.
+    /// [`Error::Io`] (from the medium or the counter); the store is then
+    /// partly erased as described above.
     pub fn destroy(self) -> Result<(), Error> {
-        let SealedStore { backend, state, .. } = self;
+        let SealedStore {
+            backend,
+            counter,
+            state,
+            ..
+        } = self;
+        let state = state.into_inner().unwrap_or_else(PoisonError::into_inner);
+        // Every object on the medium is older than this.
+        let past_every_generation = state.next_generation;
         // Drop (and wipe) the in-memory keys first.
         drop(state);
-        SealedStore::erase_objects(&*backend)
+        backend.erase(MANIFEST_NAME)?;
+        // The erasure goes on if the counter fails: the records are useless
+        // without the manifest, and removing them is what was asked for.
+        let counted = match &counter {
+            Some(counter) => counter.advance_to(past_every_generation),
+            None => Ok(()),
+        };
+        SealedStore::erase_records(&*backend)?;
+        counted
     }
 
     /// Erases a store that cannot be opened (damaged, root key lost, or a
@@ -624,6 +646,10 @@ impl SealedStore {
 
     fn erase_objects(backend: &dyn Backend) -> Result<(), Error> {
         backend.erase(MANIFEST_NAME)?;
+        SealedStore::erase_records(backend)
+    }
+
+    fn erase_records(backend: &dyn Backend) -> Result<(), Error> {
         for object in backend.list()? {
             if format::parse_record_object_name(&object).is_some() {
                 backend.erase(&object)?;

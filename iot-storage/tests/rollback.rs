@@ -192,3 +192,29 @@ fn a_destroyed_store_is_recreated_above_the_counter_and_old_images_stay_rolled_b
         Err(Error::RolledBack)
     ));
 }
+
+#[test]
+fn the_last_image_before_destroy_is_rolled_back_after_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store_dir, image, counter_file) = (
+        tmp.path().join("store"),
+        tmp.path().join("image"),
+        tmp.path().join("counter"),
+    );
+    let options =
+        || StoreOptions::default().with_counter(FileCounter::open(&counter_file).unwrap());
+    let store = SealedStore::open(&store_dir, root(), options()).unwrap();
+    store.put("cloud/token", b"owner's token").unwrap();
+    drop(store);
+    // The store's final state, as an attacker (or a file system snapshot)
+    // keeps it: nothing is written between this copy and the destroy.
+    copy_dir(&store_dir, &image);
+    let store = SealedStore::open(&store_dir, root(), options()).unwrap();
+    store.destroy().unwrap();
+
+    // Copied back before the device opens the store again, the image must
+    // not bring the destroyed secrets back.
+    replace_dir(&store_dir, &image);
+    let result = SealedStore::open(&store_dir, root(), options());
+    assert!(matches!(result, Err(Error::RolledBack)), "{result:?}");
+}
