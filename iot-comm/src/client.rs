@@ -24,6 +24,11 @@ pub const DEFAULT_SESSION_CACHE: usize = 32;
 /// Largest client session cache accepted, in servers remembered.
 pub const MAX_SESSION_CACHE: usize = 1024;
 
+/// rustls' in-memory session store is sized in TLS 1.3 tickets and keeps up
+/// to this many per server (`ClientSessionMemoryCache::new` documents it), so
+/// a cache for `n` servers is asked for with `n * TICKETS_PER_SERVER`.
+const TICKETS_PER_SERVER: usize = 8;
+
 /// Builds a hardened [`rustls::ClientConfig`] for a device (or an app
 /// talking to a device).
 ///
@@ -276,7 +281,7 @@ impl ClientPolicy {
         config.resumption = if self.session_cache == 0 {
             Resumption::disabled()
         } else {
-            Resumption::in_memory_sessions(self.session_cache)
+            Resumption::in_memory_sessions(self.session_cache.saturating_mul(TICKETS_PER_SERVER))
         };
         config.enable_early_data = false;
         config.key_log = Arc::new(rustls::NoKeyLog);

@@ -465,6 +465,38 @@ fn sessions_resume_only_when_the_server_enables_tickets() {
 }
 
 #[test]
+fn the_session_cache_remembers_as_many_servers_as_configured() {
+    // Two host names served by one ticket-issuing server: with room for two
+    // servers, the first name's session survives a visit to the second; with
+    // room for one, it is evicted.
+    let ca = Ca::new("test ca");
+    let mut spec = LeafSpec::server("one.example");
+    spec.sans = vec!["one.example".into(), "two.example".into()];
+    let leaf = ca.leaf(&spec);
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain.clone(), leaf.key())
+        .enable_session_tickets()
+        .build()
+        .unwrap();
+    let (addr, handle) = serve_with_accept(server, 6);
+    for (servers, expected_third) in [(2, HandshakeKind::Resumed), (1, HandshakeKind::Full)] {
+        let config = client(&ca).session_cache(servers).build().unwrap();
+        let mut kinds = Vec::new();
+        for name in ["one.example", "two.example", "one.example"] {
+            let mut tls = connect(addr, name, config.clone(), timeouts()).unwrap();
+            echo(&mut tls, b"r").unwrap();
+            kinds.push(tls.conn.handshake_kind().unwrap());
+        }
+        assert_eq!(
+            kinds,
+            [HandshakeKind::Full, HandshakeKind::Full, expected_third],
+            "session_cache({servers})"
+        );
+    }
+    handle.join().unwrap();
+}
+
+#[test]
 fn a_silent_server_times_out_within_the_handshake_deadline() {
     let ca = Ca::new("test ca");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
