@@ -137,6 +137,40 @@ fn predictable_variations_of_defaults_are_rejected() {
 }
 
 #[test]
+fn defaults_ending_or_starting_in_digits_are_seen_through_added_digits_and_symbols() {
+    // Mirai's most tried password and its numeric defaults with digits or
+    // symbols added at either end: the entry itself ends in digits, so
+    // stripping everything but letters from the ends cannot find it.
+    let policy = PasswordPolicy::default();
+    for variation in [
+        "xc3511!!",
+        "Zte521!!",
+        "Zte5212024",
+        "123456!!",
+        "!!123456",
+        "12345678!",
+        "#54321#!",
+    ] {
+        let verdict = policy.check(variation, &[]);
+        assert!(
+            matches!(
+                verdict,
+                Err(PolicyViolation::KnownDefault | PolicyViolation::CommonPassword)
+            ),
+            "{variation}: {verdict:?}"
+        );
+    }
+    // Letters added are not a variation: the entry must cover every letter.
+    for fine in [
+        "xc3511 harbour lamp",
+        "zte521 is my old router",
+        "blue 123456 kite",
+    ] {
+        assert_eq!(policy.check(fine, &[]), Ok(()), "{fine}");
+    }
+}
+
+#[test]
 fn common_passwords_are_rejected() {
     let policy = PasswordPolicy::default();
     for common in [
@@ -268,7 +302,7 @@ fn repetitive_and_sequential_strings_are_rejected() {
         "kxkxkxkxkx",
         "abcabcabcabc",
         "wombatwombat",
-        "99999999999",
+        "78787878787",
     ] {
         assert_eq!(
             policy.check(s, &[]),
@@ -276,6 +310,11 @@ fn repetitive_and_sequential_strings_are_rejected() {
             "{s}"
         );
     }
+    // Also the vendor default `9999` with digits added, which is checked first.
+    assert!(matches!(
+        policy.check("99999999999", &[]),
+        Err(PolicyViolation::KnownDefault | PolicyViolation::Repetitive)
+    ));
     for s in [
         "abcdefghij",
         "hgfedcbaz"[..8].as_ref(),
@@ -300,9 +339,14 @@ fn repetitive_and_sequential_strings_are_rejected() {
         Err(PolicyViolation::Sequential)
     );
     assert_eq!(
-        policy.check("76543210", &[]),
+        policy.check("zyxwvuts", &[]),
         Err(PolicyViolation::Sequential)
     );
+    // Also Mirai's `54321` with digits added, which is checked first.
+    assert!(matches!(
+        policy.check("76543210", &[]),
+        Err(PolicyViolation::KnownDefault | PolicyViolation::Sequential)
+    ));
     assert_eq!(
         policy.check("lkjhgfdsa", &[]),
         Err(PolicyViolation::Sequential)

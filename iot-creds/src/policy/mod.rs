@@ -54,7 +54,9 @@ const MIN_VARIANT_BASE_CHARS: usize = 4;
 /// 7. not sequential (`12345678`, `hgfedcba`, keyboard runs such as `qwertyui`).
 ///
 /// Steps 2 and 3 ignore case, see through common substitutions (`p@ssw0rd`)
-/// and through digits or symbols added at either end (`Admin123!`). There are
+/// and through digits or symbols added at either end (`Admin123!`,
+/// `xc3511!!`; so a password of digits and symbols only is refused when it
+/// contains a listed entry of four or more characters). There are
 /// no composition rules ("one upper-case letter, one digit…"): they make
 /// passwords harder to remember without making them harder to guess.
 ///
@@ -295,38 +297,43 @@ pub fn __mirai_credentials() -> &'static [(&'static str, &'static str)] {
     lists::MIRAI_CREDENTIALS
 }
 
-/// Whether `candidate`, or its core without digits and symbols at either end,
-/// equals a list entry after case folding and undoing common substitutions.
-fn matches_any(candidate: &str, list: impl Iterator<Item = &'static str> + Clone) -> bool {
-    // Candidates longer than any list entry cannot match in full; their core
-    // can, so only the comparison below looks at lengths.
-    let trailing = candidate.trim_end_matches(|c: char| !c.is_alphabetic());
-    let core = trailing.trim_start_matches(|c: char| !c.is_alphabetic());
-    let variants = [Some(candidate), Some(trailing), Some(core)];
-    for (i, variant) in variants.into_iter().flatten().enumerate() {
-        let chars = variant.chars().count();
-        let is_core = i > 0;
-        if is_core && (variant == candidate || chars < MIN_VARIANT_BASE_CHARS) {
-            continue;
-        }
+/// Whether `candidate` is a list entry, or a list entry of at least
+/// [`MIN_VARIANT_BASE_CHARS`] characters with digits or symbols (anything but
+/// letters) added at either end, after case folding and undoing common
+/// substitutions.
+///
+/// The entry must cover every letter of the candidate, so it is looked for
+/// only at the few offsets that allows; for a candidate without letters
+/// (digits and symbols only) at every offset. Either way the work is at most
+/// `entries × candidate length × entry length` character comparisons, almost
+/// all of which stop at the first character.
+fn matches_any(candidate: &str, list: impl Iterator<Item = &'static str>) -> bool {
+    let chars: Vec<char> = candidate.chars().collect();
+    let folded: Vec<char> = chars.iter().copied().map(leet_fold).collect();
+    let n = folded.len();
+    let first_letter = chars.iter().position(|c| c.is_alphabetic());
+    let last_letter = chars.iter().rposition(|c| c.is_alphabetic());
+    let mut list = list;
+    list.any(|entry| {
         // List entries are ASCII (a unit test checks), so their length in
         // bytes is their length in characters; folding keeps the count.
-        if list
-            .clone()
-            .any(|entry| entry.len() == chars && folded_eq(variant, entry))
-        {
-            return true;
+        let len = entry.len();
+        if len > n || (len < n && len < MIN_VARIANT_BASE_CHARS) {
+            return false;
         }
-    }
-    false
+        // Offsets whose prefix and suffix hold no letter.
+        let lowest = last_letter.map_or(0, |last| (last + 1).saturating_sub(len));
+        let highest = first_letter.map_or(n - len, |first| first.min(n - len));
+        (lowest..=highest).any(|start| {
+            folded
+                .get(start..start + len)
+                .is_some_and(|window| window.iter().copied().eq(entry.chars().map(leet_fold)))
+        })
+    })
 }
 
-/// Case-insensitive equality that also sees through common character
-/// substitutions (`@`→`a`, `0`→`o`, `3`→`e`, `1`/`!`/`l`→`i`, `$`/`5`→`s`, `7`→`t`).
-fn folded_eq(a: &str, b: &str) -> bool {
-    a.chars().map(leet_fold).eq(b.chars().map(leet_fold))
-}
-
+/// Lower case, with common character substitutions undone (`@`/`4`→`a`,
+/// `0`→`o`, `3`→`e`, `1`/`!`/`|`/`l`→`i`, `$`/`5`→`s`, `7`→`t`).
 fn leet_fold(c: char) -> char {
     match simple_lowercase(c) {
         '@' | '4' => 'a',
