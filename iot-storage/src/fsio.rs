@@ -131,10 +131,13 @@ impl DirHandle {
     /// Reads a whole file of at most `max_len` bytes. `Ok(None)` if it does
     /// not exist; [`Error::ValueTooLarge`] if it is longer than `max_len`.
     pub(crate) fn read(&self, name: &str, max_len: usize) -> Result<Option<Vec<u8>>, Error> {
+        // NONBLOCK: a FIFO put in an object's place must not block the
+        // store (and its lock) forever; it is refused just below. Regular
+        // files ignore the flag.
         let fd = match rfs::openat(
             &self.fd,
             name,
-            OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK,
             Mode::empty(),
         ) {
             Ok(fd) => fd,
@@ -205,17 +208,27 @@ impl DirHandle {
     /// the bytes; on copy-on-write and flash-translated media the old blocks
     /// may survive, which is why the store relies on crypto-erasure first.
     pub(crate) fn erase(&self, name: &str) -> Result<(), Error> {
+        // NONBLOCK, as in `read`: opening a FIFO for writing would wait for
+        // a reader (or fails with ENXIO); anything but a regular file holds
+        // nothing of ours and is just removed.
         let fd = match rfs::openat(
             &self.fd,
             name,
-            OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW,
+            OFlags::WRONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK,
             Mode::empty(),
         ) {
             Ok(fd) => fd,
             Err(Errno::NOENT) => return Ok(()),
+            Err(Errno::NXIO) => return self.remove(name).and_then(|()| self.sync()),
             Err(e) => return Err(e.into()),
         };
-        let size = rfs::fstat(&fd)?.st_size;
+        let stat = rfs::fstat(&fd)?;
+        if FileType::from_raw_mode(stat.st_mode) != FileType::RegularFile {
+            drop(fd);
+            self.remove(name)?;
+            return self.sync();
+        }
+        let size = stat.st_size;
         let mut file = File::from(fd);
         let zeros = [0u8; 4096];
         let mut left = u64::try_from(size).unwrap_or(0);
@@ -256,4 +269,42 @@ impl DirHandle {
 
 fn is_temporary(name: &str) -> bool {
     name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// Runs `f` on a thread and fails (instead of hanging) if it blocks.
+    fn within_a_second<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(f());
+        });
+        rx.recv_timeout(Duration::from_secs(1))
+            .expect("blocked on a FIFO")
+    }
+
+    #[test]
+    fn a_fifo_in_place_of_an_object_is_an_error_not_a_hang() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().to_owned();
+        let dir = DirHandle::open_or_create(&path).unwrap();
+        for name in ["manifest", "0000000000000001.rec"] {
+            rfs::mknodat(&dir.fd, name, FileType::Fifo, Mode::from_raw_mode(0o600), 0).unwrap();
+        }
+        let read = within_a_second(move || {
+            let dir = DirHandle::open(&path).unwrap();
+            let read = dir.read("0000000000000001.rec", 64);
+            // Nothing of ours to overwrite: the FIFO is just removed.
+            let erased = dir.erase("manifest");
+            (read, erased, dir.entries().unwrap())
+        });
+        assert!(matches!(read.0, Err(Error::Integrity)), "{:?}", read.0);
+        assert!(read.1.is_ok(), "{:?}", read.1);
+        assert!(read.2.is_empty(), "FIFOs are not listed: {:?}", read.2);
+        assert!(!tmp.path().join("manifest").exists());
+    }
 }
