@@ -10,6 +10,11 @@
 //! that compresses or detects zero blocks still has to write every block,
 //! and so the read-back cannot be satisfied by a hole.
 //!
+//! Holes of sparse files are skipped (`SEEK_DATA`/`SEEK_HOLE` on Linux and
+//! Android; elsewhere the whole length is written): they store nothing, and
+//! filling them would allocate the file's apparent size, possibly more than
+//! the device holds, so the erase would fail and leave the file.
+//!
 //! Before the read-back the page cache of the file is dropped
 //! (`posix_fadvise(POSIX_FADV_DONTNEED)` on Linux, Android and FreeBSD; best
 //! effort: the kernel may keep pages), so where the kernel honours it the
@@ -29,9 +34,15 @@ use crate::report::FailReason;
 /// Size of one overwrite chunk, and of each of the two buffers an erase holds.
 pub(crate) const CHUNK: usize = 256 * 1024;
 
-/// Overwrites the first `len` bytes of `file` with `pattern` repeated,
-/// `fsync`s, drops the cache, reads back and compares. `progress` gets the
-/// phase and the bytes done since its last call.
+/// Overwrites the stored bytes among the first `len` of `file` with
+/// `pattern` repeated, `fsync`s, drops the cache, reads back and compares.
+/// `progress` gets the phase and the bytes done since its last call.
+///
+/// Holes of a sparse file are skipped (where the platform can find them):
+/// they hold no data, and writing them would allocate the file's whole
+/// apparent size, which can be far more than the device has. The byte at
+/// offset `o` is always `pattern[o % chunk]`, so both passes agree whatever
+/// the layout of data and holes.
 pub(crate) fn overwrite_and_verify(
     file: &File,
     len: u64,
@@ -41,27 +52,22 @@ pub(crate) fn overwrite_and_verify(
 ) -> Result<(), FailReason> {
     let io_fail = |e: io::Error| FailReason::Io(e.kind());
     let chunk = pattern.len().min(buffer.len()).max(1);
-    let chunk_u64 = u64::try_from(chunk).unwrap_or(u64::MAX);
 
-    // `step` never exceeds `chunk`, so it always fits a usize and the slices.
-    let mut offset = 0u64;
-    while offset < len {
-        let step = chunk_u64.min(len - offset);
-        let n = usize::try_from(step).unwrap_or(chunk);
-        let data = pattern.get(..n).ok_or(FailReason::ChangedDuringErase)?;
+    for_each_piece(file, len, chunk, &mut |offset, at, n| {
+        let data = pattern
+            .get(at..at.saturating_add(n))
+            .ok_or(FailReason::ChangedDuringErase)?;
         file.write_all_at(data, offset).map_err(io_fail)?;
-        offset += step;
-        progress(Phase::Overwrite, step);
-    }
+        progress(Phase::Overwrite, u64::try_from(n).unwrap_or(u64::MAX));
+        Ok(())
+    })?;
     file.sync_all().map_err(io_fail)?;
 
     drop_cached_pages(file);
 
-    let mut offset = 0u64;
-    while offset < len {
-        let step = chunk_u64.min(len - offset);
-        let n = usize::try_from(step).unwrap_or(chunk);
-        let (expected, read) = match (pattern.get(..n), buffer.get_mut(..n)) {
+    for_each_piece(file, len, chunk, &mut |offset, at, n| {
+        let end = at.saturating_add(n);
+        let (expected, read) = match (pattern.get(at..end), buffer.get_mut(..n)) {
             (Some(expected), Some(read)) => (expected, read),
             _ => return Err(FailReason::ChangedDuringErase),
         };
@@ -75,15 +81,76 @@ pub(crate) fn overwrite_and_verify(
         if read != expected {
             return Err(FailReason::VerifyMismatch);
         }
-        offset += step;
-        progress(Phase::Verify, step);
-    }
+        progress(Phase::Verify, u64::try_from(n).unwrap_or(u64::MAX));
+        Ok(())
+    })?;
 
     let size_now = rfs::fstat(file).map_err(|e| FailReason::Io(io::Error::from(e).kind()))?;
     if u64::try_from(size_now.st_size).ok() != Some(len) {
         return Err(FailReason::ChangedDuringErase);
     }
     Ok(())
+}
+
+/// Calls `f(offset, at, n)` for every piece of stored data below `len`, in
+/// order: `n` bytes at `offset`, never crossing a multiple of `chunk`, and
+/// `at = offset % chunk` (so `at + n <= chunk`).
+fn for_each_piece(
+    file: &File,
+    len: u64,
+    chunk: usize,
+    f: &mut dyn FnMut(u64, usize, usize) -> Result<(), FailReason>,
+) -> Result<(), FailReason> {
+    let chunk_u64 = u64::try_from(chunk).unwrap_or(u64::MAX);
+    let mut offset = 0u64;
+    while let Some((start, end)) = next_data(file, offset, len)? {
+        offset = start;
+        while offset < end {
+            let at = offset % chunk_u64;
+            let step = (chunk_u64 - at).min(end - offset);
+            // Both are below `chunk`, a usize.
+            let at = usize::try_from(at).unwrap_or(0);
+            let n = usize::try_from(step).unwrap_or(0);
+            f(offset, at, n)?;
+            offset += step;
+        }
+    }
+    Ok(())
+}
+
+/// The next stretch `[start, end)` at or after `offset` and below `len`
+/// that may hold data (`SEEK_DATA`, `SEEK_HOLE`); `None` past the last.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+fn next_data(file: &File, offset: u64, len: u64) -> Result<Option<(u64, u64)>, FailReason> {
+    use rustix::fs::SeekFrom;
+    use rustix::io::Errno;
+    if offset >= len {
+        return Ok(None);
+    }
+    let start = match rfs::seek(file, SeekFrom::Data(offset)) {
+        Ok(start) => start,
+        // Only holes from here to the end of the file.
+        Err(Errno::NXIO) => return Ok(None),
+        // The file system cannot tell: all of it may be data.
+        Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => return Ok(Some((offset, len))),
+        Err(e) => return Err(FailReason::Io(io::Error::from(e).kind())),
+    };
+    if start >= len {
+        return Ok(None);
+    }
+    let end = match rfs::seek(file, SeekFrom::Hole(start)) {
+        // A hole right at `start` would mean no progress: take the rest.
+        Ok(end) if end > start => end.min(len),
+        Ok(_) | Err(_) => len,
+    };
+    // `start` is at or after `offset`: the walk only moves forward.
+    Ok(Some((start.max(offset), end)))
+}
+
+/// No `SEEK_DATA` here: every byte up to `len` is treated as data.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn next_data(_file: &File, offset: u64, len: u64) -> Result<Option<(u64, u64)>, FailReason> {
+    Ok((offset < len).then_some((offset, len)))
 }
 
 /// Asks the kernel to forget the file's (now clean) cached pages, so the
@@ -138,9 +205,49 @@ mod tests {
     }
 
     #[test]
+    fn holes_are_skipped_and_data_around_them_overwritten() {
+        let file = tempfile::tempfile().unwrap();
+        let len = 1 << 20;
+        file.set_len(len).unwrap();
+        file.write_all_at(&[0xAA; 100], 5_000).unwrap();
+        file.write_all_at(&[0xAA; 50], 700_001).unwrap();
+        // A chunk that does not divide the block size: the pattern follows
+        // the offset, not the start of each stretch of data.
+        let pattern: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8 + 1).collect();
+        let mut buffer = vec![0u8; 1000];
+        let (mut written, mut verified) = (0, 0);
+        overwrite_and_verify(
+            &file,
+            len,
+            &pattern,
+            &mut buffer,
+            &mut |phase, n| match phase {
+                Phase::Overwrite => written += n,
+                _ => verified += n,
+            },
+        )
+        .unwrap();
+        assert_eq!(written, verified);
+        // Where the file system reports holes (ext4, tmpfs, xfs, btrfs), only
+        // the blocks holding the data are written; elsewhere all of it.
+        assert!(
+            written >= 150 && (written <= 64 * 1024 || written == len),
+            "{written}"
+        );
+        let mut content = vec![0u8; len as usize];
+        file.read_exact_at(&mut content, 0).unwrap();
+        for o in (5_000..5_100).chain(700_001..700_051) {
+            assert_eq!(content[o], pattern[o % 1000], "offset {o}");
+        }
+        // Holes still read as zeros.
+        assert!(content[200_000..600_000].iter().all(|&b| b == 0));
+        assert!(content[800_000..].iter().all(|&b| b == 0));
+    }
+
+    #[test]
     fn a_file_that_shrinks_is_reported_as_changed() {
         let file = tempfile::tempfile().unwrap();
-        file.set_len(10).unwrap();
+        file.write_all_at(&[0xEE; 10], 0).unwrap();
         // Claim more bytes than the file will hold after the write: the
         // read-back past the end fails, so the erase cannot claim success.
         let pattern = vec![1u8; 8];
@@ -157,7 +264,7 @@ mod tests {
     #[test]
     fn bytes_that_differ_on_read_back_fail_verification() {
         let file = tempfile::tempfile().unwrap();
-        file.set_len(32).unwrap();
+        file.write_all_at(&[0xEE; 32], 0).unwrap();
         let pattern = vec![7u8; 8];
         let mut buffer = vec![0u8; 8];
         // Another writer changes the third chunk after the fsync, before it
@@ -174,7 +281,7 @@ mod tests {
     #[test]
     fn a_file_that_grows_is_reported_as_changed() {
         let file = tempfile::tempfile().unwrap();
-        file.set_len(10).unwrap();
+        file.write_all_at(&[0xEE; 10], 0).unwrap();
         let pattern = vec![1u8; 16];
         let mut buffer = vec![0u8; 16];
         let growing = file.try_clone().unwrap();

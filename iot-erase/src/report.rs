@@ -64,7 +64,8 @@ pub struct TargetReport {
     /// How it ended.
     pub outcome: Outcome,
     /// Bytes of file content overwritten in place (counts every pass: a file
-    /// overwritten again after a power loss counts twice).
+    /// overwritten again after a power loss counts twice; holes of sparse
+    /// files hold no data and are not written).
     pub bytes_overwritten: u64,
     /// `true` when every byte this target overwrote was read back after
     /// `fsync` and matched. `false` when nothing was overwritten.

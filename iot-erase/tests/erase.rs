@@ -654,3 +654,43 @@ fn too_deep_trees_fail_and_the_rest_continues() {
     );
     report.acknowledge(&f.root).unwrap();
 }
+
+#[test]
+fn a_sparse_file_costs_its_data_not_its_size() {
+    use std::os::unix::fs::{FileExt, MetadataExt};
+    let f = fixture();
+    // 1 GiB as `ls` shows it, one small stretch of data in the middle (a
+    // download or database preallocated with `set_len`). Writing the holes
+    // would allocate 1 GiB, and on a small device fill it, for no data.
+    let size = 1u64 << 30;
+    let at = size / 2 + 123;
+    let file = fs::File::create(f.root.join("sparse")).unwrap();
+    file.set_len(size).unwrap();
+    file.write_all_at(&original(5000, b's'), at).unwrap();
+    file.sync_all().unwrap();
+    drop(file);
+    fs::hard_link(f.root.join("sparse"), f.links.join("sparse")).unwrap();
+    let stored = fs::metadata(f.root.join("sparse")).unwrap().blocks();
+
+    let report = ErasePlan::new(&f.root).file("sparse").execute().unwrap();
+    let entry = &report.entries[0];
+    assert_eq!((&entry.outcome, entry.files), (&Outcome::Erased, 1));
+    assert!(entry.verified);
+    // Every stored byte (the file system's blocks around the data), not
+    // the holes.
+    assert!(
+        (5000..=64 * 1024).contains(&entry.bytes_overwritten),
+        "{}",
+        entry.bytes_overwritten
+    );
+    let seen = fs::File::open(f.links.join("sparse")).unwrap();
+    assert_eq!(seen.metadata().unwrap().len(), size);
+    assert!(
+        seen.metadata().unwrap().blocks() <= stored,
+        "no hole filled"
+    );
+    let mut around = vec![0u8; 5000 + 2 * 4096];
+    seen.read_exact_at(&mut around, at - 4096).unwrap();
+    assert!(!contains_marker(&around));
+    report.acknowledge(&f.root).unwrap();
+}
