@@ -73,7 +73,22 @@ fn wait_bounded(mut child: Child, limit: Duration) -> Output {
 /// Runs `openssl s_client` against `addr`, sending `input` (then waiting
 /// for the server to close).
 fn s_client(addr: SocketAddr, ca: &Path, extra: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new("openssl")
+    s_client_with_config(addr, ca, extra, input, None)
+}
+
+/// [`s_client`] with `OPENSSL_CONF` pointing at `config`, when given.
+fn s_client_with_config(
+    addr: SocketAddr,
+    ca: &Path,
+    extra: &[&str],
+    input: &[u8],
+    config: Option<&Path>,
+) -> Output {
+    let mut command = Command::new("openssl");
+    if let Some(config) = config {
+        command.env("OPENSSL_CONF", config);
+    }
+    let mut child = command
         .arg("s_client")
         .arg("-connect")
         .arg(addr.to_string())
@@ -103,8 +118,18 @@ struct SServer {
 
 impl SServer {
     fn start(cert: &Path, key: &Path, extra: &[&str]) -> Self {
+        Self::start_with_config(cert, key, extra, None)
+    }
+
+    /// [`SServer::start`] with `OPENSSL_CONF` pointing at `config`, when
+    /// given.
+    fn start_with_config(cert: &Path, key: &Path, extra: &[&str], config: Option<&Path>) -> Self {
         let port = free_port();
-        let mut child = Command::new("openssl")
+        let mut command = Command::new("openssl");
+        if let Some(config) = config {
+            command.env("OPENSSL_CONF", config);
+        }
+        let mut child = command
             .arg("s_server")
             .arg("-accept")
             .arg(format!("127.0.0.1:{port}"))
@@ -280,6 +305,82 @@ fn interop_openssl_s_server_with_only_cbc_suites_is_refused_by_an_intermediate_c
         Some(rustls::ProtocolVersion::TLSv1_2)
     );
     assert_eq!(echo(&mut tls, b"abc\n").unwrap(), b"cba\n");
+}
+
+/// An OpenSSL configuration that turns the extended master secret
+/// (RFC 7627) off; the command line has no switch for it.
+const NO_EMS_CONFIG: &str = "openssl_conf = default_conf
+[default_conf]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = system_default_sect
+[system_default_sect]
+Options = -ExtendedMasterSecret
+";
+
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_s_server_without_extended_master_secret_is_refused_on_tls12() {
+    let ca = Ca::new("ca");
+    let leaf = ca.server("localhost");
+    let files = Files::new();
+    let cert = files.write("server.pem", &leaf.cert_pem);
+    let key = files.write("server.key", &leaf.key_pem);
+    let no_ems = files.write("no-ems.cnf", NO_EMS_CONFIG);
+    let client = ClientPolicy::new(Profile::Intermediate)
+        .trust_pem(ca.pem.as_bytes())
+        .unwrap()
+        .build()
+        .unwrap();
+
+    let server = SServer::start_with_config(&cert, &key, &["-tls1_2"], Some(&no_ems));
+    let err = connect(server.addr, "localhost", client.clone(), timeouts()).unwrap_err();
+    assert_eq!(err, Error::Incompatible);
+    drop(server);
+
+    // Control: the same server and the same configuration with only the
+    // EMS requirement lifted completes, so the refusal above is the EMS
+    // check and nothing else.
+    let mut lifted = std::sync::Arc::unwrap_or_clone(client);
+    lifted.require_ems = false;
+    let server = SServer::start_with_config(&cert, &key, &["-tls1_2"], Some(&no_ems));
+    let mut tls = connect(server.addr, "localhost", lifted.into(), timeouts()).unwrap();
+    assert_eq!(
+        tls.conn.protocol_version(),
+        Some(rustls::ProtocolVersion::TLSv1_2)
+    );
+    assert_eq!(echo(&mut tls, b"ems\n").unwrap(), b"sme\n");
+}
+
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_s_client_without_extended_master_secret_is_refused_on_tls12() {
+    let ca = Ca::new("ca");
+    let files = Files::new();
+    let ca_path = files.write("ca.pem", &ca.pem);
+    let no_ems = files.write("no-ems.cnf", NO_EMS_CONFIG);
+    let leaf = ca.server("localhost");
+    let config = ServerPolicy::new(Profile::Intermediate)
+        .identity(leaf.chain.clone(), leaf.key())
+        .build()
+        .unwrap();
+    let (addr, server) = serve_with_accept(config, 2);
+
+    let out = s_client_with_config(addr, &ca_path, &["-tls1_2"], b"no ems\n", Some(&no_ems));
+    assert!(!text(&out).contains("no ems\n"), "{}", text(&out));
+    // Control: the same s_client with EMS (OpenSSL's default) is served.
+    let out = s_client(addr, &ca_path, &["-tls1_2"], b"with ems\n");
+    let all = text(&out);
+    assert!(all.contains("Extended master secret: yes"), "{all}");
+    assert!(all.contains("with ems\n"), "{all}");
+
+    let outcomes = server.join().unwrap();
+    assert_eq!(
+        outcomes[0].result.as_ref().unwrap_err(),
+        &Error::Incompatible
+    );
+    let saw = outcomes[1].result.as_ref().unwrap();
+    assert_eq!(saw.version, Some(rustls::ProtocolVersion::TLSv1_2));
 }
 
 #[test]
