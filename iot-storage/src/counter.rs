@@ -14,10 +14,11 @@ use crate::fsio::DirHandle;
 /// a one-time-programmable fuse bank, a counter in a secure element or TEE.
 ///
 /// The store keeps the counter equal to its generation, which advances by one
-/// per committed write (put, delete, and each step of a rotation). At open, a
-/// store older than the counter is [`Error::RolledBack`]; a store exactly one
-/// ahead is what a crash between a write and the counter update leaves, and
-/// the counter is brought up to it.
+/// per committed write (put, delete, and each step of a rotation; `destroy`
+/// moves it once more, past the destroyed store). At open, a
+/// store older than the counter is [`Error::RolledBack`]; a store ahead of it
+/// is what a crash between a write and the counter update leaves, and the
+/// counter is brought up to it.
 ///
 /// Give every store its own counter. Hardware that can only increment
 /// implements [`advance_to`](Self::advance_to) as "increment until equal".

@@ -478,6 +478,13 @@ impl SealedStore {
     /// [`Error::WrongRootKey`], the rotation had not begun: open with the old
     /// root key and rotate again.
     ///
+    /// **Keep both root keys until `rotate` returns `Ok`.** An error, like a
+    /// crash, may come after the first step reached the medium (for example
+    /// a failed directory fsync after the rename), and from then on only the
+    /// new root key opens the store. Calling `rotate` again with the same new
+    /// root key is safe and finishes the job; so is reopening by the rule
+    /// above (new root key first, then the old one).
+    ///
     /// # Errors
     /// [`Error::Integrity`] if an entry's record is damaged (the rotation
     /// stops, resumable once the damage is dealt with), [`Error::Io`].
