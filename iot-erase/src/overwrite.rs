@@ -7,8 +7,10 @@
 //!
 //! The random chunk comes from the system CSPRNG (through ring) once per erase
 //! and is repeated over the file: random rather than zeros so a file system
-//! that compresses or detects zero blocks still has to write every block,
-//! and so the read-back cannot be satisfied by a hole.
+//! that compresses or detects zero blocks still has to write the blocks,
+//! and so the read-back cannot be satisfied by a hole. (Storage that
+//! deduplicates may keep one copy of the repeated chunk; like copy-on-write,
+//! that is among the limits of overwriting the crate documents.)
 //!
 //! Holes of sparse files are skipped (`SEEK_DATA`/`SEEK_HOLE` on Linux and
 //! Android; elsewhere the whole length is written): they store nothing, and

@@ -21,7 +21,10 @@ pub const MAX_TARGETS: usize = 256;
 /// erase cut short by a power loss still leaves the encrypted data
 /// unreadable. Implemented for closures `FnOnce() -> Result<(), String>` (a
 /// key in a secure element, a TPM, a key file of your own) and, with the
-/// `storage` feature, for `iot_storage::SealedStore`.
+/// `storage` feature, for `iot_storage::SealedStore`. Only a key kept off
+/// the medium (secure element, TPM) is destroyed beyond recovery: a key file,
+/// or the store id a sealed store's keys derive from, is removed by
+/// overwriting and shares its limits on flash (see the crate docs).
 ///
 /// A crypto-erase cannot be repeated after a restart (the object that knows
 /// how is gone): if power fails before it reports success, the report marks

@@ -3,8 +3,10 @@
 use crate::{CryptoEraseTarget, ErasePlan};
 
 /// `SealedStore::destroy`: the manifest holding the store id every key is
-/// derived with is overwritten and removed first, then every record; the
-/// records are ciphertext nobody can decrypt any more.
+/// derived with is overwritten and removed first, then every record. What
+/// is left is ciphertext whose keys need that store id and the root key: on
+/// storage where an overwrite may not reach old blocks (flash, copy-on-write),
+/// destroy or rotate the root key too for a purge (see the crate docs).
 impl CryptoEraseTarget for iot_storage::SealedStore {
     fn destroy_keys(self: Box<Self>) -> Result<(), String> {
         // iot-storage's error `Display` carries no secrets by design.
@@ -15,6 +17,13 @@ impl CryptoEraseTarget for iot_storage::SealedStore {
 impl ErasePlan {
     /// Adds a crypto-erase of `store` ([`iot_storage::SealedStore::destroy`]),
     /// run before anything else and reported as "encrypted storage".
+    ///
+    /// `destroy` removes the store id the keys are derived with by
+    /// overwriting the store's manifest, so it shares the limits of
+    /// overwriting on flash; the root key outlives it. Where old blocks may
+    /// survive, also destroy or rotate the root key in its hardware (with
+    /// [`crypto_erase`](ErasePlan::crypto_erase)) to make the remnants
+    /// unreadable.
     ///
     /// Plan the store's directory as a [`dir`](ErasePlan::dir) target too:
     /// if power fails during `destroy`, the crypto-erase cannot be repeated
