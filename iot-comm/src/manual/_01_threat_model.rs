@@ -17,7 +17,7 @@
 //! | rogue client | talk to a broker or a device without being one of the fleet | mutual TLS: [`ServerPolicy::require_client_auth`](crate::ServerPolicy::require_client_auth) makes a certificate from your device CA mandatory (5.1-2A: keys, not passwords) |
 //! | replay of early data | repeat a command sent as 0-RTT data | no 0-RTT on either side, ever |
 //! | an engineer left debugging on | recover session keys from a key log | no key log, no secret extraction; neither can be turned on through this crate |
-//! | slow or silent peer | hold a device's only connection slot open | connect, handshake and I/O timeouts in [`connect`](crate::connect) and [`accept`](crate::accept); the handshake timeout is an overall deadline, so trickling bytes does not extend it |
+//! | slow or silent peer | hold a device's only connection slot open | connect, handshake and I/O timeouts in [`connect`](crate::connect) and [`accept`](crate::accept); the handshake timeout is an overall deadline that bounds every handshake read and write, so neither trickling bytes nor reading our flight slowly extends it |
 //! | hostile peer sending malformed data | crash the device | rustls parses the protocol; our own parsing (PEM through rustls-pki-types, X.509 through x509-cert) is bounded and fuzzed; errors are values, never panics |
 //! | wrong clock | make valid certificates look expired, or expired ones valid | a clock floor: readings before it give [`Error::ClockBeforeFloor`](crate::Error::ClockBeforeFloor) instead of misleading certificate errors |
 //!

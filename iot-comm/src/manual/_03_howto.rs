@@ -46,7 +46,13 @@
 //!     .build()?;
 //! let listener = std::net::TcpListener::bind("0.0.0.0:8883")?;
 //! for sock in listener.incoming() {
-//!     let tls = accept(sock?, config.clone(), Timeouts::default())?;
+//!     let Ok(sock) = sock else { continue };
+//!     // A refused or failed handshake ends that connection, not the broker:
+//!     // one bad client must not stop the others from connecting.
+//!     let tls = match accept(sock, config.clone(), Timeouts::default()) {
+//!         Ok(tls) => tls,
+//!         Err(e) => { eprintln!("handshake refused: {e}"); continue; }
+//!     };
 //!     // The device's identity: its certificate, verified against your CA.
 //!     let device_cert = tls.conn.peer_certificates().and_then(|c| c.first());
 //!     # drop(device_cert);
