@@ -685,20 +685,7 @@ impl Engine {
             };
             let step = match kind {
                 Kind::Missing => Step::Done(End::Missing),
-                Kind::Link => {
-                    self.reporter.phase(Phase::Remove);
-                    match fsops::unlink(dir, name).and_then(|()| fsops::fsync_dir(dir)) {
-                        Ok(()) => {
-                            tally.counters.links = tally.counters.links.saturating_add(1);
-                            Step::Done(End::Gone)
-                        }
-                        Err(Errno::NOENT) => Step::LookAgain,
-                        Err(e) => {
-                            tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
-                            Step::Done(End::Left)
-                        }
-                    }
-                }
+                Kind::Link => self.remove_link(dir, name, depth, rel, tally, ctx)?,
                 Kind::Special => {
                     tally.counters.special = tally.counters.special.saturating_add(1);
                     Step::Done(End::Left)
@@ -809,26 +796,13 @@ impl Engine {
             None => fsops::random_name(&self.rng)?,
         };
         let random = OsString::from(random);
-        // The rename goes by name, so it moves whatever is under the name
-        // now: only the inode that was overwritten may be unlinked.
-        let moved = fsops::rename(dir, name, &random).and_then(|()| {
-            rfs::statat(dir, &random, rfs::AtFlags::SYMLINK_NOFOLLOW)
-                .map(|now| (now.st_dev, now.st_ino) == (stat.st_dev, stat.st_ino))
-        });
+        // Only the inode that was overwritten may be unlinked.
+        let moved = set_aside(dir, name, &random)
+            .map(|now| (now.st_dev, now.st_ino) == (stat.st_dev, stat.st_ino));
         if let Ok(false) = moved {
-            // Something else was put under the name between the overwrite
-            // and the rename (e.g. an app replacing the file atomically).
-            // Its bytes were not overwritten: erase it under the name it has
-            // now, once; a second swap is a failure, left under that name.
+            // E.g. an app replaced the file atomically after the overwrite.
             // The inode overwritten above lives on elsewhere, overwritten.
-            if self.in_swap {
-                tally.fail(FailReason::ChangedDuringErase);
-                return Ok(Step::Done(End::Left));
-            }
-            self.in_swap = true;
-            let end = self.erase_entry(dir, &random, depth, rel, tally, ctx, None);
-            self.in_swap = false;
-            return end.map(Step::Done);
+            return self.erase_swapped_in(dir, &random, depth, rel, tally, ctx);
         }
         // NOENT: someone removed it after the overwrite; it is gone all the
         // same. Either way the directory is fsynced.
@@ -847,6 +821,65 @@ impl Engine {
                 Ok(Step::Done(End::Left))
             }
         }
+    }
+
+    /// Removes a symbolic link (never following it). It is first set aside
+    /// under a random name, so that a file put under the name after the look
+    /// is erased, not just unlinked.
+    #[allow(clippy::too_many_arguments)]
+    fn remove_link(
+        &mut self,
+        dir: BorrowedFd<'_>,
+        name: &OsStr,
+        depth: usize,
+        rel: &str,
+        tally: &mut Tally,
+        ctx: &mut Walk<'_>,
+    ) -> Result<Step, Error> {
+        self.reporter.phase(Phase::Remove);
+        let random = OsString::from(fsops::random_name(&self.rng)?);
+        match set_aside(dir, name, &random) {
+            Ok(now) if fsops::kind_of(now.st_mode) == Kind::Link => {}
+            Ok(_) => return self.erase_swapped_in(dir, &random, depth, rel, tally, ctx),
+            Err(Errno::NOENT) => return Ok(Step::LookAgain),
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                return Ok(Step::Done(End::Left));
+            }
+        }
+        match fsops::unlink(dir, &random).and_then(|()| fsops::fsync_dir(dir)) {
+            Ok(()) => {
+                tally.counters.links = tally.counters.links.saturating_add(1);
+                Ok(Step::Done(End::Gone))
+            }
+            Err(e) => {
+                tally.fail(FailReason::Io(std::io::Error::from(e).kind()));
+                Ok(Step::Done(End::Left))
+            }
+        }
+    }
+
+    /// Something else was put under a name between the erase's look (or
+    /// overwrite) and the removal, and was set aside as `random`: its bytes
+    /// were not overwritten, so it is erased under that name rather than
+    /// unlinked. Once: a second swap is a failure, left under its name.
+    fn erase_swapped_in(
+        &mut self,
+        dir: BorrowedFd<'_>,
+        random: &OsStr,
+        depth: usize,
+        rel: &str,
+        tally: &mut Tally,
+        ctx: &mut Walk<'_>,
+    ) -> Result<Step, Error> {
+        if self.in_swap {
+            tally.fail(FailReason::ChangedDuringErase);
+            return Ok(Step::Done(End::Left));
+        }
+        self.in_swap = true;
+        let end = self.erase_entry(dir, random, depth, rel, tally, ctx, None);
+        self.in_swap = false;
+        end.map(Step::Done)
     }
 
     /// Empties a directory depth-first, then removes it (renamed to a random
@@ -1003,6 +1036,14 @@ impl Engine {
             }
         }
     }
+}
+
+/// Renames `name` to `to` in `dir` and looks at what arrived there, without
+/// following it. The rename goes by name, so it moves whatever is under the
+/// name *now*: the caller checks it is what it meant to remove.
+fn set_aside(dir: BorrowedFd<'_>, name: &OsStr, to: &OsStr) -> Result<rfs::Stat, Errno> {
+    fsops::rename(dir, name, to)?;
+    rfs::statat(dir, to, rfs::AtFlags::SYMLINK_NOFOLLOW)
 }
 
 /// Where progress of the running target is journaled.

@@ -447,3 +447,38 @@ fn a_file_replaced_between_its_overwrite_and_its_removal_is_erased_too() {
     report.acknowledge(&s.root).unwrap();
     assert!(fs::read_dir(&s.root).unwrap().next().is_none());
 }
+
+#[test]
+fn a_link_replaced_by_a_file_before_its_removal_is_erased_not_just_unlinked() {
+    let s = setup();
+    let witness = s.root.parent().unwrap().join("witness");
+    symlink(s.outside.join("system.conf"), s.root.join("settings")).unwrap();
+    let root = s.root.clone();
+    let link = witness.clone();
+    let swapped = Rc::new(Cell::new(false));
+    let flag = Rc::clone(&swapped);
+    let report = ErasePlan::new(&s.root)
+        .file("settings")
+        .on_progress(move |p| {
+            // After the erase saw a link, before it removes it: the app
+            // writes a real file there.
+            if p.phase == Phase::Remove && !flag.get() {
+                flag.set(true);
+                fs::write(root.join("settings.tmp"), b"psk=user data").unwrap();
+                fs::hard_link(root.join("settings.tmp"), &link).unwrap();
+                fs::rename(root.join("settings.tmp"), root.join("settings")).unwrap();
+            }
+        })
+        .execute()
+        .unwrap();
+    assert!(swapped.get());
+    s.assert_outside_intact();
+    let seen = fs::read(&witness).unwrap();
+    assert_eq!(seen.len(), 13);
+    assert_ne!(seen, b"psk=user data", "unlinked without an overwrite");
+    assert!(!s.root.join("settings").exists());
+    let entry = &report.entries[0];
+    assert_eq!((&entry.outcome, entry.files), (&Outcome::Erased, 1));
+    assert_eq!(entry.bytes_overwritten, 13);
+    report.acknowledge(&s.root).unwrap();
+}
