@@ -28,11 +28,22 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let derive = args.iter().any(|a| a == "--derive");
     let mut positional = args.iter().filter(|a| !a.starts_with("--"));
     let devices: usize = positional.next().map_or(Ok(1000), |n| n.parse())?;
-    let out_dir = positional.next().map_or_else(
-        || std::env::temp_dir().join(format!("iot-creds-factory-{}", std::process::id())),
-        PathBuf::from,
-    );
-    std::fs::create_dir_all(&out_dir)?;
+    let out_dir = match positional.next() {
+        Some(dir) => {
+            let dir = PathBuf::from(dir);
+            std::fs::create_dir_all(&dir)?;
+            dir
+        }
+        None => {
+            // A predictable name in a shared temporary directory: create it
+            // fresh and private, and refuse one that already exists (someone
+            // else could have planted it, or files in it, to read the manifest).
+            let dir =
+                std::env::temp_dir().join(format!("iot-creds-factory-{}", std::process::id()));
+            private_dir(&dir)?;
+            dir
+        }
+    };
 
     // Serial numbers as the line would scan them.
     let ids: Vec<String> = (1..=devices).map(|i| format!("ACME-CAM-{i:06}")).collect();
@@ -95,13 +106,26 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Creates a file only its owner can read: it holds secrets.
+/// Creates a new directory only its owner can enter; fails if it exists.
+fn private_dir(path: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(path)
+}
+
+/// Opens a file only its owner can read: it holds secrets. The mode given at
+/// creation does not apply to a file that already exists, so it is set again
+/// (which fails on a file owned by someone else).
 fn private_file(path: &Path) -> std::io::Result<File> {
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options.open(path)
+    let file = options.open(path)?;
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    Ok(file)
 }
 
 /// `K7QM-****-****-****`: enough to show the format on a shared screen.
