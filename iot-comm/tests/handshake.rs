@@ -564,8 +564,10 @@ fn a_client_that_stops_reading_cannot_stretch_the_handshake_past_its_deadline() 
     let leaf = ca.server("localhost");
     let mut chain = leaf.chain.clone();
     // Padding after the end-entity certificate: build() inspects only the
-    // end entity, and this peer never parses the chain.
-    chain.extend((0..7).map(|_| CertificateDer::from(vec![0u8; 1 << 20])));
+    // end entity, and this peer never parses the chain. 14 MiB in all: under
+    // the 16 MiB a TLS handshake message can hold, and well over what Linux
+    // buffers on loopback by default (send buffer at most 4 MiB).
+    chain.extend((0..7).map(|_| CertificateDer::from(vec![0u8; 2 << 20])));
     let server = ServerPolicy::new(Profile::Modern)
         .identity(chain, leaf.key())
         .build()
