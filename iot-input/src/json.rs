@@ -255,10 +255,18 @@ struct KeySlot {
     at: u32,
 }
 
-/// The keys of all open objects, innermost last.
+/// The keys of all open objects, innermost last. The keys of each object
+/// are kept sorted by hash and then by decoded text, so looking a key up is
+/// a binary search: even when an adversary makes every hash collide (the
+/// hash is unkeyed), a key costs O(log n) comparisons of key text, not one
+/// per earlier key.
 struct Keys {
     slots: [KeySlot; Limits::MAX_OPEN_KEYS],
     len: usize,
+    /// How many times two keys' text was compared (tests bound the work
+    /// that colliding hashes can cause).
+    #[cfg(test)]
+    compared: core::cell::Cell<usize>,
 }
 
 impl Keys {
@@ -267,34 +275,45 @@ impl Keys {
     #[inline(always)]
     fn add(&mut self, bytes: &[u8], from: usize, at: usize, hash: u32) -> Result<(), Error> {
         let open = self.slots.get(from..self.len).unwrap_or_default();
-        if open.iter().any(|slot| slot.hash == hash) && self.is_duplicate(bytes, from, at, hash) {
-            return Err(Error::new(ErrorKind::DuplicateKey, at));
-        }
-        let slot = self
-            .slots
-            .get_mut(self.len)
-            .ok_or(Error::new(ErrorKind::TooManyMembers, at))?;
-        *slot = KeySlot {
-            hash,
-            at: u32::try_from(at).unwrap_or(u32::MAX),
+        let found = open.binary_search_by(|slot| {
+            slot.hash
+                .cmp(&hash)
+                .then_with(|| self.compare_text(bytes, slot.at, at))
+        });
+        let index = match found {
+            Ok(_) => return Err(Error::new(ErrorKind::DuplicateKey, at)),
+            Err(i) => from + i,
         };
+        // Make room at `index` by rotating the free slot at `len` there.
+        let room = self
+            .slots
+            .get_mut(index..=self.len)
+            .ok_or(Error::new(ErrorKind::TooManyMembers, at))?;
+        room.rotate_right(1);
+        if let Some(slot) = room.first_mut() {
+            *slot = KeySlot {
+                hash,
+                at: u32::try_from(at).unwrap_or(u32::MAX),
+            };
+        }
         self.len += 1;
         Ok(())
     }
 
-    /// Equal hashes: compare the decoded keys themselves.
+    /// Equal hashes: the order of the decoded keys themselves.
     #[cold]
-    fn is_duplicate(&self, bytes: &[u8], from: usize, at: usize, hash: u32) -> bool {
-        let key = string_body(bytes, at);
-        self.slots
-            .get(from..self.len)
-            .unwrap_or_default()
-            .iter()
-            .filter(|slot| slot.hash == hash)
-            .any(|slot| {
-                let other = string_body(bytes, usize::try_from(slot.at).unwrap_or(usize::MAX));
-                Decoded::new(other).eq(Decoded::new(key))
-            })
+    fn compare_text(&self, bytes: &[u8], slot_at: u32, at: usize) -> core::cmp::Ordering {
+        #[cfg(test)]
+        self.compared.set(self.compared.get() + 1);
+        let (other, other_escaped) =
+            string_body(bytes, usize::try_from(slot_at).unwrap_or(usize::MAX));
+        let (key, key_escaped) = string_body(bytes, at);
+        if other_escaped || key_escaped {
+            Decoded::new(other).cmp(Decoded::new(key))
+        } else {
+            // Without escapes the text is its decoded bytes: compare at once.
+            other.cmp(key)
+        }
     }
 }
 
@@ -308,6 +327,8 @@ fn run(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
     let mut keys = Keys {
         slots: [KeySlot::default(); Limits::MAX_OPEN_KEYS],
         len: 0,
+        #[cfg(test)]
+        compared: core::cell::Cell::new(0),
     };
     let mut pos = skip_ws(bytes, 0);
     if bytes.get(pos) == Some(&0xef) {
@@ -489,18 +510,22 @@ fn key_string_slow(bytes: &[u8], start: usize, max_len: usize) -> Result<(usize,
 }
 
 /// The text between the quotes of an already validated string that starts
-/// at `start`.
-fn string_body(bytes: &[u8], start: usize) -> &[u8] {
+/// at `start`, and whether it has escapes.
+fn string_body(bytes: &[u8], start: usize) -> (&[u8], bool) {
     let body = bytes.get(start + 1..).unwrap_or_default();
     let mut i = 0usize;
+    let mut escaped = false;
     while let Some(&b) = body.get(i) {
         match b {
             b'"' => break,
-            b'\\' => i += 2,
+            b'\\' => {
+                escaped = true;
+                i += 2;
+            }
             _ => i += 1,
         }
     }
-    body.get(..i).unwrap_or_default()
+    (body.get(..i).unwrap_or_default(), escaped)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -700,8 +725,8 @@ fn literal(bytes: &[u8], pos: usize, word: &[u8]) -> Result<usize, Error> {
 }
 
 /// A fast, unkeyed hash of a key's decoded bytes, eight bytes at a time.
-/// Collisions only cost a full comparison; an adversary who forces them
-/// is bounded by the member and size limits.
+/// Collisions only cost comparisons of key text, O(log n) per key (see
+/// [`Keys`]), so an adversary who forces them gains little.
 struct KeyHasher {
     hash: u64,
     word: [u8; 8],
@@ -711,8 +736,8 @@ struct KeyHasher {
 
 /// Folds one little-endian word of key bytes into the hash. A rotation and
 /// an xor: enough to tell realistic keys apart, and cheap. An adversary can
-/// make keys collide with any unkeyed hash; that only costs the full
-/// comparison, bounded by the size and member limits.
+/// make keys collide with any unkeyed hash; that only costs a few
+/// comparisons of key text per key (see [`Keys`]).
 #[inline(always)]
 const fn mix(hash: u64, word: u64) -> u64 {
     hash.rotate_left(7) ^ word
@@ -850,5 +875,78 @@ impl Iterator for Decoded<'_> {
         self.pending_len = u8::try_from(len).ok()?;
         self.pending_at = 1;
         self.pending.first().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+    use std::string::String;
+
+    use super::*;
+
+    /// Eight-byte keys of the form `XYZxXYZx`: the two halves of the word
+    /// cancel when the hash is folded to 32 bits, so all of them collide.
+    fn colliding_keys(n: usize) -> impl Iterator<Item = String> {
+        (0..n).map(|i| {
+            let half: String = [i / 676, (i / 26) % 26, i % 26]
+                .iter()
+                .map(|&d| char::from(b'a' + d as u8))
+                .chain(['x'])
+                .collect();
+            format!("{half}{half}")
+        })
+    }
+
+    #[test]
+    fn colliding_keys_collide_and_stay_distinct() {
+        let keys: std::vec::Vec<String> = colliding_keys(3).collect();
+        let hashes: std::vec::Vec<u32> = keys.iter().map(|k| hash_plain(k.as_bytes())).collect();
+        assert!(hashes.iter().all(|&h| h == hashes[0]), "{keys:?}");
+        let doc = format!(r#"{{"{}":1,"{}":2}}"#, keys[0], keys[1]);
+        assert_eq!(validate(doc.as_bytes(), &Limits::default()), Ok(()));
+        let doc = format!(r#"{{"{0}":1,"{1}":2,"{0}":3}}"#, keys[0], keys[1]);
+        assert_eq!(
+            validate(doc.as_bytes(), &Limits::default()).map_err(|e| e.kind()),
+            Err(ErrorKind::DuplicateKey)
+        );
+    }
+
+    #[test]
+    fn colliding_hashes_cost_a_logarithmic_number_of_comparisons() {
+        // An adversary can make every key of an object collide (the hash is
+        // unkeyed). Finding each key must still take O(log n) comparisons of
+        // key text, not one per earlier key: 1,000 keys, about 10 each.
+        let n = 1000;
+        let mut doc = String::new();
+        let mut starts = std::vec::Vec::new();
+        for key in colliding_keys(n) {
+            starts.push(doc.len());
+            doc.push_str(&format!(r#""{key}","#));
+        }
+        let bytes = doc.as_bytes();
+        let mut keys = Keys {
+            slots: [KeySlot::default(); Limits::MAX_OPEN_KEYS],
+            len: 0,
+            compared: core::cell::Cell::new(0),
+        };
+        for &at in &starts {
+            let hash = key_string(bytes, at, 4096).unwrap().1;
+            keys.add(bytes, 0, at, hash).unwrap();
+        }
+        assert_eq!(keys.len, n);
+        assert!(
+            keys.compared.get() <= n * 11,
+            "{} comparisons",
+            keys.compared.get()
+        );
+        // And the next repeat is still found.
+        let at = starts[n / 2];
+        let hash = key_string(bytes, at, 4096).unwrap().1;
+        assert_eq!(
+            keys.add(bytes, 0, at, hash).map_err(|e| e.kind()),
+            Err(ErrorKind::DuplicateKey)
+        );
     }
 }

@@ -142,8 +142,14 @@ fn duplicates_are_found_among_many_keys_and_hash_collisions() {
     assert_eq!(check(&format!("{}}}", doc.trim_end_matches(','))), Ok(()));
     doc.push_str("\"key500\":0}");
     assert_eq!(check(&doc).unwrap_err().0, ErrorKind::DuplicateKey);
-    // FNV-1a 32 collision pair ("costarring"/"liquid"): equal hashes, different keys.
-    assert_eq!(check(r#"{"costarring":1,"liquid":2}"#), Ok(()));
+    // Keys of the form `XYZxXYZx` collide in the key hash (src/json.rs
+    // `colliding_keys_collide_and_stay_distinct` checks that): equal
+    // hashes, different keys, and a real repeat among them is still found.
+    assert_eq!(check(r#"{"abcxabcx":1,"abdxabdx":2}"#), Ok(()));
+    assert_eq!(
+        check(r#"{"abcxabcx":1,"abdxabdx":2,"abcxabcx":3}"#),
+        Err((ErrorKind::DuplicateKey, 27))
+    );
 }
 
 #[test]
