@@ -48,7 +48,8 @@ impl Limits {
         }
     }
 
-    /// The longest document in bytes.
+    /// The longest document in bytes; larger values act as 4 GiB − 1, the
+    /// most the duplicate-key table can address.
     #[must_use]
     pub const fn max_bytes(mut self, n: usize) -> Self {
         self.max_bytes = n;
@@ -136,6 +137,11 @@ pub fn validate(input: &[u8], limits: &Limits) -> Result<(), Error> {
     }
     if input.len() > limits.max_bytes {
         return Err(Error::new(ErrorKind::TooLong, limits.max_bytes));
+    }
+    // The key table stores positions in 32 bits; a larger position would
+    // point duplicate detection at the wrong key.
+    if input.len() > MAX_BYTES {
+        return Err(Error::new(ErrorKind::TooLong, MAX_BYTES));
     }
     // UTF-8 is checked where it can occur, inside strings (`string`);
     // outside them any byte above 0x7F is a syntax error anyway.
@@ -230,6 +236,10 @@ fn offset_of_line_column(input: &[u8], line: usize, column: usize) -> usize {
         .saturating_add(column.saturating_sub(1))
         .min(input.len())
 }
+
+/// The longest document any [`Limits`] admits: key positions are stored
+/// in 32 bits.
+const MAX_BYTES: usize = u32::MAX as usize;
 
 /// An open object or array.
 #[derive(Clone, Copy)]
