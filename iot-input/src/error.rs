@@ -40,7 +40,7 @@ pub enum ErrorKind {
     /// The bytes are not valid UTF-8.
     InvalidUtf8,
     /// A date or time that does not exist (February 30, hour 24, a leap
-    /// second that is not at 23:59:60 UTC).
+    /// second that is not at 23:59:60 UTC on the last day of a month).
     InvalidDate,
     /// A URL scheme outside the allow-list (plain-text schemes need an
     /// explicitly insecure option).

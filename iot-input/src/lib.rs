@@ -24,7 +24,7 @@
 //! | MQTT topic filter | [`mqtt::TopicFilter::parse`] | network | as names, `+`/`#` only as whole levels, `#` last | as names |
 //! | endpoint URL | [`EndpointUrl::parse`] | UI, network | TLS schemes only by default, checked host, no credentials, clean path | 1024 bytes |
 //! | firmware version | [`FirmwareVersion::parse`] | network | SemVer 2.0.0 exactly; `Ord` is SemVer precedence | 128 bytes |
-//! | timestamp | [`Timestamp::parse`] | network | RFC 3339 `date-time`, calendar-valid, leap second only at 23:59:60 UTC | 64 bytes |
+//! | timestamp | [`Timestamp::parse`] | network | RFC 3339 `date-time`, calendar-valid, leap second only at 23:59:60 UTC at a month's end | 64 bytes |
 //! | device name | [`DeviceName::parse`] | UI | 1–64 characters, no controls, bidi or invisible characters, trimmed | 64 characters |
 //! | JSON document | [`json::validate`], [`json::from_slice`] | network | RFC 8259 strictly, duplicate keys rejected | [`json::Limits`] (64 KiB, depth 32, …) |
 //!

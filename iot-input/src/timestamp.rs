@@ -26,8 +26,10 @@ enum Offset {
 /// `t`, `Z` or `z`, any number of fraction digits (the whole text is at most
 /// [`Timestamp::MAX_LEN`] bytes; precision beyond nanoseconds is dropped),
 /// offsets with hours 00–23 and minutes 00–59, and second `60` only where
-/// the time in UTC is 23:59:60 (a leap second). Rejects a space instead of
-/// `T`, missing seconds or offset, and anything before or after.
+/// the time in UTC is 23:59:60 on the last day of a month (a leap second,
+/// RFC 3339 §5.7; which months actually had one is not checked). Rejects a
+/// space instead of `T`, missing seconds or offset, and anything before or
+/// after.
 ///
 /// `Display` writes `T` and `Z` in upper case and the fraction to
 /// nanoseconds without trailing zeros.
@@ -119,7 +121,7 @@ impl Timestamp {
         }
     }
 
-    /// Is this the leap second 23:59:60 UTC?
+    /// Is this a leap second (23:59:60 UTC at the end of a month)?
     pub const fn is_leap_second(&self) -> bool {
         self.second == 60
     }
@@ -256,10 +258,20 @@ fn date_time(input: &[u8]) -> PResult<'_, Timestamp> {
         offset,
     };
     if second == 60 {
-        // RFC 3339 §5.7: a leap second is only ever 23:59:60 in UTC.
+        // RFC 3339 §5.7: a leap second is 23:59:60 UTC at the end of a
+        // month, shifted by the offset.
         let local = i32::from(hour) * 60 + i32::from(minute);
-        let utc = (local - i32::from(stamp.offset_minutes())).rem_euclid(1440);
-        if utc != 23 * 60 + 59 {
+        let utc = local - i32::from(stamp.offset_minutes());
+        let utc_month_end = match utc.div_euclid(1440) {
+            // The same day in UTC: it must be the last of its month.
+            0 => day == days_in_month(year, month),
+            // The day before in UTC (a positive offset): that is the last
+            // day of a month exactly when this is the first.
+            -1 => day == 1,
+            // 23:59 UTC cannot fall on the day after (offsets are < 24 h).
+            _ => false,
+        };
+        if utc.rem_euclid(1440) != 23 * 60 + 59 || !utc_month_end {
             return cut_fail(ErrorKind::InvalidDate, second_at);
         }
     }

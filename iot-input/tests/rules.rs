@@ -907,6 +907,39 @@ fn timestamp_rejects_invalid_dates_and_syntax() {
     );
 }
 
+#[test]
+fn timestamp_leap_second_only_at_the_end_of_a_utc_month() {
+    // RFC 3339 §5.7: second 60 only "at the end of months in which a leap
+    // second occurs", at 23:59:60 UTC, shifted by the offset.
+    for ok in [
+        "1990-12-31T23:59:60Z",
+        "1990-06-30T23:59:60Z",
+        "2024-02-29T23:59:60Z",
+        "2023-02-28T23:59:60Z",
+        "1990-12-31T15:59:60-08:00",
+        "1991-01-01T00:59:60+01:00", // 1990-12-31T23:59:60Z
+        "1990-12-01T00:59:60+01:00", // 1990-11-30T23:59:60Z
+        "0000-01-01T00:29:60+00:30", // the last day of year -1
+        "9999-12-31T23:59:60Z",
+    ] {
+        assert!(Timestamp::parse(ok).unwrap().is_leap_second(), "{ok}");
+    }
+    for (bad, offset) in [
+        ("1990-12-30T23:59:60Z", 17),
+        ("2024-02-28T23:59:60Z", 17),
+        ("2024-01-01T23:59:60Z", 17),
+        ("1990-11-29T15:59:60-08:00", 17),
+        ("1991-01-02T00:59:60+01:00", 17), // 1991-01-01T23:59:60Z
+        ("1990-12-31T23:59:60+01:00", 17), // 22:59:60 UTC
+    ] {
+        assert_eq!(
+            at(Timestamp::parse(bad)),
+            (ErrorKind::InvalidDate, offset),
+            "{bad}"
+        );
+    }
+}
+
 // ---------------------------------------------------------------- DeviceName
 
 #[test]
