@@ -4,6 +4,7 @@ use core::fmt;
 
 use nom::Parser;
 use nom::bytes::complete::take_while_m_n;
+use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
 use crate::grammar::{PResult, non_empty, parse_all};
@@ -151,10 +152,10 @@ crate::macros::impl_text_type!(Ssid, "an SSID (escaped text)");
 /// A WPA2/WPA3-Personal passphrase: 8–63 characters, each printable ASCII
 /// (0x20–0x7E), as IEEE 802.11 requires for the passphrase-to-PSK mapping.
 ///
-/// A secret: there is no `Display` or `Serialize`, `Debug` is redacted, the
-/// memory is wiped on drop, and the text is reachable only through
-/// [`WpaPassphrase::expose_secret`]. Errors name the offset, never the
-/// character.
+/// A secret: there is no `Display` or `Serialize`, `Debug` is redacted,
+/// `==` runs in constant time, the memory is wiped on drop, and the text is
+/// reachable only through [`WpaPassphrase::expose_secret`]. Errors name the
+/// offset, never the character.
 ///
 /// ```
 /// use iot_input::{ErrorKind, WpaPassphrase};
@@ -168,7 +169,7 @@ crate::macros::impl_text_type!(Ssid, "an SSID (escaped text)");
 /// assert_eq!(WpaPassphrase::parse("tab\there!").unwrap_err().kind(), ErrorKind::InvalidCharacter);
 /// # Ok::<(), iot_input::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct WpaPassphrase {
     bytes: [u8; WpaPassphrase::MAX_LEN],
     len: u8,
@@ -215,6 +216,17 @@ impl WpaPassphrase {
     }
 }
 
+/// In constant time: how much of a guess matches must not show in timing.
+impl PartialEq for WpaPassphrase {
+    fn eq(&self, other: &Self) -> bool {
+        // Both buffers are zero past `len`, so comparing them whole is exact.
+        let same = self.bytes.as_slice().ct_eq(other.bytes.as_slice()) & self.len.ct_eq(&other.len);
+        same.into()
+    }
+}
+
+impl Eq for WpaPassphrase {}
+
 impl Drop for WpaPassphrase {
     fn drop(&mut self) {
         self.bytes.zeroize();
@@ -232,8 +244,9 @@ crate::macros::impl_text_type!(secret WpaPassphrase, "a WPA passphrase");
 /// A WPA2-Personal pre-shared key: exactly 64 hex digits (32 octets), the
 /// form in which a PSK is entered instead of a passphrase.
 ///
-/// A secret: no `Display` or `Serialize`, `Debug` redacted, wiped on drop;
-/// the key is reachable only through [`WpaPsk::expose_secret`].
+/// A secret: no `Display` or `Serialize`, `Debug` redacted, `==` in
+/// constant time, wiped on drop; the key is reachable only through
+/// [`WpaPsk::expose_secret`].
 ///
 /// ```
 /// use iot_input::{ErrorKind, WpaPsk};
@@ -247,7 +260,7 @@ crate::macros::impl_text_type!(secret WpaPassphrase, "a WPA passphrase");
 /// assert_eq!(WpaPsk::parse(&hex.replace('a', "g")).unwrap_err().kind(), ErrorKind::InvalidCharacter);
 /// # Ok::<(), iot_input::Error>(())
 /// ```
-#[derive(Clone, PartialEq, Eq)]
+#[derive(Clone)]
 pub struct WpaPsk([u8; 32]);
 
 impl WpaPsk {
@@ -287,6 +300,15 @@ impl WpaPsk {
         &self.0
     }
 }
+
+/// In constant time: how much of a guess matches must not show in timing.
+impl PartialEq for WpaPsk {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.as_slice().ct_eq(other.0.as_slice()).into()
+    }
+}
+
+impl Eq for WpaPsk {}
 
 impl Drop for WpaPsk {
     fn drop(&mut self) {

@@ -389,6 +389,21 @@ fn secrets_never_show_in_debug_or_errors() {
 }
 
 #[test]
+fn secrets_compare_by_value() {
+    // Equality is constant-time (subtle); it must still be exact.
+    let pass = |s: &str| WpaPassphrase::parse(s).unwrap();
+    assert_eq!(pass("correct horse"), pass("correct horse"));
+    assert_ne!(pass("correct horse"), pass("correct horsf"));
+    assert_ne!(pass("correct horse"), pass("Correct horse"));
+    assert_ne!(pass("correct horse"), pass("correct horse "));
+    assert_ne!(pass("12345678"), pass("123456789"));
+    let psk = |s: String| WpaPsk::parse(&s).unwrap();
+    assert_eq!(psk("ab".repeat(32)), psk("AB".repeat(32)));
+    assert_ne!(psk("ab".repeat(32)), psk(format!("{}ac", "ab".repeat(31))));
+    assert_ne!(psk("ab".repeat(32)), psk(format!("ac{}", "ab".repeat(31))));
+}
+
+#[test]
 fn psk_boundaries() {
     let hex = "0123456789ABCDEFabcdef".repeat(3);
     assert_eq!(kind(WpaPsk::parse("")), ErrorKind::Empty);
