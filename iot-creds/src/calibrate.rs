@@ -19,7 +19,10 @@ const RUNS_PER_MEASUREMENT: usize = 3;
 impl HashParams {
     /// Measures Argon2id on the running device and returns parameters whose
     /// hash takes about `target` (within ±25 % on an otherwise idle device),
-    /// using at most `max_m_kib` KiB of memory and one lane.
+    /// using at most `max_m_kib` KiB of memory and one lane. `max_m_kib` is
+    /// raised to 8 KiB (Argon2's minimum for one lane) if it is below, and
+    /// lowered to 256 MiB (the bound [`crate::verify_password`] accepts) if
+    /// it is above.
     ///
     /// Memory is the costlier resource for an attacker's hardware, so the
     /// search spends as much of `max_m_kib` as it can and adds passes only
