@@ -276,6 +276,12 @@ impl Throttle {
 
     /// Whether `key` may attempt a login at `now` (a monotonic clock reading).
     ///
+    /// Here and in [`record_failure`](Self::record_failure), pass the clock's
+    /// real reading, never a sentinel for a failed read: times never go back
+    /// and delays saturate at [`Duration::MAX`], so one reading at or near
+    /// `Duration::MAX` would end every delay for good. Nothing panics or
+    /// overflows.
+    ///
     /// # Errors
     ///
     /// [`RetryAfter`] while the key (or, when the table is full and the key
