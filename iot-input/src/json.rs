@@ -265,11 +265,15 @@ struct KeySlot {
     at: u32,
 }
 
-/// The keys of all open objects, innermost last. The keys of each object
-/// are kept sorted by hash and then by decoded text, so looking a key up is
-/// a binary search: even when an adversary makes every hash collide (the
-/// hash is unkeyed), a key costs O(log n) comparisons of key text, not one
-/// per earlier key.
+/// The keys of all open objects, innermost last.
+///
+/// A small object's keys are searched linearly by hash, the fastest way for
+/// the few keys a configuration object has (colliding hashes cost at most
+/// [`Keys::LINEAR`] text comparisons per key). From [`Keys::LINEAR`] keys on,
+/// an object's keys are kept sorted by hash and then by decoded text and
+/// found by binary search: even when an adversary makes every hash collide
+/// (the hash is unkeyed), a key costs O(log n) comparisons of key text, not
+/// one per earlier key.
 struct Keys {
     slots: [KeySlot; Limits::MAX_OPEN_KEYS],
     len: usize,
@@ -280,17 +284,67 @@ struct Keys {
 }
 
 impl Keys {
+    /// Objects with fewer keys than this are searched linearly.
+    const LINEAR: usize = 16;
+
     /// Records the key whose string starts at `at` in the object whose keys
     /// start at `from`, or reports it as a duplicate of one already there.
     #[inline(always)]
     fn add(&mut self, bytes: &[u8], from: usize, at: usize, hash: u32) -> Result<(), Error> {
+        if self.len.saturating_sub(from) >= Self::LINEAR {
+            return self.add_sorted(bytes, from, at, hash);
+        }
         let open = self.slots.get(from..self.len).unwrap_or_default();
-        let found = open.binary_search_by(|slot| {
-            slot.hash
-                .cmp(&hash)
-                .then_with(|| self.compare_text(bytes, slot.at, at))
-        });
-        let index = match found {
+        if open.iter().any(|slot| slot.hash == hash) && self.is_duplicate(bytes, from, at, hash) {
+            return Err(Error::new(ErrorKind::DuplicateKey, at));
+        }
+        let slot = self
+            .slots
+            .get_mut(self.len)
+            .ok_or(Error::new(ErrorKind::TooManyMembers, at))?;
+        *slot = KeySlot {
+            hash,
+            at: u32::try_from(at).unwrap_or(u32::MAX),
+        };
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Equal hashes in a small object: compare the keys themselves.
+    #[cold]
+    fn is_duplicate(&self, bytes: &[u8], from: usize, at: usize, hash: u32) -> bool {
+        self.slots
+            .get(from..self.len)
+            .unwrap_or_default()
+            .iter()
+            .filter(|slot| slot.hash == hash)
+            .any(|slot| {
+                #[cfg(test)]
+                self.compared.set(self.compared.get() + 1);
+                compare_text(bytes, position(slot.at), at).is_eq()
+            })
+    }
+
+    /// [`Keys::add`] for an object that already has [`Keys::LINEAR`] keys
+    /// or more: they are kept sorted (the first call sorts them) and
+    /// searched by binary search.
+    #[inline(never)]
+    fn add_sorted(&mut self, bytes: &[u8], from: usize, at: usize, hash: u32) -> Result<(), Error> {
+        #[cfg(test)]
+        let compared = &self.compared;
+        let order = |slot: &KeySlot, hash: u32, at: usize| {
+            slot.hash.cmp(&hash).then_with(|| {
+                #[cfg(test)]
+                compared.set(compared.get() + 1);
+                compare_text(bytes, position(slot.at), at)
+            })
+        };
+        let open = self.slots.get_mut(from..self.len).unwrap_or_default();
+        if open.len() == Self::LINEAR {
+            // The object outgrows the linear search: sort its keys once.
+            open.sort_unstable_by(|a, b| order(a, b.hash, position(b.at)));
+        }
+        let index = match open.binary_search_by(|slot| order(slot, hash, at)) {
             Ok(_) => return Err(Error::new(ErrorKind::DuplicateKey, at)),
             Err(i) => from + i,
         };
@@ -309,21 +363,24 @@ impl Keys {
         self.len += 1;
         Ok(())
     }
+}
 
-    /// Equal hashes: the order of the decoded keys themselves.
-    #[cold]
-    fn compare_text(&self, bytes: &[u8], slot_at: u32, at: usize) -> core::cmp::Ordering {
-        #[cfg(test)]
-        self.compared.set(self.compared.get() + 1);
-        let (other, other_escaped) =
-            string_body(bytes, usize::try_from(slot_at).unwrap_or(usize::MAX));
-        let (key, key_escaped) = string_body(bytes, at);
-        if other_escaped || key_escaped {
-            Decoded::new(other).cmp(Decoded::new(key))
-        } else {
-            // Without escapes the text is its decoded bytes: compare at once.
-            other.cmp(key)
-        }
+/// A key position stored in a [`KeySlot`].
+fn position(at: u32) -> usize {
+    usize::try_from(at).unwrap_or(usize::MAX)
+}
+
+/// The order of the decoded texts of the (validated) key strings starting
+/// at `a` and `b`; used only when their hashes are equal.
+#[cold]
+fn compare_text(bytes: &[u8], a: usize, b: usize) -> core::cmp::Ordering {
+    let (a, a_escaped) = string_body(bytes, a);
+    let (b, b_escaped) = string_body(bytes, b);
+    if a_escaped || b_escaped {
+        Decoded::new(a).cmp(Decoded::new(b))
+    } else {
+        // Without escapes the text is its decoded bytes: compare at once.
+        a.cmp(b)
     }
 }
 
@@ -921,6 +978,38 @@ mod tests {
             validate(doc.as_bytes(), &Limits::default()).map_err(|e| e.kind()),
             Err(ErrorKind::DuplicateKey)
         );
+    }
+
+    #[test]
+    fn duplicates_are_found_on_both_sides_of_the_linear_bound() {
+        // Around Keys::LINEAR, where an object's keys get sorted: with plain
+        // and with colliding keys, every repeat of every earlier key.
+        let colliding: std::vec::Vec<String> = colliding_keys(40).collect();
+        let plain = |i: usize| format!("k{i}");
+        let collide = |i: usize| colliding[i].clone();
+        let spellings: [&dyn Fn(usize) -> String; 2] = [&plain, &collide];
+        for n in [Keys::LINEAR - 1, Keys::LINEAR, Keys::LINEAR + 1, 40] {
+            for key in spellings {
+                let members: std::vec::Vec<String> =
+                    (0..n).map(|i| format!(r#""{}":{i}"#, key(i))).collect();
+                let doc = format!("{{{}}}", members.join(","));
+                assert_eq!(
+                    validate(doc.as_bytes(), &Limits::default()),
+                    Ok(()),
+                    "{doc}"
+                );
+                for repeat in 0..n {
+                    let doc = format!(r#"{{{},"{}":0}}"#, members.join(","), key(repeat));
+                    let err = validate(doc.as_bytes(), &Limits::default()).unwrap_err();
+                    // At the repeat's opening quote: `"KEY":0}` ends the doc.
+                    assert_eq!(
+                        (err.kind(), err.offset()),
+                        (ErrorKind::DuplicateKey, doc.len() - key(repeat).len() - 5),
+                        "{doc}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
