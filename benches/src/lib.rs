@@ -5,4 +5,3 @@
 //!
 //! Run a fast pass with `cargo bench -p iot-benches --bench '*' -- --quick --noplot`.
 
-#![forbid(unsafe_code)]

@@ -5,6 +5,5 @@
 //! The integration test `tests/provision_map.rs` checks the workspace's
 //! `docs/PROVISIONS.md` against the sources.
 
-#![forbid(unsafe_code)]
 
 pub mod pki;

@@ -1,7 +1,4 @@
 #![doc = include_str!("../README.md")]
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
-#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 #[cfg(not(unix))]
 compile_error!("iot-erase needs a Unix-like system (openat, O_NOFOLLOW, fsync of directories)");

@@ -35,9 +35,6 @@
 //! validating inputs this crate does not cover, and authorization: a valid
 //! URL or topic is not a permitted one.
 #![no_std]
-#![forbid(unsafe_code)]
-#![deny(missing_docs)]
-#![deny(clippy::print_stdout, clippy::print_stderr)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 #[cfg(feature = "alloc")]
