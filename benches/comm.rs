@@ -26,64 +26,34 @@ use std::ops::DerefMut;
 use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use iot_comm::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use iot_comm::pki_types::ServerName;
 use iot_comm::{ClientPolicy, Profile, ServerPolicy};
+use iot_testkit::pki::{IssuedCert, TestPki};
 use rustls::client::Resumption;
 use rustls::{
-    ClientConfig, ClientConnection, ConnectionCommon, RootCertStore, ServerConfig,
-    ServerConnection, SideData,
+    ClientConfig, ClientConnection, ConnectionCommon, ServerConfig, ServerConnection, SideData,
 };
 
-struct Pki {
-    ca_pem: String,
-    ca_der: CertificateDer<'static>,
-    chain: Vec<CertificateDer<'static>>,
-    key_pkcs8: Vec<u8>,
-}
-
-fn pki() -> Pki {
-    let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca_params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    let ca_key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
-    let issuer = rcgen::Issuer::new(ca_params, ca_key);
-    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let leaf = rcgen::CertificateParams::new(vec!["localhost".to_owned()])
-        .unwrap()
-        .signed_by(&key, &issuer)
-        .unwrap();
-    Pki {
-        ca_pem: ca_cert.pem(),
-        ca_der: ca_cert.der().clone(),
-        chain: vec![leaf.der().clone()],
-        key_pkcs8: key.serialize_der(),
-    }
-}
-
-impl Pki {
-    fn key(&self) -> PrivateKeyDer<'static> {
-        PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.key_pkcs8.clone()))
-    }
-}
-
-fn iot_comm_configs(pki: &Pki) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+fn iot_comm_configs(ca: &TestPki, server: &IssuedCert) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     let client = ClientPolicy::new(Profile::Modern)
-        .trust_pem(pki.ca_pem.as_bytes())
+        .trust_pem(ca.ca_cert_pem().as_bytes())
         .unwrap()
         .session_cache(0)
         .build()
         .unwrap();
     let server = ServerPolicy::new(Profile::Modern)
-        .identity(pki.chain.clone(), pki.key())
+        .identity(server.chain().to_vec(), server.key())
         .build()
         .unwrap();
     (client, server)
 }
 
-fn rustls_default_configs(pki: &Pki) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
+fn rustls_default_configs(
+    ca: &TestPki,
+    server: &IssuedCert,
+) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut roots = RootCertStore::empty();
-    roots.add(pki.ca_der.clone()).unwrap();
+    let roots = ca.root_store();
     let mut client = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13])
         .unwrap()
@@ -94,7 +64,7 @@ fn rustls_default_configs(pki: &Pki) -> (Arc<ClientConfig>, Arc<ServerConfig>) {
         .with_protocol_versions(&[&rustls::version::TLS13])
         .unwrap()
         .with_no_client_auth()
-        .with_single_cert(pki.chain.clone(), pki.key())
+        .with_single_cert(server.chain().to_vec(), server.key())
         .unwrap();
     server.send_tls13_tickets = 0;
     (Arc::new(client), Arc::new(server))
@@ -171,9 +141,10 @@ fn bulk(c: &mut ClientConnection, s: &mut ServerConnection, data: &[u8], sink: &
 }
 
 fn benches(c: &mut Criterion) {
-    let pki = pki();
-    let ours = iot_comm_configs(&pki);
-    let baseline = rustls_default_configs(&pki);
+    let ca = TestPki::new();
+    let server = ca.server("localhost");
+    let ours = iot_comm_configs(&ca, &server);
+    let baseline = rustls_default_configs(&ca, &server);
 
     // Sanity: both pairs complete and negotiate TLS 1.3.
     for (client, server) in [&ours, &baseline] {

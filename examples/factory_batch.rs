@@ -23,7 +23,28 @@ use iot_creds::factory::{BatchProgress, FactoryBatch};
 use iot_creds::{FactoryKey, HashParams, OsRng, verify_password};
 use rand_core::Rng;
 
+const HELP: &str = "\
+A factory production run: a unique label password for each device, hashed
+with Argon2id (OWASP parameters) on all cores, written as a CSV and a JSON
+manifest (EN 303 645 5.1-1, 5.1-2, 5.1-3).
+
+Usage: factory_batch [--derive] [DEVICES] [OUT_DIR]
+
+Arguments:
+  DEVICES      how many devices (default 1000)
+  OUT_DIR      where the CSV and manifest go (default: a new private
+               directory in the system temporary directory)
+
+Options:
+  --derive     derive each password from a factory key (keyed-HMAC mode)
+               instead of drawing it from the OS random generator
+  -h, --help   print this help and exit
+";
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    if iot_examples::help_requested(HELP) {
+        return Ok(());
+    }
     let args: Vec<String> = std::env::args().skip(1).collect();
     let derive = args.iter().any(|a| a == "--derive");
     let mut positional = args.iter().filter(|a| !a.starts_with("--"));

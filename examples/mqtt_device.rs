@@ -28,18 +28,35 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use iot_comm::{ClientPolicy, Profile};
-use iot_examples::pki::TestPki;
 use iot_input::mqtt::{TopicFilter, TopicName};
 use iot_input::{EndpointUrl, Scheme, UrlPolicy};
+use iot_testkit::pki::TestPki;
 use rumqttc::{Client, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
-const USAGE: &str = "usage:
+const USAGE: &str = "\
+An MQTT device over mutual TLS (iot-comm) with validated topics (iot-input):
+connects to a broker, subscribes, publishes one message and waits for it.
+
+Usage:
   mqtt_device --write-test-pki DIR
   mqtt_device --broker mqtts://HOST[:PORT] --ca CA.pem --cert DEVICE.pem --key DEVICE.key
               [--topic NAME] [--filter FILTER] [--message TEXT] [--pin HEX]...
-              [--profile modern|intermediate] [--client-id ID]";
+              [--profile modern|intermediate] [--client-id ID]
+
+Options:
+  --write-test-pki DIR   write a test CA, broker and device certificates and a
+                         mosquitto configuration to DIR, then exit
+  --broker URL           mqtts://HOST[:PORT] of the broker
+  --ca, --cert, --key    CA certificate, device certificate and key (PEM)
+  --topic NAME           topic to publish to (default devices/dev-0001/telemetry)
+  --filter FILTER        topic filter to subscribe to (default: the topic)
+  --message TEXT         message to publish
+  --pin HEX              SPKI SHA-256 pin of the broker (may be repeated)
+  --profile NAME         modern or intermediate (default modern)
+  --client-id ID         MQTT client id (default dev-0001)
+  -h, --help             print this help and exit";
 
 #[derive(Debug)]
 struct Args {
@@ -93,7 +110,6 @@ fn parse_args() -> Result<Command> {
             "--pin" => args.pins.push(value()?),
             "--profile" => args.profile = value()?.parse()?,
             "--client-id" => args.client_id = value()?,
-            "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other:?}\n{USAGE}").into()),
         }
     }
@@ -134,10 +150,10 @@ fn parse_pin(hex: &str) -> Result<[u8; 32]> {
 fn write_test_pki(dir: PathBuf) -> Result<()> {
     fs::create_dir_all(&dir)?;
     let dir = dir.canonicalize()?;
-    let pki = TestPki::new(Profile::Modern)?;
+    let pki = TestPki::new();
     let ca = pki.write_ca_cert(&dir)?;
-    let (broker_cert, broker_key) = pki.server("localhost")?.write(&dir, "broker")?;
-    let (device_cert, device_key) = pki.client("dev-0001")?.write(&dir, "device")?;
+    let (broker_cert, broker_key) = pki.server("localhost").write(&dir, "broker")?;
+    let (device_cert, device_key) = pki.client("dev-0001").write(&dir, "device")?;
     let conf = dir.join("mosquitto.conf");
     fs::write(
         &conf,
@@ -238,6 +254,9 @@ fn run(args: Args) -> Result<()> {
 }
 
 fn main() -> ExitCode {
+    if iot_examples::help_requested(USAGE) {
+        return ExitCode::SUCCESS;
+    }
     let outcome = parse_args().and_then(|command| match command {
         Command::WriteTestPki(dir) => write_test_pki(dir),
         Command::Run(args) => run(args),

@@ -31,7 +31,19 @@ struct Args {
     pins: Vec<[u8; 32]>,
 }
 
-const USAGE: &str = "usage: tls_client --ca PATH [--port N] [--host NAME] [--profile modern|intermediate] [--pin HEX]...";
+const USAGE: &str = "\
+Connects to a TLS server with an iot-comm client profile and prints what was
+negotiated and the server's answer.
+
+Usage: tls_client --ca PATH [--port N] [--host NAME] [--profile modern|intermediate] [--pin HEX]...
+
+Options:
+  --ca PATH        the CA certificate (PEM) to trust (required)
+  --port N         server port on 127.0.0.1 (default 8443)
+  --host NAME      server name to verify (default localhost)
+  --profile NAME   modern or intermediate (default modern)
+  --pin HEX        SPKI SHA-256 pin, 64 hex digits (may be repeated)
+  -h, --help       print this help and exit";
 
 fn parse_pin(hex: &str) -> Result<[u8; 32], String> {
     let bytes = hex.as_bytes();
@@ -64,7 +76,6 @@ fn parse_args() -> Result<Args, String> {
             "--host" => args.host = value()?,
             "--profile" => args.profile = value()?.parse().map_err(|e| format!("{e}"))?,
             "--pin" => args.pins.push(parse_pin(&value()?)?),
-            "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
@@ -73,6 +84,9 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
+    if iot_examples::help_requested(USAGE) {
+        return ExitCode::SUCCESS;
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(msg) => {

@@ -24,7 +24,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use iot_comm::{Profile, ServerPolicy, Timeouts, accept, spki_sha256};
-use iot_examples::pki::TestPki;
+use iot_testkit::pki::TestPki;
 
 struct Args {
     profile: Profile,
@@ -33,8 +33,19 @@ struct Args {
     connections: Option<u64>,
 }
 
-const USAGE: &str =
-    "usage: tls_server [--profile modern|intermediate] [--port N] [--out DIR] [--connections N]";
+const USAGE: &str = "\
+A TLS server on 127.0.0.1 with an iot-comm server profile, over a freshly
+generated test PKI; writes the CA certificate for clients to trust.
+
+Usage: tls_server [--profile modern|intermediate] [--port N] [--out DIR] [--connections N]
+
+Options:
+  --profile NAME     modern or intermediate (default modern)
+  --port N           port on 127.0.0.1 (default 8443)
+  --out DIR          where ca.pem is written (default: a new directory in the
+                     system temporary directory)
+  --connections N    exit after N connections (default: serve until stopped)
+  -h, --help         print this help and exit";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -57,7 +68,6 @@ fn parse_args() -> Result<Args, String> {
                         .map_err(|_| "--connections: not a number")?,
                 );
             }
-            "-h" | "--help" => return Err(USAGE.into()),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }
@@ -65,6 +75,9 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
+    if iot_examples::help_requested(USAGE) {
+        return ExitCode::SUCCESS;
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(msg) => {
@@ -82,8 +95,8 @@ fn main() -> ExitCode {
 }
 
 fn run(args: &Args) -> Result<(), Box<dyn std::error::Error>> {
-    let pki = TestPki::new(args.profile)?;
-    let server = pki.server("localhost")?;
+    let pki = TestPki::new();
+    let server = pki.server("localhost");
     let ca_path = pki.write_ca_cert(&args.out)?;
 
     let policy = ServerPolicy::new(args.profile).identity(server.chain().to_vec(), server.key());

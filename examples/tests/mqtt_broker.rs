@@ -25,8 +25,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use iot_comm::{ClientPolicy, Profile};
-use iot_examples::pki::TestPki;
 use iot_input::mqtt::{TopicFilter, TopicName};
+use iot_testkit::pki::TestPki;
 use rumqttc::{
     Client, ConnectionError, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport,
 };
@@ -75,11 +75,7 @@ impl Broker {
     fn start(pki: &TestPki, tls: BrokerTls) -> Broker {
         let dir = tempfile::tempdir().unwrap();
         let ca = pki.write_ca_cert(dir.path()).unwrap();
-        let (cert, key) = pki
-            .server("localhost")
-            .unwrap()
-            .write(dir.path(), "broker")
-            .unwrap();
+        let (cert, key) = pki.server("localhost").write(dir.path(), "broker").unwrap();
         let port = free_loopback_port();
         let mut conf = String::new();
         writeln!(conf, "listener {port} 127.0.0.1").unwrap();
@@ -222,7 +218,7 @@ struct Setup {
 
 fn setup() -> Setup {
     Setup {
-        pki: TestPki::new(Profile::Modern).unwrap(),
+        pki: TestPki::new(),
         // Topics arrive as untrusted strings (from an app or a cloud
         // configuration) and are validated before any use.
         filter: TopicFilter::parse("devices/+/telemetry").unwrap(),
@@ -231,7 +227,7 @@ fn setup() -> Setup {
 }
 
 fn device_config(pki: &TestPki, profile: Profile) -> Arc<ClientConfig> {
-    let device = pki.client("dev-0001").unwrap();
+    let device = pki.client("dev-0001");
     ClientPolicy::new(profile)
         .trust_pem(pki.ca_cert_pem().as_bytes())
         .unwrap()
@@ -294,7 +290,7 @@ fn interop_mosquitto_refuses_client_without_certificate() {
 fn interop_mosquitto_wrong_pin_is_refused_right_pin_accepted() {
     let s = setup();
     let broker = Broker::start(&s.pki, BrokerTls::Only13);
-    let device = s.pki.client("dev-0001").unwrap();
+    let device = s.pki.client("dev-0001");
     let pinned = |pin: [u8; 32]| {
         ClientPolicy::new(Profile::Modern)
             .trust_pem(s.pki.ca_cert_pem().as_bytes())
@@ -306,7 +302,7 @@ fn interop_mosquitto_wrong_pin_is_refused_right_pin_accepted() {
     };
     // A pin of some other key: the broker's certificate chains to the trusted
     // CA and names `localhost`, but it is not the key the device expects.
-    let other_key = s.pki.server("localhost").unwrap();
+    let other_key = s.pki.server("localhost");
     let wrong_pin = iot_comm::spki_sha256(&other_key.chain()[0]).unwrap();
     let outcome = round_trip(
         broker.port,

@@ -1,22 +1,15 @@
-//! Checks `docs/PROVISIONS.md`, the map of every EN 303 645 provision to the
-//! crates, APIs and tests that serve it. The map is a promise to device makers
-//! writing conformance documentation: a cited test that was renamed or deleted
-//! would make it a false one, so this test fails when that happens.
-
-// Test code: a panic is a failed test, which is what we want here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+//! The checker of `docs/PROVISIONS.md`, the map of every EN 303 645
+//! provision to the crates, APIs and tests that serve it (run by
+//! `tests/provision_map.rs`). The map is a promise to device makers writing
+//! conformance documentation: a cited test that was renamed or deleted would
+//! make it a false one, so the check fails when that happens.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Every provision ID of ETSI EN 303 645 V3.1.3 (78), in the standard's order.
-const PROVISION_IDS: [&str; 78] = [
+pub const PROVISION_IDS: [&str; 78] = [
     "5.0-1", "5.1-1", "5.1-2", "5.1-2A", "5.1-3", "5.1-4", "5.1-5", "5.2-1", "5.2-2", "5.2-3",
     "5.3-1", "5.3-2", "5.3-3", "5.3-4A", "5.3-4B", "5.3-5", "5.3-6A", "5.3-6B", "5.3-7", "5.3-8",
     "5.3-9", "5.3-10", "5.3-11", "5.3-12", "5.3-13", "5.3-14", "5.3-15A", "5.3-15B", "5.3-16",
@@ -27,26 +20,32 @@ const PROVISION_IDS: [&str; 78] = [
     "5.13-1B", "6-1", "6-2", "6-3A", "6-3B", "6-4", "6-5", "6-6", "6-7", "6-8",
 ];
 
-const CLASSIFICATIONS: [&str; 3] = ["implemented", "helps", "out of scope"];
+/// The classifications a row may have.
+pub const CLASSIFICATIONS: [&str; 3] = ["implemented", "helps", "out of scope"];
 
-fn workspace_root() -> PathBuf {
+/// The workspace root (the parent of `testkit/`).
+pub fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
-        .expect("examples/ lives in the workspace root")
+        .expect("testkit/ lives in the workspace root")
         .to_path_buf()
 }
 
 /// One table row of the map.
 #[derive(Debug)]
-struct Row {
-    id: String,
-    classification: String,
-    evidence: Vec<String>,
-    notes: String,
+pub struct Row {
+    /// The provision ID.
+    pub id: String,
+    /// implemented, helps or out of scope.
+    pub classification: String,
+    /// The `path.rs::test_fn` citations of the evidence cell.
+    pub evidence: Vec<String>,
+    /// The notes cell.
+    pub notes: String,
 }
 
 /// Parses the provision table: the rows whose first cell looks like an ID.
-fn parse_rows(map: &str) -> Vec<Row> {
+pub fn parse_rows(map: &str) -> Vec<Row> {
     map.lines()
         .filter_map(|line| {
             let cells: Vec<&str> = line
@@ -73,7 +72,7 @@ fn parse_rows(map: &str) -> Vec<Row> {
 }
 
 /// The `path/file.rs::test_name` citations in backticks in a cell.
-fn citations(cell: &str) -> Vec<String> {
+pub fn citations(cell: &str) -> Vec<String> {
     cell.split('`')
         .skip(1)
         .step_by(2)
@@ -84,7 +83,7 @@ fn citations(cell: &str) -> Vec<String> {
 
 /// Whether `file` defines a test function `name`: `fn name(` preceded by a
 /// `#[test]` attribute, or inside a `proptest!` block.
-fn defines_test(file: &str, name: &str) -> bool {
+pub fn defines_test(file: &str, name: &str) -> bool {
     let needle = format!("fn {name}(");
     let lines: Vec<&str> = file.lines().collect();
     lines.iter().enumerate().any(|(i, line)| {
@@ -104,7 +103,7 @@ fn defines_test(file: &str, name: &str) -> bool {
 }
 
 /// Everything wrong with `map`, read against the sources under `root`.
-fn problems(map: &str, root: &Path) -> Vec<String> {
+pub fn problems(map: &str, root: &Path) -> Vec<String> {
     let rows = parse_rows(map);
     let mut problems = Vec::new();
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
@@ -149,97 +148,8 @@ fn problems(map: &str, root: &Path) -> Vec<String> {
     problems
 }
 
-fn the_map() -> String {
+/// The text of `docs/PROVISIONS.md`.
+pub fn the_map() -> String {
     fs::read_to_string(workspace_root().join("docs/PROVISIONS.md"))
         .expect("docs/PROVISIONS.md exists")
-}
-
-#[test]
-fn provision_map_is_complete_and_every_cited_test_exists() {
-    let problems = problems(&the_map(), &workspace_root());
-    assert!(
-        problems.is_empty(),
-        "docs/PROVISIONS.md:\n{}",
-        problems.join("\n")
-    );
-}
-
-#[test]
-fn provision_map_lists_all_78_provisions() {
-    assert_eq!(parse_rows(&the_map()).len(), PROVISION_IDS.len());
-}
-
-#[test]
-fn checker_reports_a_cited_test_that_does_not_exist() {
-    let map = the_map().replacen(
-        "| 5.2-2 |",
-        "| 5.2-2 | M | implemented | x | `examples/tests/provision_map.rs::no_such_test` | x |\n| 5.2-2-gone |",
-        1,
-    );
-    let problems = problems(&map, &workspace_root());
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.contains("no test `no_such_test`")),
-        "{problems:?}"
-    );
-}
-
-#[test]
-fn checker_reports_an_implemented_row_without_tests_and_a_bad_classification() {
-    let map = the_map()
-        .replace(
-            "| 5.2-2 | R | out of scope |",
-            "| 5.2-2 | R | implemented |",
-        )
-        .replace("| 5.2-3 | R | out of scope |", "| 5.2-3 | R | planned |");
-    assert_eq!(
-        map.matches("| implemented |").count(),
-        the_map().matches("| implemented |").count() + 1
-    );
-    let problems = problems(&map, &workspace_root());
-    assert!(
-        problems.contains(&"5.2-2: implemented but cites no test".to_owned()),
-        "{problems:?}"
-    );
-    assert!(
-        problems
-            .iter()
-            .any(|p| p.starts_with("5.2-3: classification `planned`")),
-        "{problems:?}"
-    );
-}
-
-#[test]
-fn checker_reports_missing_unknown_and_duplicate_ids() {
-    let map = the_map();
-    let without_5_1_1: String = map
-        .lines()
-        .filter(|l| !l.starts_with("| 5.1-1 |"))
-        .map(|l| format!("{l}\n"))
-        .collect();
-    let with_unknown = format!("{map}| 5.99-1 | M | helps | x |  | x |\n");
-    let with_duplicate = format!("{map}| 5.1-1 | M | helps | x |  | x |\n");
-    let root = workspace_root();
-    assert!(problems(&without_5_1_1, &root).contains(&"5.1-1: missing from the map".to_owned()));
-    assert!(
-        problems(&with_unknown, &root)
-            .iter()
-            .any(|p| p.starts_with("5.99-1: not a provision"))
-    );
-    assert!(problems(&with_duplicate, &root).contains(&"5.1-1: listed 2 times".to_owned()));
-}
-
-#[test]
-fn checker_accepts_a_test_defined_here() {
-    let map = the_map().replace(
-        "| 5.2-1 | M | helps | `SECURITY.md` |  |",
-        "| 5.2-1 | M | helps | `SECURITY.md` | `examples/tests/provision_map.rs::checker_accepts_a_test_defined_here` |",
-    );
-    assert_ne!(map, the_map(), "the fixture row must exist");
-    assert!(problems(&map, &workspace_root()).is_empty());
-    assert_eq!(
-        citations("`a/b.rs::c` and `not a citation`"),
-        vec!["a/b.rs::c".to_owned()]
-    );
 }
