@@ -137,7 +137,10 @@ impl Sim {
     fn step(&mut self) -> Result<(), Error> {
         if let Some(budget) = &mut self.budget {
             if *budget == 0 {
-                return Err(Error::Io(std::io::Error::other("simulated crash")));
+                return Err(Error::Io {
+                    during: "simulated crash",
+                    kind: std::io::ErrorKind::Other,
+                });
             }
             *budget -= 1;
         }
@@ -248,7 +251,7 @@ impl MonotonicCounter for SimCounter {
 }
 
 fn open_sim(sim: &Arc<Mutex<Sim>>, root: RootKey) -> Result<SealedStore, Error> {
-    let options = StoreOptions::default().with_counter(SimCounter(sim.clone()));
+    let options = StoreOptions::default().counter(SimCounter(sim.clone()));
     SealedStore::open_backend(SimDisk(sim.clone()), root, options)
 }
 
@@ -351,8 +354,10 @@ fn directory_backend_stopped_after_every_step_keeps_old_or_new() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store");
         let counter_path = counter_dir.path().join(format!("counter-{k}"));
-        let options =
-            || StoreOptions::default().with_counter(FileCounter::open(&counter_path).unwrap());
+        let options = || {
+            StoreOptions::default()
+                .counter(FileCounter::insecure_development(&counter_path).unwrap())
+        };
         let steps = Arc::new(AtomicU64::new(k));
         let (before, after, finished) = {
             let backend = DirBackend::open(&path)

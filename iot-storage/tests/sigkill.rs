@@ -36,7 +36,8 @@ const KILLS: usize = 60;
 const READY: &str = "sigkill-child-ready";
 
 fn open(store: &Path, counter: &Path) -> SealedStore {
-    let options = StoreOptions::default().with_counter(FileCounter::open(counter).unwrap());
+    let options =
+        StoreOptions::default().counter(FileCounter::insecure_development(counter).unwrap());
     SealedStore::open(store, RootKey::from_bytes([0x99; 32]), options).unwrap()
 }
 

@@ -211,7 +211,7 @@ impl iot_storage::MonotonicCounter for Counter {
 fn removing_the_newest_record_is_a_rollback() {
     let counter = Counter::default();
     let medium = MemoryBackend::new();
-    let options = || StoreOptions::default().with_counter(counter.clone());
+    let options = || StoreOptions::default().counter(counter.clone());
     let store = SealedStore::open_backend(medium.clone(), root(), options()).unwrap();
     store.put("wifi/psk", b"passphrase").unwrap();
     store.put("cloud/token", b"token-1").unwrap();
