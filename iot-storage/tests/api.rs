@@ -1,11 +1,4 @@
 //! Public-API behaviour of `SealedStore` on the directory and memory backends.
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::os::unix::fs::PermissionsExt;
 
@@ -19,12 +12,14 @@ fn root() -> RootKey {
     RootKey::from_bytes([0x11; 32])
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn memory_store() -> (MemoryBackend, SealedStore) {
     let medium = MemoryBackend::new();
     let store = SealedStore::open_backend(medium.clone(), root(), StoreOptions::default()).unwrap();
     (medium, store)
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn value(store: &SealedStore, name: &str) -> Option<Vec<u8>> {
     store.get(name).unwrap().map(|v| v.expose_secret().to_vec())
 }
