@@ -276,8 +276,9 @@ impl SealedStore {
     /// carries the store's index), plus one counter update if a counter is
     /// configured.
     ///
-    /// Names: 1 to [`MAX_NAME_LEN`](Self::MAX_NAME_LEN) (128) bytes of ASCII letters, digits and `._/-`, starting
-    /// with a letter or digit, without `..` or `//`, not ending in `/`.
+    /// Names: 1 to [`MAX_NAME_LEN`](Self::MAX_NAME_LEN) (128) bytes of ASCII
+    /// letters, digits and `._/-`, starting with a letter or digit, without
+    /// `..` or `//`, not ending in `/`.
     ///
     /// # Errors
     /// [`Error::InvalidName`], [`Error::ValueTooLarge`],
