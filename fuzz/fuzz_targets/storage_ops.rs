@@ -26,8 +26,8 @@ enum Op {
 
 fn options() -> StoreOptions {
     StoreOptions::default()
-        .with_max_value_len(MAX_VALUE)
-        .with_max_entries(MAX_ENTRIES)
+        .max_value_len(MAX_VALUE)
+        .max_entries(MAX_ENTRIES)
 }
 
 /// Applies a write to the model if the store accepted it, and checks that a

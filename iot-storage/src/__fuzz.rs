@@ -1,5 +1,7 @@
 //! Entry points for the cargo-fuzz targets in `fuzz/`. Not a public API:
-//! hidden, unstable, and only here so that the targets stay a few lines.
+//! hidden, unstable, compiled only under `cfg(fuzzing)` (and in this crate's
+//! unit tests, which check them), and only here because the decoders are
+//! private. They are thin: the properties are asserted in the targets.
 //!
 //! The record and manifest entry points use a fixed fuzzing root key that no
 //! committed seed is sealed under, so opening any input must fail (the AEAD

@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use ring::digest;
 
 use crate::Error;
-use crate::fsio::DirHandle;
+use crate::fsio::{DirHandle, Role};
 
 /// A counter that can only go up and that an attacker who can rewrite the
 /// store's medium cannot roll back: a TPM NV counter, an RPMB write counter,
@@ -73,6 +73,8 @@ impl<C: MonotonicCounter + ?Sized> MonotonicCounter for std::sync::Arc<C> {
 ///
 /// An attacker who can rewrite the file can roll it back, so it protects
 /// against rollback only as far as the file is out of the attacker's reach.
+/// The constructor is named [`insecure_development`](Self::insecure_development)
+/// so that a reviewer can find every use with `grep insecure_`.
 /// Keep it on another medium than the store (never inside the store's
 /// directory, which an attacker copies back together with the store). Use it
 /// to develop and test rollback handling until the hardware counter is wired
@@ -85,12 +87,13 @@ impl<C: MonotonicCounter + ?Sized> MonotonicCounter for std::sync::Arc<C> {
 /// ```
 /// use iot_storage::{FileCounter, MonotonicCounter};
 /// let dir = tempfile::tempdir()?;
-/// let counter = FileCounter::open(dir.path().join("store.counter"))?;
+/// let counter = FileCounter::insecure_development(dir.path().join("store.counter"))?;
 /// assert_eq!(counter.read()?, 0);
 /// counter.advance_to(5)?;
 /// counter.advance_to(3)?; // never goes down
-/// assert_eq!(FileCounter::open(dir.path().join("store.counter"))?.read()?, 5);
-/// # Ok::<(), iot_storage::Error>(())
+/// let again = FileCounter::insecure_development(dir.path().join("store.counter"))?;
+/// assert_eq!(again.read()?, 5);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct FileCounter {
     dir: DirHandle,
@@ -105,12 +108,13 @@ const COUNTER_FILE_LEN: usize = 8 + 8 + COUNTER_CHECK_LEN;
 
 impl FileCounter {
     /// A counter in the file at `path` (its directory must exist; the file is
-    /// created on the first advance).
+    /// created on the first advance). See the type's documentation for why
+    /// this is for development only.
     ///
     /// # Errors
     /// [`Error::Io`] if the directory cannot be opened.
-    pub fn open(path: impl AsRef<Path>) -> Result<FileCounter, Error> {
-        let (dir, file) = DirHandle::open_parent_of(path.as_ref())?;
+    pub fn insecure_development(path: impl AsRef<Path>) -> Result<FileCounter, Error> {
+        let (dir, file) = DirHandle::open_parent_of(path.as_ref(), Role::Counter)?;
         Ok(FileCounter {
             dir,
             file,

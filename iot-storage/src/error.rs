@@ -5,9 +5,16 @@ use std::{fmt, io};
 /// Everything that can go wrong in this crate. A missing entry is not an
 /// error: [`SealedStore::get`](crate::SealedStore::get) returns `Ok(None)`.
 ///
-/// No variant ever carries secret bytes, an entry name or a value: an error
-/// message is safe to log.
-#[derive(Debug)]
+/// No variant ever carries secret bytes, an entry name, a value or a path: an
+/// error message is safe to log. `Display` says everything once and
+/// [`source`](std::error::Error::source) is `None`, so an error chain never
+/// repeats a cause.
+///
+/// The variants tell the recovery path: [`Integrity`](Self::Integrity) after
+/// open is answered by [`SealedStore::erase_dir`](crate::SealedStore::erase_dir),
+/// [`WrongRootKey`](Self::WrongRootKey) by the other root key of a rotation,
+/// [`Locked`](Self::Locked) by closing the other store, and so on.
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
     /// Something read from the medium is not what this crate wrote under the
@@ -32,14 +39,14 @@ pub enum Error {
     /// [`SealedStore::put`](crate::SealedStore::put).
     InvalidName,
     /// A value longer than the store allows
-    /// ([`StoreOptions::with_max_value_len`](crate::StoreOptions::with_max_value_len)),
+    /// ([`StoreOptions::max_value_len`](crate::StoreOptions::max_value_len)),
     /// or a stored record larger than the limit the store was opened with.
     ValueTooLarge {
         /// The limit in force.
         max: usize,
     },
     /// Adding the entry would exceed
-    /// [`StoreOptions::with_max_entries`](crate::StoreOptions::with_max_entries),
+    /// [`StoreOptions::max_entries`](crate::StoreOptions::max_entries),
     /// or the store on the medium holds more entries than that limit.
     TooManyEntries {
         /// The limit in force.
@@ -57,7 +64,17 @@ pub enum Error {
     /// The system random number generator failed.
     Random,
     /// The storage medium (or the monotonic counter's medium) failed.
-    Io(io::Error),
+    ///
+    /// A [`Backend`](crate::Backend) or [`MonotonicCounter`](crate::MonotonicCounter)
+    /// of the device maker's reports its own failures this way too, with
+    /// `kind: e.kind()` of the `std::io::Error` it got.
+    Io {
+        /// The step that failed, a short lower-case phrase such as
+        /// `"writing a record"` or `"syncing the store directory"`.
+        during: &'static str,
+        /// What the operating system reported.
+        kind: io::ErrorKind,
+    },
 }
 
 impl fmt::Display for Error {
@@ -73,28 +90,50 @@ impl fmt::Display for Error {
             Self::AlreadyExists => f.write_str("entry already exists"),
             Self::Locked => f.write_str("store is open elsewhere"),
             Self::Random => f.write_str("system random generator failed"),
-            Self::Io(e) => write!(f, "storage i/o failed: {}", e.kind()),
+            Self::Io { during, kind } => write!(f, "i/o error while {during}: {kind}"),
         }
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Io(e) => Some(e),
-            _ => None,
-        }
+/// The cause is in `Display`; `source()` is `None` (see the type's docs).
+impl std::error::Error for Error {}
+
+/// Names the step of a failed I/O call of this crate's own: the
+/// `From<io::Error>` the family keeps private, with `during` set at each call.
+pub(crate) trait IoContext<T> {
+    /// Maps an I/O failure to [`Error::Io`] with this `during`.
+    fn during(self, during: &'static str) -> Result<T, Error>;
+}
+
+impl<T, E: Into<io::Error>> IoContext<T> for Result<T, E> {
+    fn during(self, during: &'static str) -> Result<T, Error> {
+        self.map_err(|e| Error::Io {
+            during,
+            kind: e.into().kind(),
+        })
     }
 }
 
-impl From<io::Error> for Error {
-    fn from(e: io::Error) -> Self {
-        Self::Io(e)
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-impl From<rustix::io::Errno> for Error {
-    fn from(e: rustix::io::Errno) -> Self {
-        Self::Io(e.into())
+    #[test]
+    fn io_errors_name_the_step_and_the_kind_once() {
+        let err = Err::<(), _>(io::Error::from(io::ErrorKind::PermissionDenied))
+            .during("writing a record")
+            .unwrap_err();
+        assert_eq!(
+            err,
+            Error::Io {
+                during: "writing a record",
+                kind: io::ErrorKind::PermissionDenied
+            }
+        );
+        assert_eq!(
+            err.to_string(),
+            "i/o error while writing a record: permission denied"
+        );
+        assert!(std::error::Error::source(&err).is_none());
     }
 }

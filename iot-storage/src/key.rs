@@ -8,10 +8,7 @@ use secrecy::{ExposeSecret, SecretBox};
 use zeroize::Zeroize;
 
 use crate::Error;
-use crate::fsio::DirHandle;
-
-/// Length of a root key in bytes.
-pub const ROOT_KEY_LEN: usize = 32;
+use crate::fsio::{DirHandle, Role};
 
 /// The device root key: 32 secret bytes from which every key of a store is
 /// derived (HKDF-SHA256). The store never writes it to the medium.
@@ -27,13 +24,19 @@ pub const ROOT_KEY_LEN: usize = 32;
 /// let key = RootKey::from_bytes([7; 32]);
 /// assert_eq!(format!("{key:?}"), "RootKey([REDACTED])");
 /// ```
-pub struct RootKey(SecretBox<[u8; ROOT_KEY_LEN]>);
+pub struct RootKey(SecretBox<[u8; KEY_LEN]>);
+
+/// [`RootKey::LEN`], for the type definition.
+const KEY_LEN: usize = 32;
 
 impl RootKey {
+    /// Length of a root key in bytes.
+    pub const LEN: usize = KEY_LEN;
+
     /// Wraps key bytes obtained from a hardware source. The bytes are moved
     /// to the heap and the by-value copy passed in is wiped; wipe any copy the
     /// caller still holds.
-    pub fn from_bytes(bytes: [u8; ROOT_KEY_LEN]) -> RootKey {
+    pub fn from_bytes(bytes: [u8; RootKey::LEN]) -> RootKey {
         let mut bytes = bytes;
         let key = RootKey(SecretBox::new(Box::new(bytes)));
         bytes.zeroize();
@@ -48,7 +51,7 @@ impl RootKey {
     /// # Errors
     /// [`Error::Random`] if the OS random generator fails.
     pub fn generate() -> Result<RootKey, Error> {
-        let mut bytes = [0u8; ROOT_KEY_LEN];
+        let mut bytes = [0u8; RootKey::LEN];
         let drawn = SystemRandom::new().fill(&mut bytes);
         let key = RootKey::from_bytes(bytes);
         bytes.zeroize();
@@ -57,7 +60,7 @@ impl RootKey {
     }
 
     /// The secret bytes, for key derivation inside this crate only.
-    pub(crate) fn expose(&self) -> &[u8; ROOT_KEY_LEN] {
+    pub(crate) fn expose(&self) -> &[u8; RootKey::LEN] {
         self.0.expose_secret()
     }
 }
@@ -134,13 +137,13 @@ impl RootKeySource for FileRootKeySource {
     /// [`Error::Io`] from the file system, [`Error::Integrity`] if the file is
     /// not exactly 32 bytes long, [`Error::Random`] if generating fails.
     fn root_key(&self) -> Result<RootKey, Error> {
-        let (dir, file) = DirHandle::open_parent_of(&self.path)?;
-        let read = dir.read(&file, ROOT_KEY_LEN).map_err(|e| match e {
+        let (dir, file) = DirHandle::open_parent_of(&self.path, Role::RootKey)?;
+        let read = dir.read(&file, RootKey::LEN).map_err(|e| match e {
             Error::ValueTooLarge { .. } => Error::Integrity,
             other => other,
         })?;
         if let Some(mut bytes) = read {
-            let key = <[u8; ROOT_KEY_LEN]>::try_from(bytes.as_slice()).map(RootKey::from_bytes);
+            let key = <[u8; RootKey::LEN]>::try_from(bytes.as_slice()).map(RootKey::from_bytes);
             bytes.zeroize();
             return key.map_err(|_| Error::Integrity);
         }

@@ -1,4 +1,5 @@
 #![doc = include_str!("../README.md")]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod backend;
 mod counter;
@@ -13,6 +14,9 @@ mod store;
 
 pub mod manual;
 
+// Fuzz entry points: only in cargo-fuzz builds (and this crate's unit tests,
+// which check them). Not an API.
+#[cfg(any(fuzzing, test))]
 #[doc(hidden)]
 pub mod __fuzz;
 
@@ -20,9 +24,8 @@ pub use backend::{Backend, DirBackend, MemoryBackend};
 pub use counter::{FileCounter, MonotonicCounter};
 pub use crypto::Algorithm;
 pub use error::Error;
-pub use key::{FileRootKeySource, ROOT_KEY_LEN, RootKey, RootKeySource};
-pub use name::MAX_NAME_LEN;
-pub use options::{DEFAULT_MAX_ENTRIES, DEFAULT_MAX_VALUE_LEN, RollbackProtection, StoreOptions};
+pub use key::{FileRootKeySource, RootKey, RootKeySource};
+pub use options::{RollbackProtection, StoreOptions};
 pub use store::SealedStore;
 
 /// Re-exported so that callers name the exact `secrecy` version `get` returns.

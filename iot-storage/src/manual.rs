@@ -9,6 +9,10 @@
 //! 4. [`_04_lifecycle`]: write-once entries, rotation, destroy and factory
 //!    reset, and how this store compares with PSA Protected Storage, ESP-IDF
 //!    NVS encryption, Tink keysets and `cocoon`.
+//! 5. [`_05_howto`]: wiring the root key and the counter, opening at boot
+//!    (each error's recovery path), reset, rotation, other media.
+//! 6. [`_06_limits`]: sizes, the cost of a write, what is not protected, and
+//!    the platform.
 
 #[doc = include_str!("manual/01_formats.md")]
 pub mod _01_formats {}
@@ -21,3 +25,9 @@ pub mod _03_durability {}
 
 #[doc = include_str!("manual/04_lifecycle.md")]
 pub mod _04_lifecycle {}
+
+#[doc = include_str!("manual/05_howto.md")]
+pub mod _05_howto {}
+
+#[doc = include_str!("manual/06_limits.md")]
+pub mod _06_limits {}

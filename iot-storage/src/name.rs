@@ -9,8 +9,8 @@
 
 use crate::Error;
 
-/// Longest entry name, in bytes.
-pub const MAX_NAME_LEN: usize = 128;
+/// Longest entry name, in bytes ([`SealedStore::MAX_NAME_LEN`](crate::SealedStore::MAX_NAME_LEN)).
+pub(crate) const MAX_NAME_LEN: usize = 128;
 
 /// Checks an entry name: 1..=128 bytes of ASCII letters, digits and `._/-`,
 /// starting with a letter or digit, without `..` or `//`, not ending in `/`.

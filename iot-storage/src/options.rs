@@ -15,15 +15,19 @@ use crate::format::{HARD_MAX_ENTRIES, HARD_MAX_VALUE_LEN, Limits};
 /// not detected, and [`SealedStore::rollback_protection`](crate::SealedStore::rollback_protection)
 /// says so.
 ///
+/// The limits are resource bounds: a value above the ceiling is clamped to
+/// it ([`MAX_VALUE_LEN`](Self::MAX_VALUE_LEN), [`MAX_ENTRIES`](Self::MAX_ENTRIES)).
+/// No option weakens a check, so none is refused.
+///
 /// ```
 /// use iot_storage::{Algorithm, FileCounter, StoreOptions};
 /// # let dir = tempfile::tempdir()?;
 /// let options = StoreOptions::default()
-///     .with_counter(FileCounter::open(dir.path().join("store.counter"))?)
-///     .with_max_value_len(8 * 1024)
-///     .with_algorithm(Algorithm::ChaCha20Poly1305);
+///     .counter(FileCounter::insecure_development(dir.path().join("store.counter"))?)
+///     .max_value_len(8 * 1024)
+///     .algorithm(Algorithm::ChaCha20Poly1305);
 /// # let _ = options;
-/// # Ok::<(), iot_storage::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Clone)]
 pub struct StoreOptions {
@@ -33,49 +37,59 @@ pub struct StoreOptions {
     pub(crate) counter: Option<Arc<dyn MonotonicCounter>>,
 }
 
-/// The default limit on a value's length: 64 KiB.
-pub const DEFAULT_MAX_VALUE_LEN: usize = 64 * 1024;
-/// The default limit on the number of entries: 256.
-pub const DEFAULT_MAX_ENTRIES: usize = 256;
-
 impl Default for StoreOptions {
     fn default() -> Self {
         StoreOptions {
             algorithm: Algorithm::default(),
-            max_value_len: DEFAULT_MAX_VALUE_LEN,
-            max_entries: DEFAULT_MAX_ENTRIES,
+            max_value_len: Self::DEFAULT_MAX_VALUE_LEN,
+            max_entries: Self::DEFAULT_MAX_ENTRIES,
             counter: None,
         }
     }
 }
 
 impl StoreOptions {
+    /// The default limit on a value's length: 64 KiB.
+    pub const DEFAULT_MAX_VALUE_LEN: usize = 64 * 1024;
+    /// The default limit on the number of entries: 256.
+    pub const DEFAULT_MAX_ENTRIES: usize = 256;
+    /// The ceiling of [`max_value_len`](Self::max_value_len): 16 MiB. Every
+    /// length must fit the record format, and no decoder allocates more.
+    pub const MAX_VALUE_LEN: usize = HARD_MAX_VALUE_LEN;
+    /// The ceiling of [`max_entries`](Self::max_entries): 4096. The count
+    /// must fit the index format, and every write carries the whole index.
+    pub const MAX_ENTRIES: usize = HARD_MAX_ENTRIES;
+
     /// Enables rollback detection with `counter` (a hardware counter in
     /// production, [`FileCounter`](crate::FileCounter) while developing).
     /// Each committed write then also advances the counter; see
     /// [`MonotonicCounter`] for the rules.
     #[must_use]
-    pub fn with_counter(mut self, counter: impl MonotonicCounter + 'static) -> Self {
+    pub fn counter(mut self, counter: impl MonotonicCounter + 'static) -> Self {
         self.counter = Some(Arc::new(counter));
         self
     }
 
-    /// The longest value `put` accepts (default 64 KiB, at most 16 MiB:
-    /// larger values are capped). Reading a stored value longer than the
-    /// limit fails with [`Error::ValueTooLarge`](crate::Error::ValueTooLarge)
-    /// and loses nothing: reopen with a larger limit.
+    /// The longest value `put` accepts (default
+    /// [`DEFAULT_MAX_VALUE_LEN`](Self::DEFAULT_MAX_VALUE_LEN), 64 KiB). A
+    /// larger number is clamped to [`MAX_VALUE_LEN`](Self::MAX_VALUE_LEN)
+    /// (16 MiB). Reading a stored value longer than the limit fails with
+    /// [`Error::ValueTooLarge`](crate::Error::ValueTooLarge) and loses
+    /// nothing: reopen with a larger limit.
     #[must_use]
-    pub fn with_max_value_len(mut self, max: usize) -> Self {
-        self.max_value_len = max.min(HARD_MAX_VALUE_LEN);
+    pub fn max_value_len(mut self, max: usize) -> Self {
+        self.max_value_len = max.min(Self::MAX_VALUE_LEN);
         self
     }
 
-    /// The most entries the store holds (default 256, at most 4096: larger
-    /// numbers are capped). Every committed write carries the whole index, so
-    /// this also bounds the size of each write.
+    /// The most entries the store holds (default
+    /// [`DEFAULT_MAX_ENTRIES`](Self::DEFAULT_MAX_ENTRIES), 256). A larger
+    /// number is clamped to [`MAX_ENTRIES`](Self::MAX_ENTRIES) (4096). Every
+    /// committed write carries the whole index, so this also bounds the size
+    /// of each write.
     #[must_use]
-    pub fn with_max_entries(mut self, max: usize) -> Self {
-        self.max_entries = max.min(HARD_MAX_ENTRIES);
+    pub fn max_entries(mut self, max: usize) -> Self {
+        self.max_entries = max.min(Self::MAX_ENTRIES);
         self
     }
 
@@ -83,7 +97,7 @@ impl StoreOptions {
     /// moves an existing store to. Opening an existing store uses the
     /// algorithm recorded in it.
     #[must_use]
-    pub fn with_algorithm(mut self, algorithm: Algorithm) -> Self {
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.algorithm = algorithm;
         self
     }

@@ -27,7 +27,7 @@ use crate::{Error, RootKey, name};
 ///
 /// ```
 /// use iot_storage::{RootKey, SealedStore, StoreOptions};
-/// use secrecy::ExposeSecret;
+/// use iot_storage::secrecy::ExposeSecret;
 ///
 /// let dir = tempfile::tempdir()?;
 /// let store = SealedStore::open(dir.path(), RootKey::from_bytes([9; 32]), StoreOptions::default())?;
@@ -36,7 +36,7 @@ use crate::{Error, RootKey, name};
 /// assert!(store.get("nothing/here")?.is_none());
 /// assert_eq!(store.names()?, ["wifi/psk"]);
 /// assert!(store.delete("wifi/psk")?);
-/// # Ok::<(), iot_storage::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct SealedStore {
     backend: Box<dyn Backend>,
@@ -70,6 +70,9 @@ impl State {
 }
 
 impl SealedStore {
+    /// The longest entry name, in bytes.
+    pub const MAX_NAME_LEN: usize = name::MAX_NAME_LEN;
+
     /// Opens the store in directory `dir` with the default [`DirBackend`],
     /// creating the directory (`0700`) and an empty store if there is none.
     ///
@@ -273,8 +276,9 @@ impl SealedStore {
     /// carries the store's index), plus one counter update if a counter is
     /// configured.
     ///
-    /// Names: 1 to 128 bytes of ASCII letters, digits and `._/-`, starting
-    /// with a letter or digit, without `..` or `//`, not ending in `/`.
+    /// Names: 1 to [`MAX_NAME_LEN`](Self::MAX_NAME_LEN) (128) bytes of ASCII
+    /// letters, digits and `._/-`, starting with a letter or digit, without
+    /// `..` or `//`, not ending in `/`.
     ///
     /// # Errors
     /// [`Error::InvalidName`], [`Error::ValueTooLarge`],

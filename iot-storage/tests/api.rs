@@ -1,11 +1,4 @@
 //! Public-API behaviour of `SealedStore` on the directory and memory backends.
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::os::unix::fs::PermissionsExt;
 
@@ -19,12 +12,14 @@ fn root() -> RootKey {
     RootKey::from_bytes([0x11; 32])
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn memory_store() -> (MemoryBackend, SealedStore) {
     let medium = MemoryBackend::new();
     let store = SealedStore::open_backend(medium.clone(), root(), StoreOptions::default()).unwrap();
     (medium, store)
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn value(store: &SealedStore, name: &str) -> Option<Vec<u8>> {
     store.get(name).unwrap().map(|v| v.expose_secret().to_vec())
 }
@@ -136,11 +131,7 @@ fn invalid_names_are_rejected_everywhere() {
 #[test]
 fn limits_are_enforced_and_lose_nothing() {
     let medium = MemoryBackend::new();
-    let options = || {
-        StoreOptions::default()
-            .with_max_value_len(16)
-            .with_max_entries(2)
-    };
+    let options = || StoreOptions::default().max_value_len(16).max_entries(2);
     let store = SealedStore::open_backend(medium.clone(), root(), options()).unwrap();
     store.put("a", &[1; 16]).unwrap();
     assert!(matches!(
@@ -159,7 +150,7 @@ fn limits_are_enforced_and_lose_nothing() {
     // Reopened with tighter limits: reading the big value fails cleanly, and
     // a larger limit reads it again.
     let tight =
-        SealedStore::open_backend(medium.clone(), root(), options().with_max_value_len(8)).unwrap();
+        SealedStore::open_backend(medium.clone(), root(), options().max_value_len(8)).unwrap();
     assert!(matches!(
         tight.get("a"),
         Err(Error::ValueTooLarge { max: 8 })
@@ -168,7 +159,7 @@ fn limits_are_enforced_and_lose_nothing() {
     let fewer = SealedStore::open_backend(
         medium.clone(),
         root(),
-        StoreOptions::default().with_max_entries(1),
+        StoreOptions::default().max_entries(1),
     );
     assert!(matches!(fewer, Err(Error::TooManyEntries { max: 1 })));
     let store = SealedStore::open_backend(medium, root(), options()).unwrap();
@@ -176,8 +167,8 @@ fn limits_are_enforced_and_lose_nothing() {
     assert_eq!(
         DEFAULTS,
         (
-            iot_storage::DEFAULT_MAX_VALUE_LEN,
-            iot_storage::DEFAULT_MAX_ENTRIES
+            StoreOptions::DEFAULT_MAX_VALUE_LEN,
+            StoreOptions::DEFAULT_MAX_ENTRIES
         )
     );
 }
@@ -328,7 +319,7 @@ fn old_records_do_not_open_under_the_rotated_store() {
 #[test]
 fn chacha20_poly1305_works_and_rotation_can_switch_algorithms() {
     let medium = MemoryBackend::new();
-    let chacha = || StoreOptions::default().with_algorithm(Algorithm::ChaCha20Poly1305);
+    let chacha = || StoreOptions::default().algorithm(Algorithm::ChaCha20Poly1305);
     let store = SealedStore::open_backend(medium.clone(), root(), chacha()).unwrap();
     store.put("a", b"1").unwrap();
     drop(store);
@@ -475,4 +466,87 @@ fn records_without_a_manifest_do_not_become_a_new_store() {
     ));
     SealedStore::erase_backend(&medium).unwrap();
     assert!(medium.snapshot().is_empty());
+}
+
+#[test]
+fn limits_above_their_ceiling_are_clamped_to_it() {
+    let options = StoreOptions::default()
+        .max_value_len(usize::MAX)
+        .max_entries(usize::MAX);
+    let shown = format!("{options:?}");
+    assert!(
+        shown.contains(&format!("max_value_len: {}", StoreOptions::MAX_VALUE_LEN)),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("max_entries: {}", StoreOptions::MAX_ENTRIES)),
+        "{shown}"
+    );
+    assert_eq!(
+        (StoreOptions::MAX_VALUE_LEN, StoreOptions::MAX_ENTRIES),
+        (16 * 1024 * 1024, 4096)
+    );
+    let store = SealedStore::open_backend(
+        MemoryBackend::new(),
+        root(),
+        options.max_value_len(usize::MAX),
+    )
+    .unwrap();
+    assert_eq!(
+        store.put("big", &vec![0; StoreOptions::MAX_VALUE_LEN + 1]),
+        Err(Error::ValueTooLarge {
+            max: StoreOptions::MAX_VALUE_LEN
+        })
+    );
+}
+
+#[test]
+fn io_errors_name_the_failed_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no-such-dir").join("store.counter");
+    let err = iot_storage::FileCounter::insecure_development(&missing).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Io {
+            during: "opening the counter file's directory",
+            kind: std::io::ErrorKind::NotFound
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "i/o error while opening the counter file's directory: entity not found"
+    );
+    assert!(std::error::Error::source(&err).is_none());
+
+    // The fault-injection hook fails a step with that step's own `during`.
+    let steps = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX));
+    let backend = iot_storage::DirBackend::open(dir.path().join("store"))
+        .unwrap()
+        .__stop_after_steps(steps.clone());
+    let store = SealedStore::open_backend(backend, root(), StoreOptions::default()).unwrap();
+    for (allowed, during) in [
+        (0, "writing a record"),
+        (1, "syncing a record"),
+        (2, "renaming a record into place"),
+        (3, "syncing the store directory"),
+    ] {
+        steps.store(allowed, std::sync::atomic::Ordering::SeqCst);
+        assert_eq!(
+            store.put("a", b"1"),
+            Err(Error::Io {
+                during,
+                kind: std::io::ErrorKind::Other
+            })
+        );
+    }
+    steps.store(u64::MAX, std::sync::atomic::Ordering::SeqCst);
+    store.put("a", b"1").unwrap();
+    steps.store(0, std::sync::atomic::Ordering::SeqCst);
+    assert_eq!(
+        store.delete("a"),
+        Err(Error::Io {
+            during: "writing the manifest",
+            kind: std::io::ErrorKind::Other
+        })
+    );
 }

@@ -8,13 +8,6 @@
 //!   later ones), including the monotonic counter as one more step;
 //! - the real directory backend, stopped by its fault-injection hook, which
 //!   leaves the files exactly as a killed process would.
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
@@ -88,6 +81,7 @@ fn run(store: &SealedStore, ops: &[Op]) -> usize {
     ops.len()
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn contents(store: &SealedStore) -> Model {
     store
         .names()
@@ -102,6 +96,11 @@ fn contents(store: &SealedStore) -> Model {
 
 /// Opens with the new root key, falling back to the old one only if the
 /// rotation had not begun (the documented recovery procedure).
+#[allow(
+    clippy::panic,
+    clippy::unwrap_used,
+    reason = "test helper: a panic fails the test"
+)]
 fn reopen(open: impl Fn(RootKey) -> Result<SealedStore, Error>) -> SealedStore {
     match open(RootKey::from_bytes(NEW_ROOT)) {
         Ok(store) => store,
@@ -137,7 +136,10 @@ impl Sim {
     fn step(&mut self) -> Result<(), Error> {
         if let Some(budget) = &mut self.budget {
             if *budget == 0 {
-                return Err(Error::Io(std::io::Error::other("simulated crash")));
+                return Err(Error::Io {
+                    during: "simulated crash",
+                    kind: std::io::ErrorKind::Other,
+                });
             }
             *budget -= 1;
         }
@@ -193,6 +195,7 @@ fn apply(entries: &mut BTreeMap<String, Vec<u8>>, change: DirChange) {
 #[derive(Debug, Clone)]
 struct SimDisk(Arc<Mutex<Sim>>);
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 impl Backend for SimDisk {
     fn list(&self) -> Result<Vec<String>, Error> {
         Ok(self.0.lock().unwrap().visible.keys().cloned().collect())
@@ -234,6 +237,7 @@ impl Backend for SimDisk {
 #[derive(Debug, Clone)]
 struct SimCounter(Arc<Mutex<Sim>>);
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 impl MonotonicCounter for SimCounter {
     fn read(&self) -> Result<u64, Error> {
         Ok(self.0.lock().unwrap().counter)
@@ -248,12 +252,13 @@ impl MonotonicCounter for SimCounter {
 }
 
 fn open_sim(sim: &Arc<Mutex<Sim>>, root: RootKey) -> Result<SealedStore, Error> {
-    let options = StoreOptions::default().with_counter(SimCounter(sim.clone()));
+    let options = StoreOptions::default().counter(SimCounter(sim.clone()));
     SealedStore::open_backend(SimDisk(sim.clone()), root, options)
 }
 
 /// Reopens a crashed disk, checks old-or-new, then checks that the store is
 /// healthy: it takes a write, and survives a further power cut.
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn check_recovery(sim: Sim, before: &Model, after: &Model, what: &str) {
     let sim = Arc::new(Mutex::new(sim));
     let store = reopen(|root| open_sim(&sim, root));
@@ -351,8 +356,10 @@ fn directory_backend_stopped_after_every_step_keeps_old_or_new() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("store");
         let counter_path = counter_dir.path().join(format!("counter-{k}"));
-        let options =
-            || StoreOptions::default().with_counter(FileCounter::open(&counter_path).unwrap());
+        let options = || {
+            StoreOptions::default()
+                .counter(FileCounter::insecure_development(&counter_path).unwrap())
+        };
         let steps = Arc::new(AtomicU64::new(k));
         let (before, after, finished) = {
             let backend = DirBackend::open(&path)

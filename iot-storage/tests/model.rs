@@ -1,13 +1,6 @@
 //! Model test: random operation sequences on the store (memory and directory
 //! backends, with reopens and rotations in between) behave exactly like a
 //! `HashMap` with write-once flags.
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::collections::HashMap;
 
@@ -43,6 +36,7 @@ fn op() -> impl Strategy<Value = Op> {
 /// The model: value and write-once flag by name.
 type Model = HashMap<String, (Vec<u8>, bool)>;
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn check_all(store: &SealedStore, model: &Model) {
     let mut names: Vec<&String> = model.keys().collect();
     names.sort();
@@ -53,6 +47,11 @@ fn check_all(store: &SealedStore, model: &Model) {
     }
 }
 
+#[allow(
+    clippy::indexing_slicing,
+    clippy::unwrap_used,
+    reason = "test helper: a panic fails the test"
+)]
 fn run(ops: &[Op], open: &dyn Fn(RootKey) -> SealedStore) {
     let mut root = [1u8; 32];
     let mut store = open(RootKey::from_bytes(root));
@@ -123,6 +122,7 @@ fn run(ops: &[Op], open: &dyn Fn(RootKey) -> SealedStore) {
     check_all(&store, &model);
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn open_on(backend: impl Backend + 'static, root: RootKey) -> SealedStore {
     SealedStore::open_backend(backend, root, StoreOptions::default()).unwrap()
 }

@@ -1,13 +1,6 @@
 //! Rollback: an old image of the store directory copied back is detected with
 //! a monotonic counter, and reported as unprotected without one; a crash
 //! between a write and the counter update is recovered, not called a rollback.
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::path::Path;
 use std::sync::Arc;
@@ -23,6 +16,7 @@ fn root() -> RootKey {
 }
 
 /// Copies the files of a (flat) store directory.
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -31,11 +25,13 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn replace_dir(store: &Path, image: &Path) {
     std::fs::remove_dir_all(store).unwrap();
     copy_dir(image, store);
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn value(store: &SealedStore, name: &str) -> Option<Vec<u8>> {
     store.get(name).unwrap().map(|v| v.expose_secret().to_vec())
 }
@@ -48,8 +44,9 @@ fn copying_back_an_old_directory_is_rolled_back_with_a_counter() {
         tmp.path().join("image"),
         tmp.path().join("counter"),
     );
-    let options =
-        || StoreOptions::default().with_counter(FileCounter::open(&counter_file).unwrap());
+    let options = || {
+        StoreOptions::default().counter(FileCounter::insecure_development(&counter_file).unwrap())
+    };
 
     let store = SealedStore::open(&store_dir, root(), options()).unwrap();
     assert_eq!(
@@ -108,9 +105,10 @@ impl MonotonicCounter for CrashingCounter {
     }
     fn advance_to(&self, value: u64) -> Result<(), Error> {
         if self.fail_next.swap(false, Ordering::SeqCst) {
-            return Err(Error::Io(std::io::Error::other(
-                "power cut before the counter update",
-            )));
+            return Err(Error::Io {
+                during: "power cut before the counter update",
+                kind: std::io::ErrorKind::Other,
+            });
         }
         self.inner.advance_to(value)
     }
@@ -123,35 +121,44 @@ fn a_crash_between_write_and_counter_update_is_recovered() {
     let fail_next = Arc::new(AtomicBool::new(false));
     let options = || {
         let counter = CrashingCounter {
-            inner: FileCounter::open(&counter_file).unwrap(),
+            inner: FileCounter::insecure_development(&counter_file).unwrap(),
             fail_next: fail_next.clone(),
         };
-        StoreOptions::default().with_counter(counter)
+        StoreOptions::default().counter(counter)
     };
     let store = SealedStore::open(&store_dir, root(), options()).unwrap();
     store.put("a", b"1").unwrap();
     store.put("b", b"2").unwrap();
-    let before = FileCounter::open(&counter_file).unwrap().read().unwrap();
+    let before = FileCounter::insecure_development(&counter_file)
+        .unwrap()
+        .read()
+        .unwrap();
 
     // A put (record write) whose counter update is lost.
     fail_next.store(true, Ordering::SeqCst);
-    assert!(matches!(store.put("a", b"new"), Err(Error::Io(_))));
+    assert!(matches!(store.put("a", b"new"), Err(Error::Io { .. })));
     drop(store);
     assert_eq!(
-        FileCounter::open(&counter_file).unwrap().read().unwrap(),
+        FileCounter::insecure_development(&counter_file)
+            .unwrap()
+            .read()
+            .unwrap(),
         before
     );
     let store = SealedStore::open(&store_dir, root(), options()).unwrap();
     assert_eq!(value(&store, "a").unwrap(), b"new");
     assert_eq!(
-        FileCounter::open(&counter_file).unwrap().read().unwrap(),
+        FileCounter::insecure_development(&counter_file)
+            .unwrap()
+            .read()
+            .unwrap(),
         before + 1,
         "open catches the counter up"
     );
 
     // A delete (manifest write) whose counter update is lost.
     fail_next.store(true, Ordering::SeqCst);
-    assert!(matches!(store.delete("b"), Err(Error::Io(_))));
+    assert!(matches!(store.delete("b"), Err(Error::Io { .. })));
     drop(store);
     let store = SealedStore::open(&store_dir, root(), options()).unwrap();
     assert_eq!(value(&store, "b"), None);
@@ -166,8 +173,9 @@ fn a_destroyed_store_is_recreated_above_the_counter_and_old_images_stay_rolled_b
         tmp.path().join("image"),
         tmp.path().join("counter"),
     );
-    let options =
-        || StoreOptions::default().with_counter(FileCounter::open(&counter_file).unwrap());
+    let options = || {
+        StoreOptions::default().counter(FileCounter::insecure_development(&counter_file).unwrap())
+    };
     let store = SealedStore::open(&store_dir, root(), options()).unwrap();
     store.put("identity", b"old").unwrap();
     drop(store);
@@ -201,8 +209,9 @@ fn the_last_image_before_destroy_is_rolled_back_after_it() {
         tmp.path().join("image"),
         tmp.path().join("counter"),
     );
-    let options =
-        || StoreOptions::default().with_counter(FileCounter::open(&counter_file).unwrap());
+    let options = || {
+        StoreOptions::default().counter(FileCounter::insecure_development(&counter_file).unwrap())
+    };
     let store = SealedStore::open(&store_dir, root(), options()).unwrap();
     store.put("cloud/token", b"owner's token").unwrap();
     drop(store);

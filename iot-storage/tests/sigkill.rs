@@ -5,13 +5,6 @@
 //!
 //! The writer is this test binary itself, re-executed with an environment
 //! variable that makes `sigkill_child_writer` run the write loop.
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
@@ -35,13 +28,16 @@ const NAMES: [&str; 6] = [
 const KILLS: usize = 60;
 const READY: &str = "sigkill-child-ready";
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn open(store: &Path, counter: &Path) -> SealedStore {
-    let options = StoreOptions::default().with_counter(FileCounter::open(counter).unwrap());
+    let options =
+        StoreOptions::default().counter(FileCounter::insecure_development(counter).unwrap());
     SealedStore::open(store, RootKey::from_bytes([0x99; 32]), options).unwrap()
 }
 
 /// The value written at `seq`: self-describing and checkable in full, and of
 /// varying size (up to a few KiB) so that writes take a while.
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn value(name: &str, seq: u64) -> Vec<u8> {
     let mut v = format!("{name}|{seq}|").into_bytes();
     let len = usize::try_from(seq * 397 % 4000).unwrap();

@@ -2,13 +2,6 @@
 //! does to a record or the manifest (flip any bit, truncate, extend, swap,
 //! rename, replay, transplant from another store) is an integrity error at
 //! open or on read: never wrong data, never a panic.
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::collections::BTreeMap;
 
@@ -29,6 +22,7 @@ fn open(image: &Image) -> Result<SealedStore, Error> {
 
 /// A store whose manifest is older than its newest record, so that both a
 /// "head" record (carrying the index) and older records are covered.
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn build() -> (Image, BTreeMap<String, Vec<u8>>) {
     let medium = MemoryBackend::new();
     let store = SealedStore::open_backend(medium.clone(), root(), StoreOptions::default()).unwrap();
@@ -47,6 +41,7 @@ fn build() -> (Image, BTreeMap<String, Vec<u8>>) {
 
 /// The damaged image must fail with `Error::Integrity`, at open or on reading
 /// at least one entry; every entry that does read must be exactly right.
+#[allow(clippy::panic, reason = "test helper: a panic fails the test")]
 fn assert_detected(image: &Image, expected: &BTreeMap<String, Vec<u8>>, what: &str) {
     let store = match open(image) {
         Err(Error::Integrity) => return,
@@ -153,6 +148,7 @@ fn swapped_records_are_detected() {
     }
 }
 
+#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn newest_record(image: &Image) -> String {
     objects(image)
         .into_iter()
@@ -211,7 +207,7 @@ impl iot_storage::MonotonicCounter for Counter {
 fn removing_the_newest_record_is_a_rollback() {
     let counter = Counter::default();
     let medium = MemoryBackend::new();
-    let options = || StoreOptions::default().with_counter(counter.clone());
+    let options = || StoreOptions::default().counter(counter.clone());
     let store = SealedStore::open_backend(medium.clone(), root(), options()).unwrap();
     store.put("wifi/psk", b"passphrase").unwrap();
     store.put("cloud/token", b"token-1").unwrap();

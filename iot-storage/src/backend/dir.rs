@@ -1,7 +1,9 @@
 //! The default backend: one file per object in a directory.
 
 use std::path::Path;
+#[cfg(feature = "__test-hooks")]
 use std::sync::Arc;
+#[cfg(feature = "__test-hooks")]
 use std::sync::atomic::AtomicU64;
 
 use super::Backend;
@@ -22,6 +24,9 @@ use crate::fsio::DirHandle;
 ///   group or others had access), files are created `0600`.
 /// - **No path games**: every file operation is relative to the directory's
 ///   descriptor and refuses to follow symlinks.
+/// - **Erase** ([`Backend::erase`]) overwrites the file once with zeros,
+///   fsyncs and removes it, without reading it back. For verified erasure
+///   (random patterns, holes skipped, read back) use the `iot-erase` crate.
 #[derive(Debug)]
 pub struct DirBackend {
     dir: DirHandle,
@@ -41,11 +46,14 @@ impl DirBackend {
         Ok(DirBackend { dir })
     }
 
-    /// Crash-test hook: after `steps` mutating file-system steps (file
-    /// write, file fsync, rename, directory fsync, unlink) every further step
-    /// fails, leaving the directory exactly as a process killed at that
-    /// moment would.
+    /// Crash-test hook (feature `__test-hooks`, for this crate's own tests
+    /// only): after `steps` mutating file-system steps (file write, file
+    /// fsync, rename, directory fsync, unlink) every further step fails,
+    /// leaving the directory exactly as a process killed at that moment
+    /// would.
+    #[cfg(feature = "__test-hooks")]
     #[doc(hidden)]
+    #[must_use]
     pub fn __stop_after_steps(mut self, steps: Arc<AtomicU64>) -> DirBackend {
         self.dir.inject_faults(steps);
         self
@@ -74,6 +82,6 @@ impl Backend for DirBackend {
     }
 
     fn erase(&self, name: &str) -> Result<(), Error> {
-        self.dir.erase(name)
+        self.dir.overwrite_zeros_and_remove(name)
     }
 }

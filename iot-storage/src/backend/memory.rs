@@ -14,7 +14,7 @@ use crate::Error;
 ///
 /// ```
 /// use iot_storage::{MemoryBackend, RootKey, SealedStore, StoreOptions};
-/// use secrecy::ExposeSecret;
+/// use iot_storage::secrecy::ExposeSecret;
 ///
 /// let medium = MemoryBackend::new();
 /// let store = SealedStore::open_backend(medium.clone(), RootKey::from_bytes([1; 32]), StoreOptions::default())?;
