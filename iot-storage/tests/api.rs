@@ -1,5 +1,8 @@
 //! Public-API behaviour of `SealedStore` on the directory and memory backends.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::os::unix::fs::PermissionsExt;
 
 use iot_storage::{
@@ -12,14 +15,12 @@ fn root() -> RootKey {
     RootKey::from_bytes([0x11; 32])
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn memory_store() -> (MemoryBackend, SealedStore) {
     let medium = MemoryBackend::new();
     let store = SealedStore::open_backend(medium.clone(), root(), StoreOptions::default()).unwrap();
     (medium, store)
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn value(store: &SealedStore, name: &str) -> Option<Vec<u8>> {
     store.get(name).unwrap().map(|v| v.expose_secret().to_vec())
 }

@@ -2,6 +2,9 @@
 //! shared store: every read sees a value some thread wrote in full, and the
 //! store reopens with the last write of each name.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::sync::Arc;
 use std::thread;
 
@@ -11,7 +14,6 @@ use secrecy::ExposeSecret;
 const THREADS: usize = 4;
 
 /// A value that says who wrote it and is checkable in full.
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn value(thread: usize, round: usize) -> Vec<u8> {
     let mut v = format!("t{thread}:r{round}:").into_bytes();
     let fill = u8::try_from((thread * 31 + round) % 251).unwrap();
@@ -34,7 +36,6 @@ fn well_formed(bytes: &[u8]) -> bool {
     bytes == value(t, r).as_slice()
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn hammer(store: Arc<SealedStore>, rounds: usize) {
     let handles: Vec<_> = (0..THREADS)
         .map(|t| {
@@ -68,7 +69,6 @@ fn hammer(store: Arc<SealedStore>, rounds: usize) {
     }
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn check_final(store: &SealedStore, rounds: usize) {
     assert!(well_formed(
         store.get("shared").unwrap().unwrap().expose_secret()
@@ -80,7 +80,6 @@ fn check_final(store: &SealedStore, rounds: usize) {
     assert_eq!(store.names().unwrap().len(), THREADS + 1);
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn run(open: impl Fn() -> Box<dyn Backend>, rounds: usize) {
     let root = || RootKey::from_bytes([0x44; 32]);
     let store =

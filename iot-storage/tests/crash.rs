@@ -9,6 +9,9 @@
 //! - the real directory backend, stopped by its fault-injection hook, which
 //!   leaves the files exactly as a killed process would.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::collections::BTreeMap;
 use std::sync::atomic::AtomicU64;
 use std::sync::{Arc, Mutex};
@@ -81,7 +84,6 @@ fn run(store: &SealedStore, ops: &[Op]) -> usize {
     ops.len()
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn contents(store: &SealedStore) -> Model {
     store
         .names()
@@ -96,11 +98,6 @@ fn contents(store: &SealedStore) -> Model {
 
 /// Opens with the new root key, falling back to the old one only if the
 /// rotation had not begun (the documented recovery procedure).
-#[allow(
-    clippy::panic,
-    clippy::unwrap_used,
-    reason = "test helper: a panic fails the test"
-)]
 fn reopen(open: impl Fn(RootKey) -> Result<SealedStore, Error>) -> SealedStore {
     match open(RootKey::from_bytes(NEW_ROOT)) {
         Ok(store) => store,
@@ -195,7 +192,6 @@ fn apply(entries: &mut BTreeMap<String, Vec<u8>>, change: DirChange) {
 #[derive(Debug, Clone)]
 struct SimDisk(Arc<Mutex<Sim>>);
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 impl Backend for SimDisk {
     fn list(&self) -> Result<Vec<String>, Error> {
         Ok(self.0.lock().unwrap().visible.keys().cloned().collect())
@@ -237,7 +233,6 @@ impl Backend for SimDisk {
 #[derive(Debug, Clone)]
 struct SimCounter(Arc<Mutex<Sim>>);
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 impl MonotonicCounter for SimCounter {
     fn read(&self) -> Result<u64, Error> {
         Ok(self.0.lock().unwrap().counter)
@@ -258,7 +253,6 @@ fn open_sim(sim: &Arc<Mutex<Sim>>, root: RootKey) -> Result<SealedStore, Error> 
 
 /// Reopens a crashed disk, checks old-or-new, then checks that the store is
 /// healthy: it takes a write, and survives a further power cut.
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn check_recovery(sim: Sim, before: &Model, after: &Model, what: &str) {
     let sim = Arc::new(Mutex::new(sim));
     let store = reopen(|root| open_sim(&sim, root));

@@ -2,6 +2,9 @@
 //! backends, with reopens and rotations in between) behave exactly like a
 //! `HashMap` with write-once flags.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::collections::HashMap;
 
 use iot_storage::{Backend, DirBackend, Error, MemoryBackend, RootKey, SealedStore, StoreOptions};
@@ -36,7 +39,6 @@ fn op() -> impl Strategy<Value = Op> {
 /// The model: value and write-once flag by name.
 type Model = HashMap<String, (Vec<u8>, bool)>;
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn check_all(store: &SealedStore, model: &Model) {
     let mut names: Vec<&String> = model.keys().collect();
     names.sort();
@@ -47,11 +49,6 @@ fn check_all(store: &SealedStore, model: &Model) {
     }
 }
 
-#[allow(
-    clippy::indexing_slicing,
-    clippy::unwrap_used,
-    reason = "test helper: a panic fails the test"
-)]
 fn run(ops: &[Op], open: &dyn Fn(RootKey) -> SealedStore) {
     let mut root = [1u8; 32];
     let mut store = open(RootKey::from_bytes(root));
@@ -122,7 +119,6 @@ fn run(ops: &[Op], open: &dyn Fn(RootKey) -> SealedStore) {
     check_all(&store, &model);
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn open_on(backend: impl Backend + 'static, root: RootKey) -> SealedStore {
     SealedStore::open_backend(backend, root, StoreOptions::default()).unwrap()
 }

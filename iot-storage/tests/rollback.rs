@@ -2,6 +2,9 @@
 //! a monotonic counter, and reported as unprotected without one; a crash
 //! between a write and the counter update is recovered, not called a rollback.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -16,7 +19,6 @@ fn root() -> RootKey {
 }
 
 /// Copies the files of a (flat) store directory.
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for entry in std::fs::read_dir(from).unwrap() {
@@ -25,13 +27,11 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn replace_dir(store: &Path, image: &Path) {
     std::fs::remove_dir_all(store).unwrap();
     copy_dir(image, store);
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn value(store: &SealedStore, name: &str) -> Option<Vec<u8>> {
     store.get(name).unwrap().map(|v| v.expose_secret().to_vec())
 }

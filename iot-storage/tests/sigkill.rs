@@ -3,20 +3,23 @@
 //! error, no false rollback alarm with a counter) and every entry is intact
 //! and never older than what an earlier check saw.
 //!
-//! The writer is this test binary itself, re-executed with an environment
-//! variable that makes `sigkill_child_writer` run the write loop.
+//! The writer is this test binary itself, re-executed by the test kit's
+//! child harness with an environment variable that makes
+//! `sigkill_child_writer` run the write loop.
+
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use iot_storage::{FileCounter, RootKey, SealedStore, StoreOptions};
+use iot_testkit::child::{self, Child, KillTimer};
 use secrecy::ExposeSecret;
 
-const STORE_ENV: &str = "IOT_STORAGE_SIGKILL_STORE";
-const COUNTER_ENV: &str = "IOT_STORAGE_SIGKILL_COUNTER";
+/// The child's role variable: `STORE_DIR|COUNTER_FILE`.
+const ROLE: &str = "IOT_STORAGE_SIGKILL_WRITER";
 const NAMES: [&str; 6] = [
     "wifi/psk",
     "cloud/token",
@@ -26,9 +29,7 @@ const NAMES: [&str; 6] = [
     "log/last",
 ];
 const KILLS: usize = 60;
-const READY: &str = "sigkill-child-ready";
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn open(store: &Path, counter: &Path) -> SealedStore {
     let options =
         StoreOptions::default().counter(FileCounter::insecure_development(counter).unwrap());
@@ -37,7 +38,6 @@ fn open(store: &Path, counter: &Path) -> SealedStore {
 
 /// The value written at `seq`: self-describing and checkable in full, and of
 /// varying size (up to a few KiB) so that writes take a while.
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn value(name: &str, seq: u64) -> Vec<u8> {
     let mut v = format!("{name}|{seq}|").into_bytes();
     let len = usize::try_from(seq * 397 % 4000).unwrap();
@@ -58,12 +58,13 @@ fn parse(name: &str, bytes: &[u8]) -> Option<u64> {
 #[test]
 #[ignore = "child process of sigkill_during_writes_leaves_every_entry_intact; does nothing unless that test spawns it"]
 fn sigkill_child_writer() {
-    let (Ok(store), Ok(counter)) = (std::env::var(STORE_ENV), std::env::var(COUNTER_ENV)) else {
+    let Some(paths) = child::role(ROLE) else {
         return;
     };
-    let store = open(Path::new(&store), Path::new(&counter));
+    let (store, counter) = paths.split_once('|').unwrap();
+    let store = open(Path::new(store), Path::new(counter));
     // Tells the parent that the store is open and the write loop starts.
-    println!("{READY}");
+    child::signal_ready();
     let mut seq = NAMES
         .iter()
         .filter_map(|n| {
@@ -85,79 +86,38 @@ fn sigkill_child_writer() {
     }
 }
 
-/// xorshift64*: enough randomness for kill timing, reproducible from the seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-}
-
 #[test]
 fn sigkill_during_writes_leaves_every_entry_intact() {
     let tmp = tempfile::tempdir().unwrap();
     let store_dir = tmp.path().join("store");
     let counter = tmp.path().join("counter");
-    let seed = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_nanos() as u64
-        | 1;
-    let mut rng = Rng(seed);
-    let exe = std::env::current_exe().unwrap();
+    let mut timer = KillTimer::from_env_or_clock("IOT_STORAGE_SIGKILL_SEED");
+    let seed = timer.seed();
+    let role = format!("{}|{}", store_dir.display(), counter.display());
 
     let mut seen: BTreeMap<&str, u64> = BTreeMap::new();
     let mut newest = 0;
     let mut rounds_with_progress = 0;
     let mut in_write_loop = 0;
     for round in 0..KILLS {
-        let mut child = Command::new(&exe)
-            .args([
-                "--exact",
-                "sigkill_child_writer",
-                "--ignored",
-                "--nocapture",
-                "--test-threads=1",
-            ])
-            .env(STORE_ENV, &store_dir)
-            .env(COUNTER_ENV, &counter)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = Child::spawn("sigkill_child_writer", ROLE, &role);
+        let kill_window = Duration::from_millis(40);
         if round % 4 == 3 {
             // Some kills land anywhere, start-up and open included.
-            std::thread::sleep(Duration::from_millis(rng.next() % 40));
+            std::thread::sleep(timer.below(kill_window));
         } else {
-            // Most land in the write loop: wait until the store is open.
-            let stdout = BufReader::new(child.stdout.take().unwrap());
-            let (tx, rx) = std::sync::mpsc::channel();
-            std::thread::spawn(move || {
-                let ready = stdout
-                    .lines()
-                    .map_while(Result::ok)
-                    .any(|line| line.contains(READY));
-                let _ = tx.send(ready);
-            });
-            // A watchdog, so that a writer that hangs fails the test instead
-            // of blocking it.
-            let ready = rx.recv_timeout(Duration::from_secs(30)).unwrap_or(false);
-            if !ready {
-                let _ = child.kill();
-                panic!("seed {seed} round {round}: the writer did not open the store");
-            }
+            // Most land in the write loop: wait until the store is open (with
+            // a watchdog, so a writer that hangs fails instead of blocking).
+            assert!(
+                child.wait_ready(Duration::from_secs(30)),
+                "seed {seed} round {round}: the writer did not open the store"
+            );
             in_write_loop += 1;
-            std::thread::sleep(Duration::from_millis(rng.next() % 40));
+            std::thread::sleep(timer.below(kill_window));
         }
-        child.kill().unwrap(); // SIGKILL on Unix
-        let status = child.wait().unwrap();
         assert!(
-            status.code().is_none(),
-            "seed {seed} round {round}: the writer exited by itself: {status}"
+            child.kill(),
+            "seed {seed} round {round}: the writer exited by itself"
         );
 
         let store = open(&store_dir, &counter);

@@ -3,6 +3,9 @@
 //! rename, replay, transplant from another store) is an integrity error at
 //! open or on read: never wrong data, never a panic.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::collections::BTreeMap;
 
 use iot_storage::{Error, MemoryBackend, RootKey, SealedStore, StoreOptions};
@@ -22,7 +25,6 @@ fn open(image: &Image) -> Result<SealedStore, Error> {
 
 /// A store whose manifest is older than its newest record, so that both a
 /// "head" record (carrying the index) and older records are covered.
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn build() -> (Image, BTreeMap<String, Vec<u8>>) {
     let medium = MemoryBackend::new();
     let store = SealedStore::open_backend(medium.clone(), root(), StoreOptions::default()).unwrap();
@@ -41,7 +43,6 @@ fn build() -> (Image, BTreeMap<String, Vec<u8>>) {
 
 /// The damaged image must fail with `Error::Integrity`, at open or on reading
 /// at least one entry; every entry that does read must be exactly right.
-#[allow(clippy::panic, reason = "test helper: a panic fails the test")]
 fn assert_detected(image: &Image, expected: &BTreeMap<String, Vec<u8>>, what: &str) {
     let store = match open(image) {
         Err(Error::Integrity) => return,
@@ -148,7 +149,6 @@ fn swapped_records_are_detected() {
     }
 }
 
-#[allow(clippy::unwrap_used, reason = "test helper: a panic fails the test")]
 fn newest_record(image: &Image) -> String {
     objects(image)
         .into_iter()
