@@ -159,7 +159,8 @@ pub fn connect(
     timeouts.check()?;
     let name =
         ServerName::try_from(server_name.to_owned()).map_err(|_| Error::InvalidServerName)?;
-    let sock = TcpStream::connect_timeout(&addr, timeouts.connect).map_err(Error::from_io)?;
+    let sock =
+        TcpStream::connect_timeout(&addr, timeouts.connect).map_err(Error::io("connecting"))?;
     prepare(&sock, &timeouts)?;
     let mut conn = ClientConnection::new(config, name)?;
     let mut sock = sock;
@@ -204,12 +205,13 @@ pub fn accept(
 }
 
 fn prepare(sock: &TcpStream, timeouts: &Timeouts) -> Result<(), Error> {
+    const STEP: &str = "configuring the socket";
     sock.set_read_timeout(Some(timeouts.read))
-        .map_err(Error::from_io)?;
+        .map_err(Error::io(STEP))?;
     sock.set_write_timeout(Some(timeouts.write))
-        .map_err(Error::from_io)?;
+        .map_err(Error::io(STEP))?;
     // Handshake flights are small; do not let Nagle delay them.
-    sock.set_nodelay(true).map_err(Error::from_io)?;
+    sock.set_nodelay(true).map_err(Error::io(STEP))?;
     Ok(())
 }
 
@@ -262,12 +264,18 @@ where
             break;
         }
         let wait = time_left(deadline, timeouts.read)?;
-        sock.set_read_timeout(Some(wait)).map_err(Error::from_io)?;
+        sock.set_read_timeout(Some(wait))
+            .map_err(Error::io("configuring the socket"))?;
         match conn.read_tls(sock) {
-            Ok(0) => return Err(Error::Io(io::ErrorKind::UnexpectedEof)),
+            Ok(0) => {
+                return Err(Error::Io {
+                    during: "reading the handshake",
+                    kind: io::ErrorKind::UnexpectedEof,
+                });
+            }
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::from_io(e)),
+            Err(e) => return Err(Error::io("reading the handshake")(e)),
         }
         if let Err(e) = conn.process_new_packets() {
             // Tell the peer why (rustls queued an alert), best effort.
@@ -291,11 +299,12 @@ where
 {
     while conn.wants_write() {
         let wait = time_left(deadline, timeouts.write)?;
-        sock.set_write_timeout(Some(wait)).map_err(Error::from_io)?;
+        sock.set_write_timeout(Some(wait))
+            .map_err(Error::io("configuring the socket"))?;
         match conn.write_tls(sock) {
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::from_io(e)),
+            Err(e) => return Err(Error::io("writing the handshake")(e)),
         }
     }
     Ok(())

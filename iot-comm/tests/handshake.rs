@@ -624,7 +624,13 @@ fn connecting_to_a_closed_port_is_an_io_error() {
         timeouts(),
     )
     .unwrap_err();
-    assert_eq!(err, Error::Io(std::io::ErrorKind::ConnectionRefused));
+    assert_eq!(
+        err,
+        Error::Io {
+            during: "connecting",
+            kind: std::io::ErrorKind::ConnectionRefused
+        }
+    );
 }
 
 #[test]

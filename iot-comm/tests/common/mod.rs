@@ -268,10 +268,10 @@ pub fn serve_with_accept(
 
 /// Sends `msg` and reads the echo back.
 pub fn echo<S: Read + Write>(tls: &mut S, msg: &[u8]) -> Result<Vec<u8>, Error> {
-    tls.write_all(msg).map_err(Error::from_io)?;
-    tls.flush().map_err(Error::from_io)?;
+    tls.write_all(msg)?;
+    tls.flush()?;
     let mut buf = vec![0u8; msg.len()];
-    tls.read_exact(&mut buf).map_err(Error::from_io)?;
+    tls.read_exact(&mut buf)?;
     Ok(buf)
 }
 
