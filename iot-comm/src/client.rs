@@ -146,15 +146,19 @@ impl ClientPolicy {
         self
     }
 
-    /// **Danger**: trust a server on its pinned key alone, with no chain and
-    /// no host name check.
+    /// **Dangerous**: trust a server on its pinned key alone, with no chain
+    /// and no host name check. The `dangerous_` prefix marks a skipped
+    /// verification step, so a reviewer finds it with
+    /// `grep -rn 'insecure_\|dangerous_'`.
     ///
     /// Only for device-local servers with self-signed certificates (an app
     /// on a phone talking to a device on the LAN, the device's key pinned at
     /// pairing). The certificate's validity period is still checked, and the
     /// handshake still proves possession of the pinned key. Requires at least
-    /// one pin and no trust anchors.
-    pub fn danger_pin_only(mut self) -> Self {
+    /// one pin and no trust anchors: both contradictions are refused at
+    /// `build()` ([`PolicyProblem::PinOnlyWithoutPins`],
+    /// [`PolicyProblem::PinOnlyWithTrustAnchors`]).
+    pub fn dangerous_pin_only(mut self) -> Self {
         self.pin_only = true;
         self
     }

@@ -285,7 +285,7 @@ fn a_non_ca_garbage_trust_anchor_is_refused() {
 fn pin_only_mode_needs_pins_and_no_anchors() {
     assert_eq!(
         ClientPolicy::new(Profile::Modern)
-            .danger_pin_only()
+            .dangerous_pin_only()
             .build()
             .unwrap_err(),
         Error::Policy(PolicyProblem::PinOnlyWithoutPins)
@@ -295,7 +295,7 @@ fn pin_only_mode_needs_pins_and_no_anchors() {
         ClientPolicy::new(Profile::Modern)
             .trust(ca.roots())
             .pin_spki_sha256([7; 32])
-            .danger_pin_only()
+            .dangerous_pin_only()
             .build()
             .unwrap_err(),
         Error::Policy(PolicyProblem::PinOnlyWithTrustAnchors)

@@ -35,7 +35,7 @@
 //! | --- | --- | --- |
 //! | server verification | WebPKI: chain to a configured trust anchor, validity, host name | the baseline for authenticating a service (5.5-1) |
 //! | SPKI pins | off; when set, checked after WebPKI | a pin narrows trust from "any certificate my CAs issued" to "these keys"; it never replaces chain verification, so an expired or mis-named certificate with a pinned key is still refused |
-//! | pin-only | off; only through [`ClientPolicy::danger_pin_only`](crate::ClientPolicy::danger_pin_only) | self-signed device-local servers have no CA; a reviewer must be able to find every place that skips WebPKI |
+//! | pin-only | off; only through [`ClientPolicy::dangerous_pin_only`](crate::ClientPolicy::dangerous_pin_only) | self-signed device-local servers have no CA; a reviewer must be able to find every place that skips WebPKI |
 //! | client authentication on a server | off; [`require_client_auth`](crate::ServerPolicy::require_client_auth) makes it mandatory | optional client auth invites code that forgets to check whether a certificate was presented |
 //! | revocation | none | see the [threat model](super::_01_threat_model) |
 //!

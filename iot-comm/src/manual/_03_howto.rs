@@ -163,7 +163,7 @@
 //!
 //! let config = ClientPolicy::new(Profile::Modern)
 //!     .pin_spki_sha256(pin) // from the QR code
-//!     .danger_pin_only()    // no CA, no host name: the pin is the identity
+//!     .dangerous_pin_only()    // no CA, no host name: the pin is the identity
 //!     .build()?;
 //! # Ok::<(), iot_comm::Error>(())
 //! ```

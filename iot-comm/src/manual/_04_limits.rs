@@ -13,7 +13,7 @@
 //! | **OCSP and CRL checking through this crate** | revocation of a stolen device or server key | rustls can check CRLs you supply (`WebPkiServerVerifier::builder_with_provider(..).with_crls(..)`), but this crate does not expose it; prefer short-lived certificates and pins with backups (see the [how-to](super::_03_howto)) |
 //! | **DTLS** (TLS over UDP, for CoAP) | CoAP devices use DTLS | rustls implements TLS over streams only; use a DTLS library for CoAP, or CoAP over TCP/TLS (RFC 8323) with this crate |
 //! | **Encrypted Client Hello** | hides the server name from the network | rustls supports ECH only with other providers' HPKE; the name the device connects to is visible in SNI |
-//! | **raw public keys** (RFC 7250) | certificate-free peers | rustls supports them, but this crate's verifiers expect certificates; a self-signed certificate with [`danger_pin_only`](crate::ClientPolicy::danger_pin_only) gives the same trust model |
+//! | **raw public keys** (RFC 7250) | certificate-free peers | rustls supports them, but this crate's verifiers expect certificates; a self-signed certificate with [`dangerous_pin_only`](crate::ClientPolicy::dangerous_pin_only) gives the same trust model |
 //!
 //! The profiles themselves exclude, on purpose: TLS 1.0/1.1, CBC and RC4
 //! suites, static RSA key exchange, finite-field Diffie-Hellman, SHA-1
