@@ -28,6 +28,10 @@ use crate::error::{Error, PolicyProblem};
 /// * `read` / `write`: each blocking read or write, during the handshake
 ///   and afterwards on the returned stream.
 ///
+/// A zero duration is refused by [`connect`] and [`accept`]
+/// ([`PolicyProblem::ZeroTimeout`](crate::PolicyProblem::ZeroTimeout)):
+/// operating systems read it as "wait forever".
+///
 /// ```
 /// use core::time::Duration;
 /// use iot_comm::Timeouts;
@@ -58,6 +62,7 @@ impl Default for Timeouts {
 
 impl Timeouts {
     /// The same duration for every step.
+    #[must_use]
     pub fn uniform(d: Duration) -> Self {
         Self {
             connect: d,

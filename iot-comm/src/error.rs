@@ -119,7 +119,8 @@ pub enum PemItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PemProblem {
-    /// The input is larger than [`MAX_PEM_BYTES`](crate::MAX_PEM_BYTES).
+    /// The input is larger than
+    /// [`ClientPolicy::MAX_PEM_BYTES`](crate::ClientPolicy::MAX_PEM_BYTES).
     TooLarge,
     /// The input holds more items than allowed for its purpose.
     TooManyItems,
@@ -173,20 +174,19 @@ pub enum PolicyProblem {
     /// Pin-only verification was chosen and trust anchors were given too:
     /// they would be ignored, which is almost certainly not what was meant.
     PinOnlyWithTrustAnchors,
-    /// More than [`MAX_PINS`](crate::MAX_PINS) pins.
+    /// More than [`ClientPolicy::MAX_PINS`](crate::ClientPolicy::MAX_PINS)
+    /// pins.
     TooManyPins,
     /// A certificate chain is empty or longer than
-    /// [`MAX_CHAIN_LEN`](crate::MAX_CHAIN_LEN).
+    /// [`ClientPolicy::MAX_CHAIN_LEN`](crate::ClientPolicy::MAX_CHAIN_LEN).
     ChainLength,
     /// An ALPN protocol name is empty or longer than 255 bytes, or there are
-    /// more than [`MAX_ALPN_PROTOCOLS`](crate::MAX_ALPN_PROTOCOLS).
+    /// more than
+    /// [`ClientPolicy::MAX_ALPN_PROTOCOLS`](crate::ClientPolicy::MAX_ALPN_PROTOCOLS).
     InvalidAlpn,
     /// A timeout of zero was given (the operating system treats zero as
     /// "wait forever" or rejects it).
     ZeroTimeout,
-    /// The client session cache is larger than
-    /// [`MAX_SESSION_CACHE`](crate::MAX_SESSION_CACHE).
-    SessionCacheTooLarge,
 }
 
 impl fmt::Display for Error {
@@ -267,7 +267,6 @@ impl fmt::Display for PolicyProblem {
             Self::ChainLength => "certificate chain empty or too long",
             Self::InvalidAlpn => "invalid alpn protocol list",
             Self::ZeroTimeout => "zero timeout",
-            Self::SessionCacheTooLarge => "session cache too large",
         })
     }
 }

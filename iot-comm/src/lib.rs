@@ -12,6 +12,7 @@
 mod cert;
 mod client;
 mod clock;
+mod common;
 mod connect;
 mod error;
 mod identity;
@@ -24,13 +25,9 @@ mod verify;
 pub mod manual;
 
 pub use cert::spki_sha256;
-pub use client::{
-    ClientPolicy, DEFAULT_SESSION_CACHE, MAX_ALPN_PROTOCOLS, MAX_PINS, MAX_SESSION_CACHE,
-};
-pub use clock::DEFAULT_CLOCK_FLOOR;
+pub use client::ClientPolicy;
 pub use connect::{Timeouts, accept, connect};
 pub use error::{CertificateProblem, Error, PemItem, PemProblem, PolicyProblem};
-pub use pem::{MAX_CHAIN_LEN, MAX_PEM_BYTES, MAX_TRUST_ANCHORS};
 pub use profile::{Profile, UnknownProfile};
 pub use report::{IdentityReport, PolicyReport};
 pub use server::ServerPolicy;

@@ -16,7 +16,7 @@ use std::time::Duration;
 use common::*;
 use iot_comm::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use iot_comm::{
-    CertificateProblem, ClientPolicy, Error, MAX_PINS, PemItem, PemProblem, PolicyProblem, Profile,
+    CertificateProblem, ClientPolicy, Error, PemItem, PemProblem, PolicyProblem, Profile,
     ServerPolicy,
 };
 use rustls::client::Resumption;
@@ -306,7 +306,7 @@ fn pin_only_mode_needs_pins_and_no_anchors() {
 fn pins_and_alpn_are_bounded() {
     let ca = Ca::new("ca");
     let mut policy = ClientPolicy::new(Profile::Modern).trust(ca.roots());
-    for i in 0..=MAX_PINS {
+    for i in 0..=ClientPolicy::MAX_PINS {
         policy = policy.pin_spki_sha256([u8::try_from(i).unwrap(); 32]);
     }
     assert_eq!(
@@ -330,13 +330,22 @@ fn pins_and_alpn_are_bounded() {
             Error::Policy(PolicyProblem::InvalidAlpn)
         );
     }
-    assert_eq!(
-        ClientPolicy::new(Profile::Modern)
-            .trust(ca.roots())
-            .session_cache(iot_comm::MAX_SESSION_CACHE + 1)
-            .build()
-            .unwrap_err(),
-        Error::Policy(PolicyProblem::SessionCacheTooLarge)
+}
+
+#[test]
+fn an_oversized_session_cache_is_clamped() {
+    let ca = Ca::new("ca");
+    let policy = ClientPolicy::new(Profile::Modern)
+        .trust(ca.roots())
+        .session_cache(usize::MAX);
+    policy.build().unwrap();
+    assert!(
+        policy.report().session_resumption.starts_with(&format!(
+            "in-memory cache of at most {} servers",
+            ClientPolicy::MAX_SESSION_CACHE
+        )),
+        "{}",
+        policy.report().session_resumption
     );
 }
 

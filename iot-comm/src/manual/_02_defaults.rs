@@ -43,7 +43,7 @@
 //!
 //! | setting | default | why |
 //! | --- | --- | --- |
-//! | client session cache | in memory, 32 servers ([`DEFAULT_SESSION_CACHE`](crate::DEFAULT_SESSION_CACHE)), at most 1024 | resumption saves a full handshake on reconnect (battery, latency) while memory stays bounded; `session_cache(0)` turns it off |
+//! | client session cache | in memory, 32 servers ([`DEFAULT_SESSION_CACHE`](crate::ClientPolicy::DEFAULT_SESSION_CACHE)), larger values clamped to 1024 ([`MAX_SESSION_CACHE`](crate::ClientPolicy::MAX_SESSION_CACHE)) | resumption saves a full handshake on reconnect (battery, latency) while memory stays bounded; `session_cache(0)` turns it off |
 //! | server tickets | off; [`enable_session_tickets`](crate::ServerPolicy::enable_session_tickets) turns on stateless tickets, keys rotated every 6 hours | a leaked ticket key exposes every session it protected; most device servers see few reconnects |
 //! | server session cache | none | no per-client state to fill up on a small device |
 //! | 0-RTT early data | off on both sides, no switch | early data can be replayed |
@@ -58,15 +58,26 @@
 //! | setting | default | why |
 //! | --- | --- | --- |
 //! | time source | the system clock; [`time_provider`](crate::ClientPolicy::time_provider) replaces it | devices may get time from GNSS, a phone or a secure element |
-//! | clock floor | [`DEFAULT_CLOCK_FLOOR`](crate::DEFAULT_CLOCK_FLOOR) (2025-01-01); set it to the firmware build time | see [the how-to](super::_03_howto#a-device-without-a-real-time-clock) |
+//! | clock floor | [`DEFAULT_CLOCK_FLOOR`](crate::ClientPolicy::DEFAULT_CLOCK_FLOOR) (2025-01-01); set it to the firmware build time | see [the how-to](super::_03_howto#a-device-without-a-real-time-clock) |
 //! | timeouts ([`Timeouts::default`](crate::Timeouts)) | connect 10 s, whole handshake 10 s, each read/write 30 s | a device must not hang on a dead or slow network; zero is refused because operating systems read it as "forever" |
 //! | crypto provider | a ring provider made for the profile, per config | never the process default, which another crate may have set to a different provider with different suites |
 //!
 //! ## Bounds on input
 //!
-//! PEM input at most 1 MiB ([`MAX_PEM_BYTES`](crate::MAX_PEM_BYTES)); at most
-//! 1024 trust anchors per PEM input ([`MAX_TRUST_ANCHORS`](crate::MAX_TRUST_ANCHORS)), 8
-//! certificates per chain ([`MAX_CHAIN_LEN`](crate::MAX_CHAIN_LEN)), 16 pins
-//! ([`MAX_PINS`](crate::MAX_PINS)), 16 ALPN protocols of 1–255 bytes
-//! ([`MAX_ALPN_PROTOCOLS`](crate::MAX_ALPN_PROTOCOLS)); exactly one private
+//! Each bound is an associated constant of the policy it bounds
+//! ([`ClientPolicy`](crate::ClientPolicy), and the same values on
+//! [`ServerPolicy`](crate::ServerPolicy)). PEM input at most 1 MiB
+//! ([`MAX_PEM_BYTES`](crate::ClientPolicy::MAX_PEM_BYTES)); at most 1024
+//! trust anchors per PEM input
+//! ([`MAX_TRUST_ANCHORS`](crate::ClientPolicy::MAX_TRUST_ANCHORS)), 8
+//! certificates per chain ([`MAX_CHAIN_LEN`](crate::ClientPolicy::MAX_CHAIN_LEN)),
+//! 16 pins ([`MAX_PINS`](crate::ClientPolicy::MAX_PINS)), 16 ALPN protocols
+//! of 1–255 bytes
+//! ([`MAX_ALPN_PROTOCOLS`](crate::ClientPolicy::MAX_ALPN_PROTOCOLS)); exactly one private
 //! key per key input.
+//!
+//! Input or settings over these bounds are refused, never truncated: a
+//! shorter chain, pin set or ALPN list would change which peers can
+//! connect. Only the client session cache is clamped
+//! ([`MAX_SESSION_CACHE`](crate::ClientPolicy::MAX_SESSION_CACHE)), since
+//! its size changes the cost of reconnecting and nothing else.

@@ -128,12 +128,12 @@
 //!
 //! ```
 //! use core::time::Duration;
-//! use iot_comm::{pki_types::UnixTime, ClientPolicy, Error, Profile, DEFAULT_CLOCK_FLOOR};
+//! use iot_comm::{pki_types::UnixTime, ClientPolicy, Error, Profile};
 //!
 //! // Set by a reproducible build; falls back to the crate's floor.
 //! let floor = option_env!("SOURCE_DATE_EPOCH")
 //!     .and_then(|s| s.parse::<u64>().ok())
-//!     .map_or(DEFAULT_CLOCK_FLOOR, |s| UnixTime::since_unix_epoch(Duration::from_secs(s)));
+//!     .map_or(ClientPolicy::DEFAULT_CLOCK_FLOOR, |s| UnixTime::since_unix_epoch(Duration::from_secs(s)));
 //! let policy = ClientPolicy::new(Profile::Modern).clock_floor(floor);
 //! # drop(policy);
 //!
