@@ -229,7 +229,7 @@ fn errors_do_not_echo_the_input() {
         .identity_pem(leaf.cert_pem.as_bytes(), leaf.key_pem.as_bytes())
         .unwrap();
     let debug = format!("{policy:?}");
-    assert!(debug.contains("redacted"), "{debug}");
+    assert!(debug.contains("key: [REDACTED]"), "{debug}");
     let body: String = leaf
         .key_pem
         .lines()
