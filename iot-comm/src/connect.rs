@@ -180,7 +180,7 @@ pub fn connect(
 /// use std::net::TcpListener;
 /// use iot_comm::{accept, Timeouts};
 ///
-/// # fn run(config: std::sync::Arc<rustls::ServerConfig>) -> Result<(), Box<dyn std::error::Error>> {
+/// # fn run(config: std::sync::Arc<iot_comm::rustls::ServerConfig>) -> Result<(), Box<dyn std::error::Error>> {
 /// let listener = TcpListener::bind("127.0.0.1:8443")?;
 /// for sock in listener.incoming() {
 ///     match accept(sock?, config.clone(), Timeouts::default()) {
