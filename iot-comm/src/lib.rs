@@ -1,14 +1,5 @@
 #![doc = include_str!("../README.md")]
 #![cfg_attr(docsrs, feature(doc_cfg))]
-//!
-//! # Where to go next
-//!
-//! * [`ClientPolicy`] and [`ServerPolicy`]: the two builders;
-//! * [`connect`] and [`accept`]: blocking TCP + TLS with timeouts;
-//! * [`PolicyReport`]: what a policy allows, for your conformance file;
-//! * [`Error`]: every failure, by kind;
-//! * the [`manual`]: threat model, every default and its reason, how-tos,
-//!   and what rustls with ring cannot do.
 
 mod cert;
 mod client;
