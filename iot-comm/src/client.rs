@@ -310,11 +310,11 @@ impl ClientPolicy {
 
         let builder = ClientConfig::builder_with_details(provider.clone(), clock.source.clone())
             .with_protocol_versions(profile.versions())
-                .map_err(Error::Tls)?
-                // Our verifier wraps rustls' WebPKI verifier; rustls asks for
-                // `dangerous()` to install any custom verifier.
-                .dangerous()
-                .with_custom_certificate_verifier(verifier);
+            .map_err(Error::Tls)?
+            // Our verifier wraps rustls' WebPKI verifier; rustls asks for
+            // `dangerous()` to install any custom verifier.
+            .dangerous()
+            .with_custom_certificate_verifier(verifier);
         let mut config = match &self.identity {
             Some(identity) => builder.with_client_cert_resolver(identity.certified_key(
                 profile,
