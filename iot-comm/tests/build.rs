@@ -1,13 +1,5 @@
 //! What `build()` refuses, and what it sets, for both policies.
 
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod common;
 
 use std::sync::Arc;

@@ -1,14 +1,6 @@
 //! Real TLS handshakes over loopback TCP between configurations of this
 //! crate and plain rustls peers, with an rcgen test PKI.
 
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod common;
 
 use std::io::Write;
@@ -24,6 +16,10 @@ use iot_comm::{
 use rustls::time_provider::TimeProvider;
 use rustls::{AlertDescription, HandshakeKind, ProtocolVersion};
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "test fixture: a policy that fails to build fails the calling test"
+)]
 fn modern_server(ca: &Ca, host: &str) -> Arc<rustls::ServerConfig> {
     let leaf = ca.server(host);
     ServerPolicy::new(Profile::Modern)
@@ -32,6 +28,10 @@ fn modern_server(ca: &Ca, host: &str) -> Arc<rustls::ServerConfig> {
         .unwrap()
 }
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "test fixture: a policy that fails to build fails the calling test"
+)]
 fn client(ca: &Ca) -> ClientPolicy {
     ClientPolicy::new(Profile::Modern)
         .trust_pem(ca.pem.as_bytes())
@@ -279,6 +279,10 @@ fn a_self_signed_device_is_refused_without_dangerous_pin_only() {
     );
 }
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "test fixture: a policy that fails to build fails the calling test"
+)]
 fn mutual_tls_server(ca: &Ca, client_ca: &Ca) -> Arc<rustls::ServerConfig> {
     let leaf = ca.server("broker.local");
     ServerPolicy::new(Profile::Modern)

@@ -2,6 +2,13 @@
 //! deliberately bad certificates, and loopback servers in threads.
 
 #![allow(dead_code, unreachable_pub)] // not every test file uses every helper
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "shared test helpers outside #[test] functions: a failed unwrap fails the test that called it"
+)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
