@@ -364,6 +364,80 @@ fn report_serializes_to_json() {
     );
 }
 
+/// The side, peer verification and client authentication fields keep
+/// their JSON strings, whatever their Rust types.
+#[cfg(feature = "serde")]
+#[test]
+fn report_json_names_the_verification_modes_in_words() {
+    let pki = pki();
+    let leaf = &pki.ecdsa;
+    let fields = |report: &PolicyReport| {
+        let json = serde_json::to_value(report).unwrap();
+        [
+            json["side"].clone(),
+            json["peer_verification"].clone(),
+            json["client_authentication"].clone(),
+        ]
+    };
+    let client = || ClientPolicy::new(Profile::Modern);
+    let server = || ServerPolicy::new(Profile::Modern).identity(leaf.chain.clone(), leaf.key());
+    let cases = [
+        (
+            fields(&client().report()),
+            [
+                "client",
+                "WebPKI: chain to a trust anchor, validity, host name",
+                "no client certificate",
+            ],
+        ),
+        (
+            fields(
+                &client()
+                    .pin_spki_sha256([1; 32])
+                    .client_identity(leaf.chain.clone(), leaf.key())
+                    .report(),
+            ),
+            [
+                "client",
+                "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin",
+                "client certificate presented when requested",
+            ],
+        ),
+        (
+            fields(
+                &client()
+                    .pin_spki_sha256([1; 32])
+                    .dangerous_pin_only()
+                    .report(),
+            ),
+            [
+                "client",
+                "SPKI pin and validity only, no chain or host name check (danger)",
+                "no client certificate",
+            ],
+        ),
+        (
+            fields(&server().report()),
+            [
+                "server",
+                "none: clients are not authenticated by TLS",
+                "not requested",
+            ],
+        ),
+        (
+            fields(&server().require_client_auth(pki.ca.roots()).report()),
+            [
+                "server",
+                "WebPKI: client certificate chain to a trust anchor, validity",
+                "required",
+            ],
+        ),
+    ];
+    for (got, want) in cases {
+        assert_eq!(got, want.map(serde_json::Value::from));
+    }
+}
+
 #[test]
 fn configs_carry_no_process_default_provider() {
     // The configs work although no process-default provider was installed.
