@@ -9,7 +9,7 @@
 #![no_main]
 
 use iot_comm::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
-use iot_comm::{ClientPolicy, Error, Profile, ServerPolicy};
+use iot_comm::{ClientPolicy, Error, Profile, ServerPolicy, Side};
 use libfuzzer_sys::fuzz_target;
 
 /// Lines of the input that look like a PEM body (base64, at least 16
@@ -71,7 +71,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(client) => {
             assert_no_echo(&format!("{client:?}"), &key_lines);
             let report = client.report();
-            assert_eq!(report.side, "client");
+            assert_eq!(report.side, Side::Client);
             assert_no_echo(&report.to_string(), &key_lines);
             if let Err(e) = client.build() {
                 check_error(&e, &all_lines);
@@ -83,7 +83,7 @@ fuzz_target!(|data: &[u8]| {
         Ok(server) => {
             assert_no_echo(&format!("{server:?}"), &key_lines);
             let report = server.report();
-            assert_eq!(report.side, "server");
+            assert_eq!(report.side, Side::Server);
             assert_no_echo(&report.to_string(), &key_lines);
             match server.build() {
                 // build() checked the certificate, so the report could read it.

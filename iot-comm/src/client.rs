@@ -11,7 +11,7 @@ use crate::common::{self, Common};
 use crate::error::{Error, PolicyProblem};
 use crate::identity::{Identity, Role};
 use crate::profile::Profile;
-use crate::report::{self, PolicyReport};
+use crate::report::{self, ClientAuthentication, PeerVerification, PolicyReport, Side};
 use crate::verify::{PolicyServerVerifier, ServerTrust};
 use crate::{cert, clock, pem};
 
@@ -342,19 +342,21 @@ impl ClientPolicy {
 
     /// What this policy allows, for conformance documentation.
     pub fn report(&self) -> PolicyReport {
-        let mut r = self.common.report("client");
-        r.peer_verification = match (self.pin_only, self.pins.is_empty()) {
-            (true, _) => "SPKI pin and validity only, no chain or host name check (danger)",
-            (false, true) => "WebPKI: chain to a trust anchor, validity, host name",
-            (false, false) => "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin",
+        let peer_verification = match (self.pin_only, self.pins.is_empty()) {
+            (true, _) => PeerVerification::PinOnly,
+            (false, true) => PeerVerification::WebPki,
+            (false, false) => PeerVerification::WebPkiThenPin,
         };
+        let client_authentication = if self.identity.is_some() {
+            ClientAuthentication::Presented
+        } else {
+            ClientAuthentication::NoCertificate
+        };
+        let mut r = self
+            .common
+            .report(Side::Client, peer_verification, client_authentication);
         r.trust_anchors = self.roots.len();
         r.spki_pins_sha256 = self.pins.iter().map(|p| cert::hex(p)).collect();
-        r.client_authentication = if self.identity.is_some() {
-            "client certificate presented when requested"
-        } else {
-            "no client certificate"
-        };
         r.session_resumption = if self.session_cache == 0 {
             "disabled".into()
         } else {

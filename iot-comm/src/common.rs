@@ -5,7 +5,7 @@
 use crate::clock::Clock;
 use crate::error::{Error, PolicyProblem};
 use crate::profile::Profile;
-use crate::report::{self, PolicyReport};
+use crate::report::{self, ClientAuthentication, PeerVerification, PolicyReport, Side};
 
 /// Most ALPN protocols one policy accepts.
 pub(crate) const MAX_ALPN_PROTOCOLS: usize = 16;
@@ -44,8 +44,13 @@ impl Common {
     }
 
     /// A report with the profile's tables and the shared settings filled in.
-    pub(crate) fn report(&self, side: &'static str) -> PolicyReport {
-        let mut r = report::base(side, self.profile);
+    pub(crate) fn report(
+        &self,
+        side: Side,
+        peer_verification: PeerVerification,
+        client_authentication: ClientAuthentication,
+    ) -> PolicyReport {
+        let mut r = report::base(side, self.profile, peer_verification, client_authentication);
         r.alpn_protocols = report::alpn_names(&self.alpn);
         r.clock_floor_unix = self.clock.floor.as_secs();
         r.clock_source = if self.clock.custom_source {

@@ -21,7 +21,7 @@ pub use client::ClientPolicy;
 pub use connect::{Timeouts, accept, connect};
 pub use error::{CertificateProblem, Error, PemItem, PemProblem, PolicyProblem};
 pub use profile::{Profile, UnknownProfile};
-pub use report::{IdentityReport, PolicyReport};
+pub use report::{ClientAuthentication, IdentityReport, PeerVerification, PolicyReport, Side};
 pub use server::ServerPolicy;
 
 /// The rustls this crate builds on, re-exported so that you name the exact

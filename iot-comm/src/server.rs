@@ -11,7 +11,7 @@ use crate::common::{self, Common};
 use crate::error::Error;
 use crate::identity::{Identity, Role};
 use crate::profile::Profile;
-use crate::report::{self, PolicyReport};
+use crate::report::{self, ClientAuthentication, PeerVerification, PolicyReport, Side};
 use crate::verify::PolicyClientVerifier;
 use crate::{clock, pem};
 
@@ -258,19 +258,21 @@ impl ServerPolicy {
 
     /// What this policy allows, for conformance documentation.
     pub fn report(&self) -> PolicyReport {
-        let mut r = self.common.report("server");
-        let client_anchors = self.client_roots.as_ref().map_or(0, RootCertStore::len);
-        r.peer_verification = if self.client_roots.is_some() {
-            "WebPKI: client certificate chain to a trust anchor, validity"
+        let (peer_verification, client_authentication) = if self.client_roots.is_some() {
+            (
+                PeerVerification::ClientCertificate,
+                ClientAuthentication::Required,
+            )
         } else {
-            "none: clients are not authenticated by TLS"
+            (
+                PeerVerification::NotAuthenticated,
+                ClientAuthentication::NotRequested,
+            )
         };
-        r.trust_anchors = client_anchors;
-        r.client_authentication = if self.client_roots.is_some() {
-            "required"
-        } else {
-            "not requested"
-        };
+        let mut r = self
+            .common
+            .report(Side::Server, peer_verification, client_authentication);
+        r.trust_anchors = self.client_roots.as_ref().map_or(0, RootCertStore::len);
         r.session_resumption = if self.session_tickets {
             "stateless tickets (2 per TLS 1.3 handshake, keys rotated every 6 h); no server session cache".into()
         } else {

@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use common::*;
-use iot_comm::{ClientPolicy, PolicyReport, Profile, ServerPolicy, connect};
+use iot_comm::{ClientAuthentication, ClientPolicy, PolicyReport, Profile, ServerPolicy, connect};
 use rustls::SupportedCipherSuite;
 use rustls::crypto::ring::{ALL_CIPHER_SUITES, default_provider};
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
@@ -293,7 +293,7 @@ fn report_matches_a_real_handshake_end_to_end() {
         c.spki_pins_sha256,
         [s.identity.as_ref().unwrap().spki_sha256.clone()]
     );
-    assert_eq!(s.client_authentication, "required");
+    assert_eq!(s.client_authentication, ClientAuthentication::Required);
     assert!(saw.client_cert);
     assert_eq!(
         c.identity.as_ref().unwrap().spki_sha256,
