@@ -7,22 +7,13 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 use rustls::time_provider::TimeProvider;
 use rustls::{ClientConfig, RootCertStore};
 
-use crate::clock::Clock;
+use crate::common::{self, Common};
 use crate::error::{Error, PolicyProblem};
 use crate::identity::{Identity, Role};
 use crate::profile::Profile;
-use crate::report::{self, PolicyReport};
+use crate::report::{self, ClientAuthentication, PeerVerification, PolicyReport, Side};
 use crate::verify::{PolicyServerVerifier, ServerTrust};
-use crate::{cert, pem};
-
-/// Most SPKI pins one policy accepts (a current key and a few backups).
-pub const MAX_PINS: usize = 16;
-/// Most ALPN protocols one policy accepts.
-pub const MAX_ALPN_PROTOCOLS: usize = 16;
-/// Default size of the client session cache, in servers remembered.
-pub const DEFAULT_SESSION_CACHE: usize = 32;
-/// Largest client session cache accepted, in servers remembered.
-pub const MAX_SESSION_CACHE: usize = 1024;
+use crate::{cert, clock, pem};
 
 /// rustls' in-memory session store is sized in TLS 1.3 tickets and keeps up
 /// to this many per server (`ClientSessionMemoryCache::new` documents it), so
@@ -43,9 +34,17 @@ const TICKETS_PER_SERVER: usize = 8;
 /// * no client certificate unless [`client_identity`](Self::client_identity)
 ///   is called;
 /// * session resumption from a bounded in-memory cache of
-///   [`DEFAULT_SESSION_CACHE`] servers; no 0-RTT; no key log; no secret
-///   extraction; extended master secret required on TLS 1.2;
-/// * the system clock, with the [`DEFAULT_CLOCK_FLOOR`](crate::DEFAULT_CLOCK_FLOOR).
+///   [`DEFAULT_SESSION_CACHE`](Self::DEFAULT_SESSION_CACHE) servers; no
+///   0-RTT; no key log; no secret extraction; extended master secret
+///   required on TLS 1.2;
+/// * the system clock, with the
+///   [`DEFAULT_CLOCK_FLOOR`](Self::DEFAULT_CLOCK_FLOOR).
+///
+/// Out-of-range settings: the session cache is a resource bound and is
+/// clamped by its setter; bounds whose clamping would change which servers
+/// are accepted (pins, ALPN protocols, chain length) and contradictions
+/// between settings (pin-only mode with trust anchors, or without pins)
+/// are refused at `build()` with [`Error::Policy`].
 ///
 /// ```
 /// use iot_comm::{ClientPolicy, Profile};
@@ -69,43 +68,67 @@ const TICKETS_PER_SERVER: usize = 8;
 /// # Ok::<(), iot_comm::Error>(())
 /// ```
 pub struct ClientPolicy {
-    profile: Profile,
+    common: Common,
     roots: RootCertStore,
     pins: Vec<[u8; 32]>,
     pin_only: bool,
     identity: Option<Identity>,
-    alpn: Vec<Vec<u8>>,
     session_cache: usize,
-    clock: Clock,
 }
 
 impl core::fmt::Debug for ClientPolicy {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ClientPolicy")
-            .field("profile", &self.profile)
+            .field("profile", &self.common.profile)
             .field("trust_anchors", &self.roots.len())
             .field("pins", &self.pins.len())
             .field("pin_only", &self.pin_only)
             .field("identity", &self.identity)
-            .field("alpn", &report::alpn_names(&self.alpn))
+            .field("alpn", &report::alpn_names(&self.common.alpn))
             .field("session_cache", &self.session_cache)
-            .field("clock", &self.clock)
+            .field("clock", &self.common.clock)
             .finish()
     }
 }
 
 impl ClientPolicy {
+    /// Largest PEM input accepted by [`trust_pem`](Self::trust_pem) and
+    /// [`client_identity_pem`](Self::client_identity_pem), in bytes (1 MiB:
+    /// a full public CA bundle is about a quarter of that). Larger input is
+    /// refused.
+    pub const MAX_PEM_BYTES: usize = pem::MAX_PEM_BYTES;
+    /// Most certificates one [`trust_pem`](Self::trust_pem) input may hold;
+    /// more are refused.
+    pub const MAX_TRUST_ANCHORS: usize = pem::MAX_TRUST_ANCHORS;
+    /// Most certificates in the client identity's chain (end entity first);
+    /// a longer chain is refused.
+    pub const MAX_CHAIN_LEN: usize = pem::MAX_CHAIN_LEN;
+    /// Most SPKI pins one policy accepts (a current key and a few backups);
+    /// more are refused at `build()`, since dropping one could lock devices
+    /// out.
+    pub const MAX_PINS: usize = 16;
+    /// Most ALPN protocols one policy offers; more are refused at `build()`.
+    pub const MAX_ALPN_PROTOCOLS: usize = common::MAX_ALPN_PROTOCOLS;
+    /// Default size of the session cache, in servers remembered.
+    pub const DEFAULT_SESSION_CACHE: usize = 32;
+    /// Largest session cache, in servers remembered;
+    /// [`session_cache`](Self::session_cache) clamps to it.
+    pub const MAX_SESSION_CACHE: usize = 1024;
+    /// The default clock floor, 2025-01-01T00:00:00Z, before this crate was
+    /// released: a clock reading earlier than that is certainly wrong. See
+    /// [`clock_floor`](Self::clock_floor).
+    pub const DEFAULT_CLOCK_FLOOR: UnixTime = clock::DEFAULT_CLOCK_FLOOR;
+
     /// A policy for `profile` with no trust anchors yet.
+    #[must_use]
     pub fn new(profile: Profile) -> Self {
         Self {
-            profile,
+            common: Common::new(profile),
             roots: RootCertStore::empty(),
             pins: Vec::new(),
             pin_only: false,
             identity: None,
-            alpn: Vec::new(),
-            session_cache: DEFAULT_SESSION_CACHE,
-            clock: Clock::default(),
+            session_cache: Self::DEFAULT_SESSION_CACHE,
         }
     }
 
@@ -115,8 +138,8 @@ impl ClientPolicy {
     /// # Errors
     ///
     /// [`Error::Pem`] when the input is larger than
-    /// [`MAX_PEM_BYTES`](crate::MAX_PEM_BYTES), holds no certificate or more
-    /// than [`MAX_TRUST_ANCHORS`](crate::MAX_TRUST_ANCHORS), or is malformed;
+    /// [`MAX_PEM_BYTES`](Self::MAX_PEM_BYTES), holds no certificate or more
+    /// than [`MAX_TRUST_ANCHORS`](Self::MAX_TRUST_ANCHORS), or is malformed;
     /// [`Error::InvalidTrustAnchor`] when a certificate cannot be a trust
     /// anchor. On error the policy is dropped: nothing half-loaded remains.
     pub fn trust_pem(mut self, pem: &[u8]) -> Result<Self, Error> {
@@ -130,6 +153,7 @@ impl ClientPolicy {
 
     /// Adds the trust anchors of an existing store (for example one built
     /// from `webpki-roots`).
+    #[must_use]
     pub fn trust(mut self, roots: RootCertStore) -> Self {
         self.roots.roots.extend(roots.roots);
         self
@@ -139,6 +163,7 @@ impl ClientPolicy {
     /// [`spki_sha256`](crate::spki_sha256)) to equal one of the pins, *after*
     /// normal WebPKI verification. Call it several times to add backup pins
     /// for key rotation (see the [manual](crate::manual::_03_howto)).
+    #[must_use]
     pub fn pin_spki_sha256(mut self, pin: [u8; 32]) -> Self {
         if !self.pins.contains(&pin) {
             self.pins.push(pin);
@@ -146,15 +171,20 @@ impl ClientPolicy {
         self
     }
 
-    /// **Danger**: trust a server on its pinned key alone, with no chain and
-    /// no host name check.
+    /// **Dangerous**: trust a server on its pinned key alone, with no chain
+    /// and no host name check. The `dangerous_` prefix marks a skipped
+    /// verification step, so a reviewer finds it with
+    /// `grep -rn 'insecure_\|dangerous_'`.
     ///
     /// Only for device-local servers with self-signed certificates (an app
     /// on a phone talking to a device on the LAN, the device's key pinned at
     /// pairing). The certificate's validity period is still checked, and the
     /// handshake still proves possession of the pinned key. Requires at least
-    /// one pin and no trust anchors.
-    pub fn danger_pin_only(mut self) -> Self {
+    /// one pin and no trust anchors: both contradictions are refused at
+    /// `build()` ([`PolicyProblem::PinOnlyWithoutPins`],
+    /// [`PolicyProblem::PinOnlyWithTrustAnchors`]).
+    #[must_use]
+    pub fn dangerous_pin_only(mut self) -> Self {
         self.pin_only = true;
         self
     }
@@ -163,6 +193,7 @@ impl ClientPolicy {
     /// when the server asks for one: mutual TLS with a per-device identity
     /// instead of a password (EN 303 645 5.1-2A). The key is wiped from
     /// memory when the policy is dropped.
+    #[must_use]
     pub fn client_identity(
         mut self,
         chain: Vec<CertificateDer<'static>>,
@@ -186,32 +217,50 @@ impl ClientPolicy {
     }
 
     /// Offers these ALPN protocols, most preferred first (for example
-    /// `b"mqtt"`, `b"x-amzn-mqtt-ca"` or `b"h2"`). Checked at `build()`.
+    /// `b"mqtt"`, `b"x-amzn-mqtt-ca"` or `b"h2"`). Checked at `build()`:
+    /// an empty name, one over 255 bytes, or more than
+    /// [`MAX_ALPN_PROTOCOLS`](Self::MAX_ALPN_PROTOCOLS) names are refused.
+    #[must_use]
     pub fn alpn(mut self, protocols: &[&[u8]]) -> Self {
-        self.alpn = protocols.iter().map(|p| p.to_vec()).collect();
+        self.common.set_alpn(protocols);
         self
     }
 
     /// Remembers sessions for up to `servers` servers, for faster
     /// reconnects; `0` turns resumption off. Default
-    /// [`DEFAULT_SESSION_CACHE`]; at most [`MAX_SESSION_CACHE`].
+    /// [`DEFAULT_SESSION_CACHE`](Self::DEFAULT_SESSION_CACHE); a larger
+    /// value than [`MAX_SESSION_CACHE`](Self::MAX_SESSION_CACHE) is clamped
+    /// to it.
+    #[must_use]
     pub fn session_cache(mut self, servers: usize) -> Self {
-        self.session_cache = servers;
+        self.session_cache = servers.min(Self::MAX_SESSION_CACHE);
         self
     }
 
     /// Refuse to check certificates while the clock reads earlier than
-    /// `floor` (see [`DEFAULT_CLOCK_FLOOR`](crate::DEFAULT_CLOCK_FLOOR)).
+    /// `floor`. Default [`DEFAULT_CLOCK_FLOOR`](Self::DEFAULT_CLOCK_FLOOR);
+    /// better, your firmware's build time (e.g. from `SOURCE_DATE_EPOCH`):
+    ///
+    /// ```
+    /// use core::time::Duration;
+    /// use iot_comm::{ClientPolicy, Profile, pki_types::UnixTime};
+    ///
+    /// const BUILD_TIME: u64 = 1_767_225_600; // 2026-01-01, set by your build
+    /// let policy = ClientPolicy::new(Profile::Modern)
+    ///     .clock_floor(UnixTime::since_unix_epoch(Duration::from_secs(BUILD_TIME)));
+    /// assert_eq!(policy.report().clock_floor_unix, BUILD_TIME);
+    /// ```
+    #[must_use]
     pub fn clock_floor(mut self, floor: UnixTime) -> Self {
-        self.clock.floor = floor;
+        self.common.clock.floor = floor;
         self
     }
 
     /// Reads the time from `source` instead of the system clock (for a
     /// device whose time comes from GNSS, a phone, or a secure element).
+    #[must_use]
     pub fn time_provider(mut self, source: Arc<dyn TimeProvider>) -> Self {
-        self.clock.source = source;
-        self.clock.custom_source = true;
+        self.common.clock.set_source(source);
         self
     }
 
@@ -225,13 +274,12 @@ impl ClientPolicy {
     /// allowed, malformed), [`Error::InvalidPrivateKey`],
     /// [`Error::KeyMismatch`], [`Error::ClockBeforeFloor`].
     pub fn build(&self) -> Result<Arc<ClientConfig>, Error> {
-        let provider = self.profile.provider_arc();
-        check_alpn(&self.alpn)?;
-        if self.pins.len() > MAX_PINS {
+        let profile = self.common.profile;
+        let clock = &self.common.clock;
+        let provider = profile.provider_arc();
+        self.common.check_alpn()?;
+        if self.pins.len() > Self::MAX_PINS {
             return Err(Error::Policy(PolicyProblem::TooManyPins));
-        }
-        if self.session_cache > MAX_SESSION_CACHE {
-            return Err(Error::Policy(PolicyProblem::SessionCacheTooLarge));
         }
         let trust = if self.pin_only {
             if self.pins.is_empty() {
@@ -256,28 +304,27 @@ impl ClientPolicy {
         let verifier = Arc::new(PolicyServerVerifier {
             trust,
             pins: self.pins.clone(),
-            floor: self.clock.floor,
+            floor: clock.floor,
             algorithms: provider.signature_verification_algorithms,
         });
 
-        let builder =
-            ClientConfig::builder_with_details(provider.clone(), self.clock.source.clone())
-                .with_protocol_versions(self.profile.versions())
-                .map_err(Error::Tls)?
-                // Our verifier wraps rustls' WebPKI verifier; rustls asks for
-                // `dangerous()` to install any custom verifier.
-                .dangerous()
-                .with_custom_certificate_verifier(verifier);
+        let builder = ClientConfig::builder_with_details(provider.clone(), clock.source.clone())
+            .with_protocol_versions(profile.versions())
+            .map_err(Error::Tls)?
+            // Our verifier wraps rustls' WebPKI verifier; rustls asks for
+            // `dangerous()` to install any custom verifier.
+            .dangerous()
+            .with_custom_certificate_verifier(verifier);
         let mut config = match &self.identity {
             Some(identity) => builder.with_client_cert_resolver(identity.certified_key(
-                self.profile,
+                profile,
                 &provider,
-                &self.clock,
+                clock,
                 Role::Client,
             )?),
             None => builder.with_no_client_auth(),
         };
-        config.alpn_protocols = self.alpn.clone();
+        config.alpn_protocols = self.common.alpn.clone();
         config.resumption = if self.session_cache == 0 {
             Resumption::disabled()
         } else {
@@ -295,35 +342,34 @@ impl ClientPolicy {
 
     /// What this policy allows, for conformance documentation.
     pub fn report(&self) -> PolicyReport {
-        let mut r = report::base("client", self.profile);
-        r.peer_verification = match (self.pin_only, self.pins.is_empty()) {
-            (true, _) => "SPKI pin and validity only, no chain or host name check (danger)",
-            (false, true) => "WebPKI: chain to a trust anchor, validity, host name",
-            (false, false) => "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin",
+        let peer_verification = match (self.pin_only, self.pins.is_empty()) {
+            (true, _) => PeerVerification::PinOnly,
+            (false, true) => PeerVerification::WebPki,
+            (false, false) => PeerVerification::WebPkiThenPin,
         };
+        let client_authentication = if self.identity.is_some() {
+            ClientAuthentication::Presented
+        } else {
+            ClientAuthentication::NoCertificate
+        };
+        let mut r = self
+            .common
+            .report(Side::Client, peer_verification, client_authentication);
         r.trust_anchors = self.roots.len();
         r.spki_pins_sha256 = self.pins.iter().map(|p| cert::hex(p)).collect();
-        r.client_authentication = if self.identity.is_some() {
-            "client certificate presented when requested"
-        } else {
-            "no client certificate"
-        };
-        r.alpn_protocols = report::alpn_names(&self.alpn);
         r.session_resumption = if self.session_cache == 0 {
             "disabled".into()
         } else {
             format!(
                 "in-memory cache of at most {} servers (TLS 1.3 tickets{})",
                 self.session_cache,
-                if self.profile.has_tls12() {
+                if self.common.profile.has_tls12() {
                     "; TLS 1.2 session ids and tickets"
                 } else {
                     ""
                 }
             )
         };
-        r.clock_floor_unix = self.clock.floor.as_secs();
-        r.clock_source = clock_source(&self.clock);
         r.identity = self.identity.as_ref().and_then(Identity::report);
         if self.pin_only {
             r.notes
@@ -335,22 +381,5 @@ impl ClientPolicy {
         }
         report::identity_notes(&mut r);
         r
-    }
-}
-
-pub(crate) fn clock_source(clock: &Clock) -> &'static str {
-    if clock.custom_source {
-        "custom time provider"
-    } else {
-        "system clock"
-    }
-}
-
-pub(crate) fn check_alpn(alpn: &[Vec<u8>]) -> Result<(), Error> {
-    let bad = alpn.len() > MAX_ALPN_PROTOCOLS || alpn.iter().any(|p| p.is_empty() || p.len() > 255);
-    if bad {
-        Err(Error::Policy(PolicyProblem::InvalidAlpn))
-    } else {
-        Ok(())
     }
 }

@@ -5,7 +5,8 @@
 //! A certificate check at that moment fails with "not yet valid", which looks
 //! like an attack or a broken certificate. Instead, every policy has a
 //! *clock floor*: a time the real clock can never be before (by default
-//! [`DEFAULT_CLOCK_FLOOR`]; better, your firmware's build time). A clock
+//! [`ClientPolicy::DEFAULT_CLOCK_FLOOR`](crate::ClientPolicy::DEFAULT_CLOCK_FLOOR);
+//! better, your firmware's build time). A clock
 //! reading before the floor gives [`Error::ClockBeforeFloor`], which tells
 //! the program what to do: set the time first, then retry.
 //!
@@ -22,21 +23,9 @@ use rustls::time_provider::{DefaultTimeProvider, TimeProvider};
 use crate::error::{Error, VerifyFailure};
 
 /// The default clock floor: 2025-01-01T00:00:00Z, before this crate was
-/// released. A clock reading earlier than that is certainly wrong.
-///
-/// Set your own with `clock_floor`, ideally the firmware build time
-/// (e.g. from `SOURCE_DATE_EPOCH` at build time):
-///
-/// ```
-/// use core::time::Duration;
-/// use iot_comm::{ClientPolicy, Profile, pki_types::UnixTime};
-///
-/// const BUILD_TIME: u64 = 1_767_225_600; // 2026-01-01, set by your build
-/// let policy = ClientPolicy::new(Profile::Modern)
-///     .clock_floor(UnixTime::since_unix_epoch(Duration::from_secs(BUILD_TIME)));
-/// assert_eq!(policy.report().clock_floor_unix, BUILD_TIME);
-/// ```
-pub const DEFAULT_CLOCK_FLOOR: UnixTime =
+/// released. Public as `ClientPolicy::DEFAULT_CLOCK_FLOOR` and
+/// `ServerPolicy::DEFAULT_CLOCK_FLOOR`.
+pub(crate) const DEFAULT_CLOCK_FLOOR: UnixTime =
     UnixTime::since_unix_epoch(Duration::from_secs(1_735_689_600));
 
 /// A time source and the floor its readings must not be below.
@@ -58,6 +47,11 @@ impl Default for Clock {
 }
 
 impl Clock {
+    pub(crate) fn set_source(&mut self, source: Arc<dyn TimeProvider>) {
+        self.source = source;
+        self.custom_source = true;
+    }
+
     /// The current time, if the clock can be read and is past the floor.
     pub(crate) fn now(&self) -> Result<UnixTime, Error> {
         let now = self.source.current_time().ok_or(Error::ClockUnavailable)?;

@@ -28,6 +28,10 @@ use crate::error::{Error, PolicyProblem};
 /// * `read` / `write`: each blocking read or write, during the handshake
 ///   and afterwards on the returned stream.
 ///
+/// A zero duration is refused by [`connect`] and [`accept`]
+/// ([`PolicyProblem::ZeroTimeout`](crate::PolicyProblem::ZeroTimeout)):
+/// operating systems read it as "wait forever".
+///
 /// ```
 /// use core::time::Duration;
 /// use iot_comm::Timeouts;
@@ -58,6 +62,7 @@ impl Default for Timeouts {
 
 impl Timeouts {
     /// The same duration for every step.
+    #[must_use]
     pub fn uniform(d: Duration) -> Self {
         Self {
             connect: d,
@@ -159,7 +164,8 @@ pub fn connect(
     timeouts.check()?;
     let name =
         ServerName::try_from(server_name.to_owned()).map_err(|_| Error::InvalidServerName)?;
-    let sock = TcpStream::connect_timeout(&addr, timeouts.connect).map_err(Error::from_io)?;
+    let sock =
+        TcpStream::connect_timeout(&addr, timeouts.connect).map_err(Error::io("connecting"))?;
     prepare(&sock, &timeouts)?;
     let mut conn = ClientConnection::new(config, name)?;
     let mut sock = sock;
@@ -174,7 +180,7 @@ pub fn connect(
 /// use std::net::TcpListener;
 /// use iot_comm::{accept, Timeouts};
 ///
-/// # fn run(config: std::sync::Arc<rustls::ServerConfig>) -> Result<(), Box<dyn std::error::Error>> {
+/// # fn run(config: std::sync::Arc<iot_comm::rustls::ServerConfig>) -> Result<(), Box<dyn std::error::Error>> {
 /// let listener = TcpListener::bind("127.0.0.1:8443")?;
 /// for sock in listener.incoming() {
 ///     match accept(sock?, config.clone(), Timeouts::default()) {
@@ -204,12 +210,13 @@ pub fn accept(
 }
 
 fn prepare(sock: &TcpStream, timeouts: &Timeouts) -> Result<(), Error> {
+    const STEP: &str = "configuring the socket";
     sock.set_read_timeout(Some(timeouts.read))
-        .map_err(Error::from_io)?;
+        .map_err(Error::io(STEP))?;
     sock.set_write_timeout(Some(timeouts.write))
-        .map_err(Error::from_io)?;
+        .map_err(Error::io(STEP))?;
     // Handshake flights are small; do not let Nagle delay them.
-    sock.set_nodelay(true).map_err(Error::from_io)?;
+    sock.set_nodelay(true).map_err(Error::io(STEP))?;
     Ok(())
 }
 
@@ -262,12 +269,18 @@ where
             break;
         }
         let wait = time_left(deadline, timeouts.read)?;
-        sock.set_read_timeout(Some(wait)).map_err(Error::from_io)?;
+        sock.set_read_timeout(Some(wait))
+            .map_err(Error::io("configuring the socket"))?;
         match conn.read_tls(sock) {
-            Ok(0) => return Err(Error::Io(io::ErrorKind::UnexpectedEof)),
+            Ok(0) => {
+                return Err(Error::Io {
+                    during: "reading the handshake",
+                    kind: io::ErrorKind::UnexpectedEof,
+                });
+            }
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Error::from_io(e)),
+            Err(e) => return Err(Error::io("reading the handshake")(e)),
         }
         if let Err(e) = conn.process_new_packets() {
             // Tell the peer why (rustls queued an alert), best effort.
@@ -291,11 +304,12 @@ where
 {
     while conn.wants_write() {
         let wait = time_left(deadline, timeouts.write)?;
-        sock.set_write_timeout(Some(wait)).map_err(Error::from_io)?;
+        sock.set_write_timeout(Some(wait))
+            .map_err(Error::io("configuring the socket"))?;
         match conn.write_tls(sock) {
             Ok(_) => {}
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(Error::from_io(e)),
+            Err(e) => return Err(Error::io("writing the handshake")(e)),
         }
     }
     Ok(())

@@ -26,12 +26,18 @@ use rustls::{AlertDescription, CertificateError, OtherError};
 /// * **clock**: [`ClockBeforeFloor`](Self::ClockBeforeFloor),
 ///   [`ClockUnavailable`](Self::ClockUnavailable);
 /// * **connection** (returned by [`connect`](crate::connect) and
-///   [`accept`](crate::accept), or by [`Error::from_io`] /
-///   `From<rustls::Error>` for your own I/O loop):
+///   [`accept`](crate::accept), or by `From<std::io::Error>` /
+///   `From<rustls::Error>` when you read and write the returned stream, so
+///   `?` works there):
 ///   [`InvalidServerName`](Self::InvalidServerName),
 ///   [`PeerCertificate`](Self::PeerCertificate),
 ///   [`PeerAlert`](Self::PeerAlert), [`Incompatible`](Self::Incompatible),
 ///   [`Timeout`](Self::Timeout), [`Io`](Self::Io), [`Tls`](Self::Tls).
+///
+/// `Display` embeds the cause (`"tls failed: {rustls error}"`) and
+/// [`source()`](std::error::Error::source) is `None`, so an error chain
+/// prints each cause once.
+// Not `Eq`: `rustls::Error` (inside `Tls`) is only `PartialEq`.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Error {
@@ -80,8 +86,19 @@ pub enum Error {
     Incompatible,
     /// A connect, read, write or handshake timeout expired.
     Timeout,
-    /// The network failed.
-    Io(io::ErrorKind),
+    /// The network failed. Safe to log: no address or path.
+    ///
+    /// Inside [`connect`](crate::connect) and [`accept`](crate::accept)
+    /// `during` is `"connecting"`, `"configuring the socket"`,
+    /// `"reading the handshake"` or `"writing the handshake"`; an
+    /// [`io::Error`] converted with `From` (`?` on your own reads and
+    /// writes) gives `"using the connection"`.
+    Io {
+        /// The step that failed, a short lower-case phrase.
+        during: &'static str,
+        /// The kind of the underlying error.
+        kind: io::ErrorKind,
+    },
     /// Any other TLS failure, as reported by rustls.
     Tls(rustls::Error),
 }
@@ -102,7 +119,8 @@ pub enum PemItem {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PemProblem {
-    /// The input is larger than [`MAX_PEM_BYTES`](crate::MAX_PEM_BYTES).
+    /// The input is larger than
+    /// [`ClientPolicy::MAX_PEM_BYTES`](crate::ClientPolicy::MAX_PEM_BYTES).
     TooLarge,
     /// The input holds more items than allowed for its purpose.
     TooManyItems,
@@ -156,20 +174,19 @@ pub enum PolicyProblem {
     /// Pin-only verification was chosen and trust anchors were given too:
     /// they would be ignored, which is almost certainly not what was meant.
     PinOnlyWithTrustAnchors,
-    /// More than [`MAX_PINS`](crate::MAX_PINS) pins.
+    /// More than [`ClientPolicy::MAX_PINS`](crate::ClientPolicy::MAX_PINS)
+    /// pins.
     TooManyPins,
     /// A certificate chain is empty or longer than
-    /// [`MAX_CHAIN_LEN`](crate::MAX_CHAIN_LEN).
+    /// [`ClientPolicy::MAX_CHAIN_LEN`](crate::ClientPolicy::MAX_CHAIN_LEN).
     ChainLength,
     /// An ALPN protocol name is empty or longer than 255 bytes, or there are
-    /// more than [`MAX_ALPN_PROTOCOLS`](crate::MAX_ALPN_PROTOCOLS).
+    /// more than
+    /// [`ClientPolicy::MAX_ALPN_PROTOCOLS`](crate::ClientPolicy::MAX_ALPN_PROTOCOLS).
     InvalidAlpn,
     /// A timeout of zero was given (the operating system treats zero as
     /// "wait forever" or rejects it).
     ZeroTimeout,
-    /// The client session cache is larger than
-    /// [`MAX_SESSION_CACHE`](crate::MAX_SESSION_CACHE).
-    SessionCacheTooLarge,
 }
 
 impl fmt::Display for Error {
@@ -194,7 +211,7 @@ impl fmt::Display for Error {
             Self::PeerAlert(a) => write!(f, "peer refused the handshake: {a:?}"),
             Self::Incompatible => f.write_str("peer offers nothing the profile allows"),
             Self::Timeout => f.write_str("timed out"),
-            Self::Io(kind) => write!(f, "network i/o failed: {kind}"),
+            Self::Io { during, kind } => write!(f, "i/o error while {during}: {kind}"),
             Self::Tls(e) => write!(f, "tls failed: {e}"),
         }
     }
@@ -250,47 +267,51 @@ impl fmt::Display for PolicyProblem {
             Self::ChainLength => "certificate chain empty or too long",
             Self::InvalidAlpn => "invalid alpn protocol list",
             Self::ZeroTimeout => "zero timeout",
-            Self::SessionCacheTooLarge => "session cache too large",
         })
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Self::Tls(e) => Some(e),
-            _ => None,
+/// No `source()`: `Display` already embeds the cause (rustls's rule).
+impl std::error::Error for Error {}
+
+impl Error {
+    /// The classification of `From<io::Error>`, with the step that failed.
+    pub(crate) fn io(during: &'static str) -> impl FnOnce(io::Error) -> Self {
+        move |e| {
+            if let Some(tls) = e
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            {
+                return Self::from(tls.clone());
+            }
+            match e.kind() {
+                io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Self::Timeout,
+                kind => Self::Io { during, kind },
+            }
         }
     }
 }
 
-impl Error {
-    /// Classifies an I/O error from a rustls stream: TLS failures wrapped in
-    /// the `io::Error` (rustls does that in `read`/`write`/`complete_io`)
-    /// become the matching variant, timeouts become [`Error::Timeout`].
-    ///
-    /// Use it when you drive a [`rustls::StreamOwned`] returned by
-    /// [`connect`](crate::connect) yourself:
-    ///
-    /// ```
-    /// use std::io;
-    /// use iot_comm::Error;
-    ///
-    /// let e = io::Error::new(io::ErrorKind::InvalidData, rustls::Error::DecryptError);
-    /// assert_eq!(Error::from_io(e), Error::Tls(rustls::Error::DecryptError));
-    /// assert_eq!(Error::from_io(io::ErrorKind::TimedOut.into()), Error::Timeout);
-    /// ```
-    pub fn from_io(e: io::Error) -> Self {
-        if let Some(tls) = e
-            .get_ref()
-            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
-        {
-            return Self::from(tls.clone());
-        }
-        match e.kind() {
-            io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Self::Timeout,
-            kind => Self::Io(kind),
-        }
+/// Classifies an I/O error from a rustls stream, so that `?` works on the
+/// stream [`connect`](crate::connect) or [`accept`](crate::accept) returned:
+/// TLS failures wrapped in the `io::Error` (rustls does that in
+/// `read`/`write`/`complete_io`) become the matching variant, timeouts
+/// become [`Error::Timeout`], anything else [`Error::Io`] with `during`
+/// `"using the connection"`.
+///
+/// ```
+/// use std::io;
+/// use iot_comm::{Error, rustls};
+///
+/// let e = io::Error::new(io::ErrorKind::InvalidData, rustls::Error::DecryptError);
+/// assert_eq!(Error::from(e), Error::Tls(rustls::Error::DecryptError));
+/// assert_eq!(Error::from(io::Error::from(io::ErrorKind::TimedOut)), Error::Timeout);
+/// let reset = Error::from(io::Error::from(io::ErrorKind::ConnectionReset));
+/// assert_eq!(reset.to_string(), "i/o error while using the connection: connection reset");
+/// ```
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Self::io("using the connection")(e)
     }
 }
 
@@ -420,21 +441,44 @@ mod tests {
     #[test]
     fn io_errors_are_classified() {
         assert_eq!(
-            Error::from_io(io::ErrorKind::WouldBlock.into()),
+            Error::from(io::Error::from(io::ErrorKind::WouldBlock)),
             Error::Timeout
         );
         assert_eq!(
-            Error::from_io(io::ErrorKind::ConnectionReset.into()),
-            Error::Io(io::ErrorKind::ConnectionReset)
+            Error::from(io::Error::from(io::ErrorKind::ConnectionReset)),
+            Error::Io {
+                during: "using the connection",
+                kind: io::ErrorKind::ConnectionReset
+            }
         );
         let wrapped = io::Error::new(
             io::ErrorKind::InvalidData,
             rustls::Error::InvalidCertificate(CertificateError::UnknownIssuer),
         );
         assert_eq!(
-            Error::from_io(wrapped),
+            Error::from(wrapped),
             Error::PeerCertificate(CertificateProblem::UnknownIssuer)
         );
+    }
+
+    #[test]
+    fn the_cause_is_in_display_and_not_in_source() {
+        use std::error::Error as _;
+        let e = Error::Tls(rustls::Error::DecryptError);
+        assert!(e.source().is_none());
+        assert!(
+            e.to_string()
+                .ends_with(&rustls::Error::DecryptError.to_string())
+        );
+        let io = Error::Io {
+            during: "reading the handshake",
+            kind: io::ErrorKind::ConnectionReset,
+        };
+        assert_eq!(
+            io.to_string(),
+            "i/o error while reading the handshake: connection reset"
+        );
+        assert!(io.source().is_none());
     }
 
     #[test]

@@ -25,7 +25,7 @@ impl core::fmt::Debug for Identity {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Identity")
             .field("chain_len", &self.chain.len())
-            .field("key", &"<redacted>")
+            .field("key", &format_args!("[REDACTED]"))
             .finish()
     }
 }

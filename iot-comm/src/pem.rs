@@ -1,8 +1,10 @@
 //! Bounded PEM loading through `rustls-pki-types` (no PEM parsing of our own).
 //!
-//! Bounds: the input is at most [`MAX_PEM_BYTES`]; a trust store holds at
-//! most [`MAX_TRUST_ANCHORS`] certificates and a chain at most
-//! [`MAX_CHAIN_LEN`]; a key input holds exactly one private key. Sections of
+//! Bounds (public as associated constants of the policies, e.g.
+//! `ClientPolicy::MAX_PEM_BYTES`): the input is at most [`MAX_PEM_BYTES`];
+//! a trust store holds at most [`MAX_TRUST_ANCHORS`] certificates and a
+//! chain at most [`MAX_CHAIN_LEN`]; a key input holds exactly one private
+//! key. Input over a bound is refused, never truncated. Sections of
 //! other kinds (a key next to a certificate, parameters, comments) are
 //! skipped, as `openssl` does.
 //!
@@ -19,11 +21,11 @@ use crate::error::{Error, PemItem, PemProblem};
 
 /// Largest PEM input accepted, in bytes (1 MiB: a full public CA bundle is
 /// about a quarter of that).
-pub const MAX_PEM_BYTES: usize = 1 << 20;
+pub(crate) const MAX_PEM_BYTES: usize = 1 << 20;
 /// Most certificates accepted in one trust store.
-pub const MAX_TRUST_ANCHORS: usize = 1024;
+pub(crate) const MAX_TRUST_ANCHORS: usize = 1024;
 /// Most certificates accepted in one certificate chain (end entity first).
-pub const MAX_CHAIN_LEN: usize = 8;
+pub(crate) const MAX_CHAIN_LEN: usize = 8;
 
 fn pem_error(item: PemItem, problem: PemProblem) -> Error {
     Error::Pem { item, problem }

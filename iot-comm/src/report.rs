@@ -26,8 +26,8 @@ use crate::profile::{self, Profile};
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct PolicyReport {
-    /// `"client"` or `"server"`.
-    pub side: &'static str,
+    /// Which side the policy configures.
+    pub side: Side,
     /// The profile's name (`"modern"`, `"intermediate"`).
     pub profile: &'static str,
     /// The guideline and configuration the profile follows, with its version.
@@ -46,14 +46,14 @@ pub struct PolicyReport {
     /// Key types allowed for certificates under this profile.
     pub certificate_keys: Vec<&'static str>,
     /// How the peer's certificate is verified.
-    pub peer_verification: &'static str,
+    pub peer_verification: PeerVerification,
     /// Number of trust anchors configured.
     pub trust_anchors: usize,
     /// SPKI SHA-256 pins (lower-case hex); empty when pinning is off.
     pub spki_pins_sha256: Vec<String>,
     /// Client authentication (mutual TLS): for a server whether it is
     /// required; for a client whether it has a certificate to present.
-    pub client_authentication: &'static str,
+    pub client_authentication: ClientAuthentication,
     /// ALPN protocols offered (client) or accepted (server), in preference
     /// order, non-printable bytes escaped.
     pub alpn_protocols: Vec<String>,
@@ -99,11 +99,115 @@ pub struct IdentityReport {
     pub spki_sha256: String,
 }
 
+/// Writes `Display` and (with the `serde` feature) `Serialize` of a
+/// report enum from one table of strings, so the text, the JSON and the
+/// match arms cannot drift apart.
+macro_rules! report_words {
+    ($ty:ident { $($variant:ident => $text:literal,)+ }) => {
+        impl $ty {
+            /// The words the report uses (in `Display` and in JSON).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $text,)+
+                }
+            }
+        }
+
+        impl fmt::Display for $ty {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $ty {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// Which side a [`PolicyReport`] describes. In `Display` and JSON:
+/// `"client"` or `"server"`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Side {
+    /// A [`ClientPolicy`](crate::ClientPolicy).
+    Client,
+    /// A [`ServerPolicy`](crate::ServerPolicy).
+    Server,
+}
+
+report_words!(Side {
+    Client => "client",
+    Server => "server",
+});
+
+/// How a policy verifies its peer's certificate. `Display` and JSON give
+/// the sentence shown at each variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum PeerVerification {
+    /// Client: "WebPKI: chain to a trust anchor, validity, host name".
+    WebPki,
+    /// Client with pins: "WebPKI: chain to a trust anchor, validity, host
+    /// name; then SPKI pin".
+    WebPkiThenPin,
+    /// Client with
+    /// [`dangerous_pin_only`](crate::ClientPolicy::dangerous_pin_only):
+    /// "SPKI pin and validity only, no chain or host name check (danger)".
+    PinOnly,
+    /// Server requiring client certificates: "WebPKI: client certificate
+    /// chain to a trust anchor, validity".
+    ClientCertificate,
+    /// Server without client authentication: "none: clients are not
+    /// authenticated by TLS".
+    NotAuthenticated,
+}
+
+report_words!(PeerVerification {
+    WebPki => "WebPKI: chain to a trust anchor, validity, host name",
+    WebPkiThenPin => "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin",
+    PinOnly => "SPKI pin and validity only, no chain or host name check (danger)",
+    ClientCertificate => "WebPKI: client certificate chain to a trust anchor, validity",
+    NotAuthenticated => "none: clients are not authenticated by TLS",
+});
+
+/// Client authentication (mutual TLS) in a [`PolicyReport`]. `Display` and
+/// JSON give the words shown at each variant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientAuthentication {
+    /// Client with an identity: "client certificate presented when
+    /// requested".
+    Presented,
+    /// Client without an identity: "no client certificate".
+    NoCertificate,
+    /// Server: "required".
+    Required,
+    /// Server: "not requested".
+    NotRequested,
+}
+
+report_words!(ClientAuthentication {
+    Presented => "client certificate presented when requested",
+    NoCertificate => "no client certificate",
+    Required => "required",
+    NotRequested => "not requested",
+});
+
 /// Certificate lifetime the guideline recommends, in days.
 const RECOMMENDED_LIFETIME_DAYS: u64 = 90;
 
-/// The fields every report shares, filled from the profile's provider.
-pub(crate) fn base(side: &'static str, profile: Profile) -> PolicyReport {
+/// The fields every report shares, filled from the profile's provider, and
+/// the side's verification settings.
+pub(crate) fn base(
+    side: Side,
+    profile: Profile,
+    peer_verification: PeerVerification,
+    client_authentication: ClientAuthentication,
+) -> PolicyReport {
     let provider = profile.provider();
     PolicyReport {
         side,
@@ -136,10 +240,10 @@ pub(crate) fn base(side: &'static str, profile: Profile) -> PolicyReport {
             .map(profile::scheme_name)
             .collect(),
         certificate_keys: profile.allowed_keys().to_vec(),
-        peer_verification: "",
+        peer_verification,
         trust_anchors: 0,
         spki_pins_sha256: Vec::new(),
-        client_authentication: "",
+        client_authentication,
         alpn_protocols: Vec::new(),
         session_resumption: String::new(),
         early_data: false,
@@ -194,10 +298,10 @@ impl fmt::Display for PolicyReport {
             ("key exchange groups", list(&self.key_exchange_groups)),
             ("peer signature schemes", list(&self.signature_schemes)),
             ("certificate keys", list(&self.certificate_keys)),
-            ("peer verification", self.peer_verification.into()),
+            ("peer verification", self.peer_verification.to_string()),
             ("trust anchors", self.trust_anchors.to_string()),
             ("spki pins (sha-256)", list(&self.spki_pins_sha256)),
-            ("client authentication", self.client_authentication.into()),
+            ("client authentication", self.client_authentication.to_string()),
             ("alpn", list(&self.alpn_protocols)),
             ("session resumption", self.session_resumption.clone()),
             ("0-rtt early data", on_off(self.early_data)),

@@ -7,14 +7,13 @@ use rustls::server::{NoServerSessionStorage, WebPkiClientVerifier};
 use rustls::time_provider::TimeProvider;
 use rustls::{RootCertStore, ServerConfig};
 
-use crate::client::{check_alpn, clock_source};
-use crate::clock::Clock;
+use crate::common::{self, Common};
 use crate::error::Error;
 use crate::identity::{Identity, Role};
-use crate::pem;
 use crate::profile::Profile;
-use crate::report::{self, PolicyReport};
+use crate::report::{self, ClientAuthentication, PeerVerification, PolicyReport, Side};
 use crate::verify::PolicyClientVerifier;
+use crate::{clock, pem};
 
 /// Builds a hardened [`rustls::ServerConfig`] for a device that serves TLS
 /// (a local API for a phone app), a gateway or a test broker.
@@ -33,7 +32,13 @@ use crate::verify::PolicyClientVerifier;
 ///   [`enable_session_tickets`](Self::enable_session_tickets); no 0-RTT, no
 ///   0.5-RTT data; no key log; no secret extraction; extended master secret
 ///   required on TLS 1.2;
-/// * the system clock, with the [`DEFAULT_CLOCK_FLOOR`](crate::DEFAULT_CLOCK_FLOOR).
+/// * the system clock, with the
+///   [`DEFAULT_CLOCK_FLOOR`](Self::DEFAULT_CLOCK_FLOOR).
+///
+/// Out-of-range settings are refused at `build()` with [`Error::Policy`]
+/// (chain length, ALPN list) or [`Error::EmptyTrustStore`] (client
+/// authentication without trust anchors); none is clamped, since each
+/// would change which peers can connect.
 ///
 /// ```
 /// use iot_comm::{Profile, ServerPolicy};
@@ -55,45 +60,61 @@ use crate::verify::PolicyClientVerifier;
 /// # Ok::<(), iot_comm::Error>(())
 /// ```
 pub struct ServerPolicy {
-    profile: Profile,
+    common: Common,
     identity: Option<Identity>,
     client_roots: Option<RootCertStore>,
-    alpn: Vec<Vec<u8>>,
     session_tickets: bool,
-    clock: Clock,
 }
 
 impl core::fmt::Debug for ServerPolicy {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("ServerPolicy")
-            .field("profile", &self.profile)
+            .field("profile", &self.common.profile)
             .field("identity", &self.identity)
             .field(
                 "client_auth_trust_anchors",
                 &self.client_roots.as_ref().map(RootCertStore::len),
             )
-            .field("alpn", &report::alpn_names(&self.alpn))
+            .field("alpn", &report::alpn_names(&self.common.alpn))
             .field("session_tickets", &self.session_tickets)
-            .field("clock", &self.clock)
+            .field("clock", &self.common.clock)
             .finish()
     }
 }
 
 impl ServerPolicy {
+    /// Largest PEM input accepted by [`identity_pem`](Self::identity_pem)
+    /// and [`require_client_auth_pem`](Self::require_client_auth_pem), in
+    /// bytes (1 MiB). Larger input is refused.
+    pub const MAX_PEM_BYTES: usize = pem::MAX_PEM_BYTES;
+    /// Most certificates one
+    /// [`require_client_auth_pem`](Self::require_client_auth_pem) input may
+    /// hold; more are refused.
+    pub const MAX_TRUST_ANCHORS: usize = pem::MAX_TRUST_ANCHORS;
+    /// Most certificates in the server's chain (end entity first); a longer
+    /// chain is refused.
+    pub const MAX_CHAIN_LEN: usize = pem::MAX_CHAIN_LEN;
+    /// Most ALPN protocols one policy accepts; more are refused at
+    /// `build()`.
+    pub const MAX_ALPN_PROTOCOLS: usize = common::MAX_ALPN_PROTOCOLS;
+    /// The default clock floor, 2025-01-01T00:00:00Z (the same as
+    /// [`ClientPolicy::DEFAULT_CLOCK_FLOOR`](crate::ClientPolicy::DEFAULT_CLOCK_FLOOR)).
+    pub const DEFAULT_CLOCK_FLOOR: UnixTime = clock::DEFAULT_CLOCK_FLOOR;
+
     /// A policy for `profile` with no identity yet.
+    #[must_use]
     pub fn new(profile: Profile) -> Self {
         Self {
-            profile,
+            common: Common::new(profile),
             identity: None,
             client_roots: None,
-            alpn: Vec::new(),
             session_tickets: false,
-            clock: Clock::default(),
         }
     }
 
     /// The server's certificate chain (end entity first) and private key.
     /// The key is wiped from memory when the policy is dropped.
+    #[must_use]
     pub fn identity(
         mut self,
         chain: Vec<CertificateDer<'static>>,
@@ -119,6 +140,7 @@ impl ServerPolicy {
     /// Requires every client to present a certificate that chains to one of
     /// `roots` (mutual TLS; device identities instead of passwords,
     /// EN 303 645 5.1-2A). An empty store is refused at `build()`.
+    #[must_use]
     pub fn require_client_auth(mut self, roots: RootCertStore) -> Self {
         self.client_roots = Some(roots);
         self
@@ -140,9 +162,12 @@ impl ServerPolicy {
     }
 
     /// Accepts these ALPN protocols, most preferred first. A client that
-    /// offers ALPN but none of these is refused. Checked at `build()`.
+    /// offers ALPN but none of these is refused. Checked at `build()`: an
+    /// empty name, one over 255 bytes, or more than
+    /// [`MAX_ALPN_PROTOCOLS`](Self::MAX_ALPN_PROTOCOLS) names are refused.
+    #[must_use]
     pub fn alpn(mut self, protocols: &[&[u8]]) -> Self {
-        self.alpn = protocols.iter().map(|p| p.to_vec()).collect();
+        self.common.set_alpn(protocols);
         self
     }
 
@@ -150,22 +175,25 @@ impl ServerPolicy {
     /// every 6 hours by rustls) so that clients can resume. Off by default:
     /// a ticket key that leaks exposes every session it protected, and most
     /// device servers see few reconnects.
+    #[must_use]
     pub fn enable_session_tickets(mut self) -> Self {
         self.session_tickets = true;
         self
     }
 
     /// Refuse to check certificates while the clock reads earlier than
-    /// `floor` (see [`DEFAULT_CLOCK_FLOOR`](crate::DEFAULT_CLOCK_FLOOR)).
+    /// `floor`. Default [`DEFAULT_CLOCK_FLOOR`](Self::DEFAULT_CLOCK_FLOOR);
+    /// better, your firmware's build time.
+    #[must_use]
     pub fn clock_floor(mut self, floor: UnixTime) -> Self {
-        self.clock.floor = floor;
+        self.common.clock.floor = floor;
         self
     }
 
     /// Reads the time from `source` instead of the system clock.
+    #[must_use]
     pub fn time_provider(mut self, source: Arc<dyn TimeProvider>) -> Self {
-        self.clock.source = source;
-        self.clock.custom_source = true;
+        self.common.clock.set_source(source);
         self
     }
 
@@ -180,16 +208,16 @@ impl ServerPolicy {
     /// [`Error::ClockBeforeFloor`]; [`Error::EmptyTrustStore`] for client
     /// authentication without trust anchors; [`Error::Policy`].
     pub fn build(&self) -> Result<Arc<ServerConfig>, Error> {
-        let provider = self.profile.provider_arc();
-        check_alpn(&self.alpn)?;
+        let profile = self.common.profile;
+        let clock = &self.common.clock;
+        let provider = profile.provider_arc();
+        self.common.check_alpn()?;
         let identity = self.identity.as_ref().ok_or(Error::MissingIdentity)?;
-        let certified =
-            identity.certified_key(self.profile, &provider, &self.clock, Role::Server)?;
+        let certified = identity.certified_key(profile, &provider, clock, Role::Server)?;
 
-        let builder =
-            ServerConfig::builder_with_details(provider.clone(), self.clock.source.clone())
-                .with_protocol_versions(self.profile.versions())
-                .map_err(Error::Tls)?;
+        let builder = ServerConfig::builder_with_details(provider.clone(), clock.source.clone())
+            .with_protocol_versions(profile.versions())
+            .map_err(Error::Tls)?;
         let builder = match &self.client_roots {
             Some(roots) => {
                 if roots.is_empty() {
@@ -201,13 +229,13 @@ impl ServerPolicy {
                         .map_err(|_| Error::EmptyTrustStore)?;
                 builder.with_client_cert_verifier(Arc::new(PolicyClientVerifier {
                     inner,
-                    floor: self.clock.floor,
+                    floor: clock.floor,
                 }))
             }
             None => builder.with_no_client_auth(),
         };
         let mut config = builder.with_cert_resolver(certified);
-        config.alpn_protocols = self.alpn.clone();
+        config.alpn_protocols = self.common.alpn.clone();
         config.ignore_client_order = false;
         config.max_early_data_size = 0;
         config.send_half_rtt_data = false;
@@ -230,27 +258,26 @@ impl ServerPolicy {
 
     /// What this policy allows, for conformance documentation.
     pub fn report(&self) -> PolicyReport {
-        let mut r = report::base("server", self.profile);
-        let client_anchors = self.client_roots.as_ref().map_or(0, RootCertStore::len);
-        r.peer_verification = if self.client_roots.is_some() {
-            "WebPKI: client certificate chain to a trust anchor, validity"
+        let (peer_verification, client_authentication) = if self.client_roots.is_some() {
+            (
+                PeerVerification::ClientCertificate,
+                ClientAuthentication::Required,
+            )
         } else {
-            "none: clients are not authenticated by TLS"
+            (
+                PeerVerification::NotAuthenticated,
+                ClientAuthentication::NotRequested,
+            )
         };
-        r.trust_anchors = client_anchors;
-        r.client_authentication = if self.client_roots.is_some() {
-            "required"
-        } else {
-            "not requested"
-        };
-        r.alpn_protocols = report::alpn_names(&self.alpn);
+        let mut r = self
+            .common
+            .report(Side::Server, peer_verification, client_authentication);
+        r.trust_anchors = self.client_roots.as_ref().map_or(0, RootCertStore::len);
         r.session_resumption = if self.session_tickets {
             "stateless tickets (2 per TLS 1.3 handshake, keys rotated every 6 h); no server session cache".into()
         } else {
             "disabled".into()
         };
-        r.clock_floor_unix = self.clock.floor.as_secs();
-        r.clock_source = clock_source(&self.clock);
         r.identity = self.identity.as_ref().and_then(Identity::report);
         if self.identity.is_none() {
             r.notes

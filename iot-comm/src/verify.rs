@@ -5,7 +5,7 @@
 //! every later answer meaningless), then the full WebPKI check (chain to a
 //! trust anchor, validity, host name), and only then the pin. A pin never
 //! replaces WebPKI verification, except in the pin-only mode that only
-//! [`ClientPolicy::danger_pin_only`](crate::ClientPolicy::danger_pin_only)
+//! [`ClientPolicy::dangerous_pin_only`](crate::ClientPolicy::dangerous_pin_only)
 //! turns on.
 
 use std::sync::Arc;

@@ -1,14 +1,6 @@
 //! Real TLS handshakes over loopback TCP between configurations of this
 //! crate and plain rustls peers, with an rcgen test PKI.
 
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod common;
 
 use std::io::Write;
@@ -24,6 +16,10 @@ use iot_comm::{
 use rustls::time_provider::TimeProvider;
 use rustls::{AlertDescription, HandshakeKind, ProtocolVersion};
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "test fixture: a policy that fails to build fails the calling test"
+)]
 fn modern_server(ca: &Ca, host: &str) -> Arc<rustls::ServerConfig> {
     let leaf = ca.server(host);
     ServerPolicy::new(Profile::Modern)
@@ -32,6 +28,10 @@ fn modern_server(ca: &Ca, host: &str) -> Arc<rustls::ServerConfig> {
         .unwrap()
 }
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "test fixture: a policy that fails to build fails the calling test"
+)]
 fn client(ca: &Ca) -> ClientPolicy {
     ClientPolicy::new(Profile::Modern)
         .trust_pem(ca.pem.as_bytes())
@@ -215,7 +215,7 @@ fn backup_pin_is_accepted() {
 }
 
 #[test]
-fn danger_pin_only_accepts_a_pinned_self_signed_device() {
+fn dangerous_pin_only_accepts_a_pinned_self_signed_device() {
     let device = self_signed("device.local");
     let pin = spki_sha256(&device.chain[0]).unwrap();
     let server = ServerPolicy::new(Profile::Modern)
@@ -225,7 +225,7 @@ fn danger_pin_only_accepts_a_pinned_self_signed_device() {
     let (addr, _server) = serve_with_accept(server, 2);
     let config = ClientPolicy::new(Profile::Modern)
         .pin_spki_sha256(pin)
-        .danger_pin_only()
+        .dangerous_pin_only()
         .build()
         .unwrap();
     // Reached by IP address: no host name check in this mode.
@@ -236,7 +236,7 @@ fn danger_pin_only_accepts_a_pinned_self_signed_device() {
     let stranger = self_signed("device.local");
     let config = ClientPolicy::new(Profile::Modern)
         .pin_spki_sha256(spki_sha256(&stranger.chain[0]).unwrap())
-        .danger_pin_only()
+        .dangerous_pin_only()
         .build()
         .unwrap();
     let err = connect(addr, "127.0.0.1", config, timeouts()).unwrap_err();
@@ -244,14 +244,14 @@ fn danger_pin_only_accepts_a_pinned_self_signed_device() {
 }
 
 #[test]
-fn danger_pin_only_still_checks_the_validity_period() {
+fn dangerous_pin_only_still_checks_the_validity_period() {
     let device = self_signed_valid("device.local", unix_now() - 60 * DAY, unix_now() - DAY);
     let pin = spki_sha256(&device.chain[0]).unwrap();
     // Our ServerPolicy would refuse to serve an expired certificate.
     let (addr, _server) = serve_with_accept(raw_server(&device, &[&rustls::version::TLS13]), 1);
     let config = ClientPolicy::new(Profile::Modern)
         .pin_spki_sha256(pin)
-        .danger_pin_only()
+        .dangerous_pin_only()
         .build()
         .unwrap();
     let err = connect(addr, "127.0.0.1", config, timeouts()).unwrap_err();
@@ -259,7 +259,7 @@ fn danger_pin_only_still_checks_the_validity_period() {
 }
 
 #[test]
-fn a_self_signed_device_is_refused_without_danger_pin_only() {
+fn a_self_signed_device_is_refused_without_dangerous_pin_only() {
     let device = self_signed("device.local");
     let pin = spki_sha256(&device.chain[0]).unwrap();
     let server = ServerPolicy::new(Profile::Modern)
@@ -279,6 +279,10 @@ fn a_self_signed_device_is_refused_without_danger_pin_only() {
     );
 }
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "test fixture: a policy that fails to build fails the calling test"
+)]
 fn mutual_tls_server(ca: &Ca, client_ca: &Ca) -> Arc<rustls::ServerConfig> {
     let leaf = ca.server("broker.local");
     ServerPolicy::new(Profile::Modern)
@@ -624,7 +628,13 @@ fn connecting_to_a_closed_port_is_an_io_error() {
         timeouts(),
     )
     .unwrap_err();
-    assert_eq!(err, Error::Io(std::io::ErrorKind::ConnectionRefused));
+    assert_eq!(
+        err,
+        Error::Io {
+            during: "connecting",
+            kind: std::io::ErrorKind::ConnectionRefused
+        }
+    );
 }
 
 #[test]

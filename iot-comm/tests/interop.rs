@@ -4,14 +4,6 @@
 //! Ignored in the normal test run (they need the `openssl` program);
 //! `.ci/run` runs them with `cargo test -- --ignored interop_`.
 
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
@@ -28,6 +20,10 @@ struct Files {
     dir: tempfile::TempDir,
 }
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "harness outside #[test] functions: a failure here fails the calling test"
+)]
 impl Files {
     fn new() -> Self {
         Self {
@@ -42,6 +38,10 @@ impl Files {
     }
 }
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "harness outside #[test] functions: a failure here fails the calling test"
+)]
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -51,6 +51,11 @@ fn free_port() -> u16 {
 }
 
 /// Waits for `child` with a deadline, killing it if it hangs.
+#[allow(
+    clippy::unwrap_used,
+    clippy::panic,
+    reason = "harness outside #[test] functions: a failure here fails the calling test"
+)]
 fn wait_bounded(mut child: Child, limit: Duration) -> Output {
     let started = Instant::now();
     loop {
@@ -77,6 +82,11 @@ fn s_client(addr: SocketAddr, ca: &Path, extra: &[&str], input: &[u8]) -> Output
 }
 
 /// [`s_client`] with `OPENSSL_CONF` pointing at `config`, when given.
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "harness outside #[test] functions: a failure here fails the calling test"
+)]
 fn s_client_with_config(
     addr: SocketAddr,
     ca: &Path,
@@ -116,6 +126,12 @@ struct SServer {
     addr: SocketAddr,
 }
 
+#[allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    reason = "harness outside #[test] functions: a failure here fails the calling test"
+)]
 impl SServer {
     fn start(cert: &Path, key: &Path, extra: &[&str]) -> Self {
         Self::start_with_config(cert, key, extra, None)
@@ -182,6 +198,10 @@ fn text(out: &Output) -> String {
     )
 }
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "harness outside #[test] functions: a failure here fails the calling test"
+)]
 fn modern_server(leaf: &Leaf) -> std::sync::Arc<rustls::ServerConfig> {
     ServerPolicy::new(Profile::Modern)
         .identity(leaf.chain.clone(), leaf.key())

@@ -2,35 +2,44 @@
 //! group and version it lists is negotiable against a plain rustls peer
 //! that offers only that one thing, and nothing it omits is.
 
-// Tests unwrap: a failed unwrap is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 mod common;
 
 use std::sync::Arc;
 
 use common::*;
-use iot_comm::{ClientPolicy, PolicyReport, Profile, ServerPolicy, connect};
+use iot_comm::{ClientAuthentication, ClientPolicy, PolicyReport, Profile, ServerPolicy, connect};
 use rustls::SupportedCipherSuite;
 use rustls::crypto::ring::{ALL_CIPHER_SUITES, default_provider};
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
 
-/// IANA name as our report writes it.
+/// IANA name as our report writes it (a suite rustls cannot name shows as
+/// its `Debug` form, which no report lists, so a comparison fails loudly).
 fn iana(suite: SupportedCipherSuite) -> String {
-    let name = suite.suite().as_str().unwrap().to_owned();
-    name.replace("TLS13_", "TLS_")
+    let id = suite.suite();
+    id.as_str()
+        .map_or_else(|| format!("{id:?}"), |name| name.replace("TLS13_", "TLS_"))
 }
 
 fn iana_group(group: &dyn SupportedKxGroup) -> String {
     match group.name() {
         rustls::NamedGroup::X25519 => "x25519".into(),
-        other => other.as_str().unwrap().to_owned(),
+        other => other
+            .as_str()
+            .map_or_else(|| format!("{other:?}"), str::to_owned),
     }
+}
+
+/// Version, suite and group of a finished handshake, as the report names
+/// them ("none" for anything missing, which no report lists).
+fn negotiated<D: rustls::SideData>(conn: &rustls::ConnectionCommon<D>) -> (String, String, String) {
+    (
+        conn.protocol_version()
+            .map_or_else(|| "none".into(), iot_comm_version),
+        conn.negotiated_cipher_suite()
+            .map_or_else(|| "none".into(), iana),
+        conn.negotiated_key_exchange_group()
+            .map_or_else(|| "none".into(), iana_group),
+    )
 }
 
 fn only_suite(suite: SupportedCipherSuite) -> CryptoProvider {
@@ -85,14 +94,8 @@ fn against_our_server(
     let client = raw_client_with(ca, versions, provider);
     let result = connect(addr, "localhost", client, timeouts())
         .ok()
-        .map(|tls| {
-            (
-                iot_comm_version(tls.conn.protocol_version().unwrap()),
-                iana(tls.conn.negotiated_cipher_suite().unwrap()),
-                iana_group(tls.conn.negotiated_key_exchange_group().unwrap()),
-            )
-        });
-    handle.join().unwrap();
+        .map(|tls| negotiated(&tls.conn));
+    assert!(handle.join().is_ok(), "the server thread panicked");
     result
 }
 
@@ -117,19 +120,12 @@ fn against_our_client(
     let (addr, handle) = serve_with_accept(server, 1);
     let client = ClientPolicy::new(profile)
         .trust_pem(ca.pem.as_bytes())
-        .unwrap()
-        .build()
-        .unwrap();
-    let result = connect(addr, "localhost", client, timeouts())
+        .and_then(|policy| policy.build());
+    assert!(client.is_ok(), "{client:?}");
+    let result = connect(addr, "localhost", client.ok()?, timeouts())
         .ok()
-        .map(|tls| {
-            (
-                iot_comm_version(tls.conn.protocol_version().unwrap()),
-                iana(tls.conn.negotiated_cipher_suite().unwrap()),
-                iana_group(tls.conn.negotiated_key_exchange_group().unwrap()),
-            )
-        });
-    handle.join().unwrap();
+        .map(|tls| negotiated(&tls.conn));
+    assert!(handle.join().is_ok(), "the server thread panicked");
     result
 }
 
@@ -297,7 +293,7 @@ fn report_matches_a_real_handshake_end_to_end() {
         c.spki_pins_sha256,
         [s.identity.as_ref().unwrap().spki_sha256.clone()]
     );
-    assert_eq!(s.client_authentication, "required");
+    assert_eq!(s.client_authentication, ClientAuthentication::Required);
     assert!(saw.client_cert);
     assert_eq!(
         c.identity.as_ref().unwrap().spki_sha256,
@@ -366,6 +362,80 @@ fn report_serializes_to_json() {
         json["cipher_suites"].as_array().unwrap().len(),
         report.cipher_suites.len()
     );
+}
+
+/// The side, peer verification and client authentication fields keep
+/// their JSON strings, whatever their Rust types.
+#[cfg(feature = "serde")]
+#[test]
+fn report_json_names_the_verification_modes_in_words() {
+    let pki = pki();
+    let leaf = &pki.ecdsa;
+    let fields = |report: &PolicyReport| {
+        let json = serde_json::to_value(report).unwrap();
+        [
+            json["side"].clone(),
+            json["peer_verification"].clone(),
+            json["client_authentication"].clone(),
+        ]
+    };
+    let client = || ClientPolicy::new(Profile::Modern);
+    let server = || ServerPolicy::new(Profile::Modern).identity(leaf.chain.clone(), leaf.key());
+    let cases = [
+        (
+            fields(&client().report()),
+            [
+                "client",
+                "WebPKI: chain to a trust anchor, validity, host name",
+                "no client certificate",
+            ],
+        ),
+        (
+            fields(
+                &client()
+                    .pin_spki_sha256([1; 32])
+                    .client_identity(leaf.chain.clone(), leaf.key())
+                    .report(),
+            ),
+            [
+                "client",
+                "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin",
+                "client certificate presented when requested",
+            ],
+        ),
+        (
+            fields(
+                &client()
+                    .pin_spki_sha256([1; 32])
+                    .dangerous_pin_only()
+                    .report(),
+            ),
+            [
+                "client",
+                "SPKI pin and validity only, no chain or host name check (danger)",
+                "no client certificate",
+            ],
+        ),
+        (
+            fields(&server().report()),
+            [
+                "server",
+                "none: clients are not authenticated by TLS",
+                "not requested",
+            ],
+        ),
+        (
+            fields(&server().require_client_auth(pki.ca.roots()).report()),
+            [
+                "server",
+                "WebPKI: client certificate chain to a trust anchor, validity",
+                "required",
+            ],
+        ),
+    ];
+    for (got, want) in cases {
+        assert_eq!(got, want.map(serde_json::Value::from));
+    }
 }
 
 #[test]

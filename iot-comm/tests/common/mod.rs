@@ -2,6 +2,13 @@
 //! deliberately bad certificates, and loopback servers in threads.
 
 #![allow(dead_code, unreachable_pub)] // not every test file uses every helper
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    reason = "shared test helpers outside #[test] functions: a failed unwrap fails the test that called it"
+)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
@@ -268,10 +275,10 @@ pub fn serve_with_accept(
 
 /// Sends `msg` and reads the echo back.
 pub fn echo<S: Read + Write>(tls: &mut S, msg: &[u8]) -> Result<Vec<u8>, Error> {
-    tls.write_all(msg).map_err(Error::from_io)?;
-    tls.flush().map_err(Error::from_io)?;
+    tls.write_all(msg)?;
+    tls.flush()?;
     let mut buf = vec![0u8; msg.len()];
-    tls.read_exact(&mut buf).map_err(Error::from_io)?;
+    tls.read_exact(&mut buf)?;
     Ok(buf)
 }
 

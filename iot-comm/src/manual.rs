@@ -13,7 +13,14 @@
 //!
 //! These modules contain documentation only.
 
-pub mod _01_threat_model;
-pub mod _02_defaults;
-pub mod _03_howto;
-pub mod _04_limits;
+#[doc = include_str!("manual/01_threat_model.md")]
+pub mod _01_threat_model {}
+
+#[doc = include_str!("manual/02_defaults.md")]
+pub mod _02_defaults {}
+
+#[doc = include_str!("manual/03_howto.md")]
+pub mod _03_howto {}
+
+#[doc = include_str!("manual/04_limits.md")]
+pub mod _04_limits {}
