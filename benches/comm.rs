@@ -27,6 +27,7 @@ use std::sync::Arc;
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use iot_comm::pki_types::ServerName;
+use iot_comm::rustls;
 use iot_comm::{ClientPolicy, Profile, ServerPolicy};
 use iot_testkit::pki::{IssuedCert, TestPki};
 use rustls::client::Resumption;

@@ -24,14 +24,14 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use iot_comm::pki_types::pem::PemObject;
+use iot_comm::rustls::ClientConfig;
 use iot_comm::{ClientPolicy, Profile};
 use iot_input::mqtt::{TopicFilter, TopicName};
 use iot_testkit::pki::TestPki;
 use rumqttc::{
     Client, ConnectionError, Event, MqttOptions, Packet, QoS, TlsConfiguration, Transport,
 };
-use rustls::ClientConfig;
-use rustls::pki_types::pem::PemObject;
 
 /// The TLS versions a test broker offers.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -319,7 +319,7 @@ fn interop_mosquitto_wrong_pin_is_refused_right_pin_accepted() {
 
     // The broker's real key, read from the certificate it serves.
     let served = fs::read(broker.path().join("broker.pem")).unwrap();
-    let served = rustls::pki_types::CertificateDer::from_pem_slice(&served).unwrap();
+    let served = iot_comm::pki_types::CertificateDer::from_pem_slice(&served).unwrap();
     let right_pin = iot_comm::spki_sha256(&served).unwrap();
     let outcome = round_trip(
         broker.port,
