@@ -1,28 +1,28 @@
 //! What `build()` refuses, and what it sets, for both policies.
 
-mod common;
-
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::*;
 use iot_comm::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use iot_comm::{
     CertificateProblem, ClientPolicy, Error, PemItem, PemProblem, PolicyProblem, Profile,
     ServerPolicy,
 };
+use iot_testkit::pki::*;
 use rustls::client::Resumption;
 use rustls::time_provider::TimeProvider;
 
-fn server_with(profile: Profile, leaf: &Leaf) -> Result<Arc<rustls::ServerConfig>, Error> {
+fn server_with(profile: Profile, leaf: &IssuedCert) -> Result<Arc<rustls::ServerConfig>, Error> {
     ServerPolicy::new(profile)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .build()
 }
 
 #[test]
 fn server_refuses_an_expired_certificate() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let mut spec = LeafSpec::server("localhost");
     spec.not_before = unix_now() - 100 * DAY;
     spec.not_after = unix_now() - DAY;
@@ -34,7 +34,7 @@ fn server_refuses_an_expired_certificate() {
 
 #[test]
 fn server_refuses_a_certificate_not_yet_valid() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let mut spec = LeafSpec::server("localhost");
     spec.not_before = unix_now() + DAY;
     spec.not_after = unix_now() + 10 * DAY;
@@ -46,7 +46,7 @@ fn server_refuses_a_certificate_not_yet_valid() {
 
 #[test]
 fn server_refuses_a_certificate_without_subject_alt_name() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let mut spec = LeafSpec::server("localhost");
     spec.sans.clear(); // the host name only in the common name
     assert_eq!(
@@ -57,7 +57,7 @@ fn server_refuses_a_certificate_without_subject_alt_name() {
 
 #[test]
 fn key_types_follow_the_profile() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf_with = |key| {
         let mut spec = LeafSpec::server("localhost");
         spec.key = key;
@@ -86,14 +86,14 @@ fn key_types_follow_the_profile() {
 
 #[test]
 fn client_identity_follows_the_same_key_rules() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let mut spec = LeafSpec::client("device-1");
     spec.key = KeySpec::Rsa2048;
     let device = ca.leaf(&spec);
     let policy = |profile| {
         ClientPolicy::new(profile)
-            .trust(ca.roots())
-            .client_identity(device.chain.clone(), device.key())
+            .trust(ca.root_store())
+            .client_identity(device.chain().to_vec(), device.key())
     };
     assert_eq!(
         policy(Profile::Modern).build().unwrap_err(),
@@ -103,28 +103,28 @@ fn client_identity_follows_the_same_key_rules() {
     // A device certificate needs no SAN (the device id sits in the subject).
     let plain = ca.client("device-2");
     ClientPolicy::new(Profile::Modern)
-        .trust(ca.roots())
-        .client_identity(plain.chain.clone(), plain.key())
+        .trust(ca.root_store())
+        .client_identity(plain.chain().to_vec(), plain.key())
         .build()
         .unwrap();
 }
 
 #[test]
 fn a_key_that_does_not_match_the_certificate_is_refused() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let a = ca.server("localhost");
     let b = ca.server("localhost");
     assert_eq!(
         ServerPolicy::new(Profile::Modern)
-            .identity(a.chain.clone(), b.key())
+            .identity(a.chain().to_vec(), b.key())
             .build()
             .unwrap_err(),
         Error::KeyMismatch
     );
     assert_eq!(
         ClientPolicy::new(Profile::Modern)
-            .trust(ca.roots())
-            .client_identity(a.chain.clone(), b.key())
+            .trust(ca.root_store())
+            .client_identity(a.chain().to_vec(), b.key())
             .build()
             .unwrap_err(),
         Error::KeyMismatch
@@ -133,12 +133,12 @@ fn a_key_that_does_not_match_the_certificate_is_refused() {
 
 #[test]
 fn an_unreadable_private_key_is_refused() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
     let garbage = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(vec![0x30, 0x03, 1, 2, 3]));
     assert_eq!(
         ServerPolicy::new(Profile::Modern)
-            .identity(leaf.chain.clone(), garbage)
+            .identity(leaf.chain().to_vec(), garbage)
             .build()
             .unwrap_err(),
         Error::InvalidPrivateKey
@@ -147,9 +147,9 @@ fn an_unreadable_private_key_is_refused() {
 
 #[test]
 fn malformed_certificate_der_is_refused() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
-    let mut der = leaf.chain[0].to_vec();
+    let mut der = leaf.chain()[0].to_vec();
     der.truncate(der.len() / 2);
     assert_eq!(
         ServerPolicy::new(Profile::Modern)
@@ -162,12 +162,12 @@ fn malformed_certificate_der_is_refused() {
 
 #[test]
 fn malformed_pem_is_refused_with_a_typed_error() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
-    let mangled = leaf.cert_pem.replacen('M', "!", 1);
+    let mangled = leaf.cert_pem().replacen('M', "!", 1);
     assert_eq!(
         ServerPolicy::new(Profile::Modern)
-            .identity_pem(mangled.as_bytes(), leaf.key_pem.as_bytes())
+            .identity_pem(mangled.as_bytes(), leaf.key_pem().as_bytes())
             .unwrap_err(),
         Error::Pem {
             item: PemItem::CertificateChain,
@@ -185,7 +185,7 @@ fn malformed_pem_is_refused_with_a_typed_error() {
     );
     assert_eq!(
         ServerPolicy::new(Profile::Modern)
-            .identity_pem(leaf.cert_pem.as_bytes(), leaf.cert_pem.as_bytes())
+            .identity_pem(leaf.cert_pem().as_bytes(), leaf.cert_pem().as_bytes())
             .unwrap_err(),
         Error::Pem {
             item: PemItem::PrivateKey,
@@ -196,17 +196,17 @@ fn malformed_pem_is_refused_with_a_typed_error() {
 
 #[test]
 fn errors_do_not_echo_the_input() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     // Not base64: refused while loading.
     let bad_base64 =
         "-----BEGIN PRIVATE KEY-----\nTOPSECRET!TOPSECRET\n-----END PRIVATE KEY-----\n";
     let load_err = ServerPolicy::new(Profile::Modern)
-        .identity_pem(ca.pem.as_bytes(), bad_base64.as_bytes())
+        .identity_pem(ca.ca_cert_pem().as_bytes(), bad_base64.as_bytes())
         .unwrap_err();
     // Valid base64 but no key: refused at build().
     let not_a_key = "-----BEGIN PRIVATE KEY-----\nTOPSECRETTOPSECRET\n-----END PRIVATE KEY-----\n";
     let build_err = ServerPolicy::new(Profile::Modern)
-        .identity_pem(ca.pem.as_bytes(), not_a_key.as_bytes())
+        .identity_pem(ca.ca_cert_pem().as_bytes(), not_a_key.as_bytes())
         .unwrap()
         .build()
         .unwrap_err();
@@ -218,12 +218,12 @@ fn errors_do_not_echo_the_input() {
     // Debug of a policy never shows key material.
     let leaf = ca.server("localhost");
     let policy = ServerPolicy::new(Profile::Modern)
-        .identity_pem(leaf.cert_pem.as_bytes(), leaf.key_pem.as_bytes())
+        .identity_pem(leaf.cert_pem().as_bytes(), leaf.key_pem().as_bytes())
         .unwrap();
     let debug = format!("{policy:?}");
     assert!(debug.contains("key: [REDACTED]"), "{debug}");
     let body: String = leaf
-        .key_pem
+        .key_pem()
         .lines()
         .nth(1)
         .unwrap()
@@ -246,11 +246,11 @@ fn trust_anchors_are_mandatory() {
             .unwrap_err(),
         Error::EmptyTrustStore
     );
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
     assert_eq!(
         ServerPolicy::new(Profile::Modern)
-            .identity(leaf.chain.clone(), leaf.key())
+            .identity(leaf.chain().to_vec(), leaf.key())
             .require_client_auth(rustls::RootCertStore::empty())
             .build()
             .unwrap_err(),
@@ -282,10 +282,10 @@ fn pin_only_mode_needs_pins_and_no_anchors() {
             .unwrap_err(),
         Error::Policy(PolicyProblem::PinOnlyWithoutPins)
     );
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     assert_eq!(
         ClientPolicy::new(Profile::Modern)
-            .trust(ca.roots())
+            .trust(ca.root_store())
             .pin_spki_sha256([7; 32])
             .dangerous_pin_only()
             .build()
@@ -296,8 +296,8 @@ fn pin_only_mode_needs_pins_and_no_anchors() {
 
 #[test]
 fn pins_and_alpn_are_bounded() {
-    let ca = Ca::new("ca");
-    let mut policy = ClientPolicy::new(Profile::Modern).trust(ca.roots());
+    let ca = TestPki::named("ca");
+    let mut policy = ClientPolicy::new(Profile::Modern).trust(ca.root_store());
     for i in 0..=ClientPolicy::MAX_PINS {
         policy = policy.pin_spki_sha256([u8::try_from(i).unwrap(); 32]);
     }
@@ -307,7 +307,7 @@ fn pins_and_alpn_are_bounded() {
     );
     // The same pin twice counts once.
     ClientPolicy::new(Profile::Modern)
-        .trust(ca.roots())
+        .trust(ca.root_store())
         .pin_spki_sha256([1; 32])
         .pin_spki_sha256([1; 32])
         .build()
@@ -315,7 +315,7 @@ fn pins_and_alpn_are_bounded() {
     for bad in [&[&b""[..]][..], &[&[b'a'; 256][..]][..]] {
         assert_eq!(
             ClientPolicy::new(Profile::Modern)
-                .trust(ca.roots())
+                .trust(ca.root_store())
                 .alpn(bad)
                 .build()
                 .unwrap_err(),
@@ -326,9 +326,9 @@ fn pins_and_alpn_are_bounded() {
 
 #[test]
 fn an_oversized_session_cache_is_clamped() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let policy = ClientPolicy::new(Profile::Modern)
-        .trust(ca.roots())
+        .trust(ca.root_store())
         .session_cache(usize::MAX);
     policy.build().unwrap();
     assert!(
@@ -351,11 +351,11 @@ impl TimeProvider for Fixed {
 
 #[test]
 fn building_with_a_clock_before_the_floor_is_refused() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
     assert_eq!(
         ServerPolicy::new(Profile::Modern)
-            .identity(leaf.chain.clone(), leaf.key())
+            .identity(leaf.chain().to_vec(), leaf.key())
             .time_provider(Arc::new(Fixed(1_000)))
             .build()
             .unwrap_err(),
@@ -365,10 +365,10 @@ fn building_with_a_clock_before_the_floor_is_refused() {
 
 #[test]
 fn client_config_has_the_secure_settings() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     for profile in [Profile::Modern, Profile::Intermediate] {
         let config = ClientPolicy::new(profile)
-            .trust(ca.roots())
+            .trust(ca.root_store())
             .build()
             .unwrap();
         assert!(!config.enable_early_data);
@@ -389,7 +389,7 @@ fn client_config_has_the_secure_settings() {
     }
     // Resumption: bounded cache by default, off on request.
     let off = ClientPolicy::new(Profile::Modern)
-        .trust(ca.roots())
+        .trust(ca.root_store())
         .session_cache(0)
         .build()
         .unwrap();
@@ -401,7 +401,7 @@ fn client_config_has_the_secure_settings() {
 
 #[test]
 fn server_config_has_the_secure_settings() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
     for profile in [Profile::Modern, Profile::Intermediate] {
         let config = server_with(profile, &leaf).unwrap();
@@ -416,7 +416,7 @@ fn server_config_has_the_secure_settings() {
         assert!(config.cert_compressors.is_empty());
     }
     let with_tickets = ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .enable_session_tickets()
         .build()
         .unwrap();
@@ -428,9 +428,9 @@ fn server_config_has_the_secure_settings() {
 fn policies_build_again_and_again() {
     // build(&self): the same policy yields independent configs, and the
     // report can be taken before or after.
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
-    let policy = ServerPolicy::new(Profile::Modern).identity(leaf.chain.clone(), leaf.key());
+    let policy = ServerPolicy::new(Profile::Modern).identity(leaf.chain().to_vec(), leaf.key());
     let a = policy.build().unwrap();
     let b = policy.build().unwrap();
     assert!(!Arc::ptr_eq(&a, &b));

@@ -1,6 +1,9 @@
 //! Real TLS handshakes over loopback TCP between configurations of this
 //! crate and plain rustls peers, with an rcgen test PKI.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 mod common;
 
 use std::io::Write;
@@ -13,34 +16,27 @@ use iot_comm::pki_types::{CertificateDer, ServerName, UnixTime};
 use iot_comm::{
     CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, Timeouts, connect, spki_sha256,
 };
+use iot_testkit::pki::*;
 use rustls::time_provider::TimeProvider;
 use rustls::{AlertDescription, HandshakeKind, ProtocolVersion};
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "test fixture: a policy that fails to build fails the calling test"
-)]
-fn modern_server(ca: &Ca, host: &str) -> Arc<rustls::ServerConfig> {
+fn modern_server(ca: &TestPki, host: &str) -> Arc<rustls::ServerConfig> {
     let leaf = ca.server(host);
     ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .build()
         .unwrap()
 }
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "test fixture: a policy that fails to build fails the calling test"
-)]
-fn client(ca: &Ca) -> ClientPolicy {
+fn client(ca: &TestPki) -> ClientPolicy {
     ClientPolicy::new(Profile::Modern)
-        .trust_pem(ca.pem.as_bytes())
+        .trust_pem(ca.ca_cert_pem().as_bytes())
         .unwrap()
 }
 
 #[test]
 fn modern_to_modern_uses_tls13_and_carries_data() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let (addr, server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
     let mut tls = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts()).unwrap();
     assert_eq!(tls.conn.protocol_version(), Some(ProtocolVersion::TLSv1_3));
@@ -53,7 +49,7 @@ fn modern_to_modern_uses_tls13_and_carries_data() {
 
 #[test]
 fn modern_client_refuses_a_tls12_only_server() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let leaf = ca.server("localhost");
     let (addr, server) = serve_with_accept(raw_server(&leaf, &[&rustls::version::TLS12]), 1);
     let err = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts()).unwrap_err();
@@ -67,7 +63,7 @@ fn modern_client_refuses_a_tls12_only_server() {
 
 #[test]
 fn modern_server_refuses_a_tls12_only_client() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let (addr, server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
     let raw = raw_client_with(
         &ca,
@@ -84,11 +80,11 @@ fn modern_server_refuses_a_tls12_only_client() {
 
 #[test]
 fn intermediate_pair_negotiates_tls12_when_the_peer_only_has_tls12() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let leaf = ca.server("localhost");
     let (addr, server) = serve_with_accept(raw_server(&leaf, &[&rustls::version::TLS12]), 1);
     let config = ClientPolicy::new(Profile::Intermediate)
-        .trust_pem(ca.pem.as_bytes())
+        .trust_pem(ca.ca_cert_pem().as_bytes())
         .unwrap()
         .build()
         .unwrap();
@@ -106,7 +102,7 @@ fn intermediate_pair_negotiates_tls12_when_the_peer_only_has_tls12() {
 
 #[test]
 fn expired_server_certificate_is_refused() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let mut spec = LeafSpec::server("localhost");
     spec.not_before = unix_now() - 60 * DAY;
     spec.not_after = unix_now() - DAY;
@@ -123,7 +119,7 @@ fn expired_server_certificate_is_refused() {
 
 #[test]
 fn not_yet_valid_server_certificate_is_refused() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let mut spec = LeafSpec::server("localhost");
     spec.not_before = unix_now() + DAY;
     spec.not_after = unix_now() + 30 * DAY;
@@ -135,7 +131,7 @@ fn not_yet_valid_server_certificate_is_refused() {
 
 #[test]
 fn wrong_host_name_is_refused() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let (addr, _server) = serve_with_accept(modern_server(&ca, "broker.example"), 1);
     let err = connect(
         addr,
@@ -152,8 +148,8 @@ fn wrong_host_name_is_refused() {
 
 #[test]
 fn unknown_ca_is_refused() {
-    let ca = Ca::new("test ca");
-    let other = Ca::new("someone else's ca");
+    let ca = TestPki::named("test ca");
+    let other = TestPki::named("someone else's ca");
     let (addr, _server) = serve_with_accept(modern_server(&other, "localhost"), 1);
     let err = connect(addr, "localhost", client(&ca).build().unwrap(), timeouts()).unwrap_err();
     assert_eq!(
@@ -164,9 +160,9 @@ fn unknown_ca_is_refused() {
 
 #[test]
 fn wrong_pin_is_refused_after_a_valid_chain() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let (addr, _server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
-    let someone_else = spki_sha256(&ca.server("localhost").chain[0]).unwrap();
+    let someone_else = spki_sha256(&ca.server("localhost").chain()[0]).unwrap();
     let config = client(&ca).pin_spki_sha256(someone_else).build().unwrap();
     let err = connect(addr, "localhost", config, timeouts()).unwrap_err();
     assert_eq!(err, Error::PeerCertificate(CertificateProblem::PinMismatch));
@@ -176,12 +172,12 @@ fn wrong_pin_is_refused_after_a_valid_chain() {
 fn pin_does_not_replace_chain_verification() {
     // The pin matches, but the certificate comes from an unknown CA: WebPKI
     // runs first and refuses it.
-    let ca = Ca::new("test ca");
-    let other = Ca::new("someone else's ca");
+    let ca = TestPki::named("test ca");
+    let other = TestPki::named("someone else's ca");
     let leaf = other.server("localhost");
-    let pin = spki_sha256(&leaf.chain[0]).unwrap();
+    let pin = spki_sha256(&leaf.chain()[0]).unwrap();
     let server = ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .build()
         .unwrap();
     let (addr, _server) = serve_with_accept(server, 1);
@@ -195,12 +191,12 @@ fn pin_does_not_replace_chain_verification() {
 
 #[test]
 fn backup_pin_is_accepted() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let leaf = ca.server("localhost");
-    let current = spki_sha256(&leaf.chain[0]).unwrap();
-    let retired = spki_sha256(&ca.server("localhost").chain[0]).unwrap();
+    let current = spki_sha256(&leaf.chain()[0]).unwrap();
+    let retired = spki_sha256(&ca.server("localhost").chain()[0]).unwrap();
     let server = ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .build()
         .unwrap();
     let (addr, _server) = serve_with_accept(server, 1);
@@ -217,9 +213,9 @@ fn backup_pin_is_accepted() {
 #[test]
 fn dangerous_pin_only_accepts_a_pinned_self_signed_device() {
     let device = self_signed("device.local");
-    let pin = spki_sha256(&device.chain[0]).unwrap();
+    let pin = spki_sha256(&device.chain()[0]).unwrap();
     let server = ServerPolicy::new(Profile::Modern)
-        .identity(device.chain.clone(), device.key())
+        .identity(device.chain().to_vec(), device.key())
         .build()
         .unwrap();
     let (addr, _server) = serve_with_accept(server, 2);
@@ -235,7 +231,7 @@ fn dangerous_pin_only_accepts_a_pinned_self_signed_device() {
     // A different self-signed key is refused.
     let stranger = self_signed("device.local");
     let config = ClientPolicy::new(Profile::Modern)
-        .pin_spki_sha256(spki_sha256(&stranger.chain[0]).unwrap())
+        .pin_spki_sha256(spki_sha256(&stranger.chain()[0]).unwrap())
         .dangerous_pin_only()
         .build()
         .unwrap();
@@ -246,7 +242,7 @@ fn dangerous_pin_only_accepts_a_pinned_self_signed_device() {
 #[test]
 fn dangerous_pin_only_still_checks_the_validity_period() {
     let device = self_signed_valid("device.local", unix_now() - 60 * DAY, unix_now() - DAY);
-    let pin = spki_sha256(&device.chain[0]).unwrap();
+    let pin = spki_sha256(&device.chain()[0]).unwrap();
     // Our ServerPolicy would refuse to serve an expired certificate.
     let (addr, _server) = serve_with_accept(raw_server(&device, &[&rustls::version::TLS13]), 1);
     let config = ClientPolicy::new(Profile::Modern)
@@ -261,14 +257,14 @@ fn dangerous_pin_only_still_checks_the_validity_period() {
 #[test]
 fn a_self_signed_device_is_refused_without_dangerous_pin_only() {
     let device = self_signed("device.local");
-    let pin = spki_sha256(&device.chain[0]).unwrap();
+    let pin = spki_sha256(&device.chain()[0]).unwrap();
     let server = ServerPolicy::new(Profile::Modern)
-        .identity(device.chain.clone(), device.key())
+        .identity(device.chain().to_vec(), device.key())
         .build()
         .unwrap();
     let (addr, _server) = serve_with_accept(server, 1);
     // Pinned, and trusting some CA, but the device is not issued by it.
-    let config = client(&Ca::new("test ca"))
+    let config = client(&TestPki::named("test ca"))
         .pin_spki_sha256(pin)
         .build()
         .unwrap();
@@ -279,23 +275,19 @@ fn a_self_signed_device_is_refused_without_dangerous_pin_only() {
     );
 }
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "test fixture: a policy that fails to build fails the calling test"
-)]
-fn mutual_tls_server(ca: &Ca, client_ca: &Ca) -> Arc<rustls::ServerConfig> {
+fn mutual_tls_server(ca: &TestPki, client_ca: &TestPki) -> Arc<rustls::ServerConfig> {
     let leaf = ca.server("broker.local");
     ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
-        .require_client_auth(client_ca.roots())
+        .identity(leaf.chain().to_vec(), leaf.key())
+        .require_client_auth(client_ca.root_store())
         .build()
         .unwrap()
 }
 
 #[test]
 fn mutual_tls_without_client_certificate_is_refused() {
-    let ca = Ca::new("test ca");
-    let devices = Ca::new("device ca");
+    let ca = TestPki::named("test ca");
+    let devices = TestPki::named("device ca");
     let (addr, server) = serve_with_accept(mutual_tls_server(&ca, &devices), 1);
     // TLS 1.3: the client finishes its half of the handshake before the
     // server has judged its (missing) certificate, so the refusal arrives
@@ -319,13 +311,13 @@ fn mutual_tls_without_client_certificate_is_refused() {
 
 #[test]
 fn mutual_tls_with_a_certificate_from_another_ca_is_refused() {
-    let ca = Ca::new("test ca");
-    let devices = Ca::new("device ca");
-    let impostors = Ca::new("impostor ca");
+    let ca = TestPki::named("test ca");
+    let devices = TestPki::named("device ca");
+    let impostors = TestPki::named("impostor ca");
     let (addr, server) = serve_with_accept(mutual_tls_server(&ca, &devices), 1);
     let fake = impostors.client("device-0001");
     let config = client(&ca)
-        .client_identity(fake.chain.clone(), fake.key())
+        .client_identity(fake.chain().to_vec(), fake.key())
         .build()
         .unwrap();
     let result = connect(addr, "broker.local", config, timeouts())
@@ -342,12 +334,12 @@ fn mutual_tls_with_a_certificate_from_another_ca_is_refused() {
 
 #[test]
 fn mutual_tls_with_the_right_certificate_is_accepted() {
-    let ca = Ca::new("test ca");
-    let devices = Ca::new("device ca");
+    let ca = TestPki::named("test ca");
+    let devices = TestPki::named("device ca");
     let (addr, server) = serve_with_accept(mutual_tls_server(&ca, &devices), 1);
     let device = devices.client("device-0001");
     let config = client(&ca)
-        .client_identity_pem(device.cert_pem.as_bytes(), device.key_pem.as_bytes())
+        .client_identity_pem(device.cert_pem().as_bytes(), device.key_pem().as_bytes())
         .unwrap()
         .build()
         .unwrap();
@@ -367,7 +359,7 @@ impl TimeProvider for Fixed {
 
 #[test]
 fn a_clock_before_the_floor_gives_a_clear_error_not_a_certificate_error() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let (addr, _server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
     // A device that booted without its RTC: the clock says 1970.
     let config = client(&ca)
@@ -380,7 +372,7 @@ fn a_clock_before_the_floor_gives_a_clear_error_not_a_certificate_error() {
 
 #[test]
 fn a_clock_past_the_default_floor_but_before_a_custom_floor_is_refused() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let (addr, _server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
     let now = unix_now();
     let config = client(&ca)
@@ -393,12 +385,12 @@ fn a_clock_past_the_default_floor_but_before_a_custom_floor_is_refused() {
 
 #[test]
 fn the_server_checks_client_certificates_against_its_clock_floor() {
-    let ca = Ca::new("test ca");
-    let devices = Ca::new("device ca");
+    let ca = TestPki::named("test ca");
+    let devices = TestPki::named("device ca");
     let leaf = ca.server("broker.local");
     let server = ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
-        .require_client_auth(devices.roots())
+        .identity(leaf.chain().to_vec(), leaf.key())
+        .require_client_auth(devices.root_store())
         .build()
         .unwrap();
     // Build with a good clock, then make the config's clock go back in time
@@ -409,7 +401,7 @@ fn the_server_checks_client_certificates_against_its_clock_floor() {
     let (addr, handle) = serve_with_accept(Arc::new(server), 1);
     let device = devices.client("device-0001");
     let config = client(&ca)
-        .client_identity(device.chain.clone(), device.key())
+        .client_identity(device.chain().to_vec(), device.key())
         .build()
         .unwrap();
     let _ = connect(addr, "broker.local", config, timeouts()).and_then(|mut t| echo(&mut t, b"x"));
@@ -421,10 +413,10 @@ fn the_server_checks_client_certificates_against_its_clock_floor() {
 
 #[test]
 fn alpn_is_negotiated() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let leaf = ca.server("localhost");
     let server = ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .alpn(&[b"mqtt"])
         .build()
         .unwrap();
@@ -441,11 +433,11 @@ fn alpn_is_negotiated() {
 
 #[test]
 fn sessions_resume_only_when_the_server_enables_tickets() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let leaf = ca.server("localhost");
     for tickets in [false, true] {
         let mut policy =
-            ServerPolicy::new(Profile::Modern).identity(leaf.chain.clone(), leaf.key());
+            ServerPolicy::new(Profile::Modern).identity(leaf.chain().to_vec(), leaf.key());
         if tickets {
             policy = policy.enable_session_tickets();
         }
@@ -473,12 +465,12 @@ fn the_session_cache_remembers_as_many_servers_as_configured() {
     // Two host names served by one ticket-issuing server: with room for two
     // servers, the first name's session survives a visit to the second; with
     // room for one, it is evicted.
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let mut spec = LeafSpec::server("one.example");
     spec.sans = vec!["one.example".into(), "two.example".into()];
     let leaf = ca.leaf(&spec);
     let server = ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .enable_session_tickets()
         .build()
         .unwrap();
@@ -502,7 +494,7 @@ fn the_session_cache_remembers_as_many_servers_as_configured() {
 
 #[test]
 fn a_silent_server_times_out_within_the_handshake_deadline() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     // Accepts the TCP connection and never answers.
@@ -526,7 +518,7 @@ fn a_silent_server_times_out_within_the_handshake_deadline() {
 
 #[test]
 fn a_trickling_server_cannot_stretch_the_handshake_past_its_deadline() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap();
     // Sends the start of a TLS record one byte every 50 ms: each read
@@ -564,9 +556,9 @@ fn a_client_that_stops_reading_cannot_stretch_the_handshake_past_its_deadline() 
     // between two loopback sockets, and the client never reads it: the
     // server's writes block, and only the handshake deadline (not the 30 s
     // write timeout) may end them.
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let leaf = ca.server("localhost");
-    let mut chain = leaf.chain.clone();
+    let mut chain = leaf.chain().to_vec();
     // Padding after the end-entity certificate: build() inspects only the
     // end entity, and this peer never parses the chain. 14 MiB in all: under
     // the 16 MiB a TLS handshake message can hold, and well over what Linux
@@ -607,7 +599,7 @@ fn a_client_that_stops_reading_cannot_stretch_the_handshake_past_its_deadline() 
 
 #[test]
 fn a_handshake_timeout_too_large_for_a_deadline_means_no_deadline() {
-    let ca = Ca::new("test ca");
+    let ca = TestPki::named("test ca");
     let (addr, server) = serve_with_accept(modern_server(&ca, "localhost"), 1);
     let forever = Timeouts::uniform(Duration::MAX);
     let mut tls = connect(addr, "localhost", client(&ca).build().unwrap(), forever).unwrap();
@@ -624,7 +616,7 @@ fn connecting_to_a_closed_port_is_an_io_error() {
     let err = connect(
         addr,
         "localhost",
-        client(&Ca::new("ca")).build().unwrap(),
+        client(&TestPki::named("ca")).build().unwrap(),
         timeouts(),
     )
     .unwrap_err();
@@ -640,7 +632,7 @@ fn connecting_to_a_closed_port_is_an_io_error() {
 #[test]
 fn invalid_server_names_are_refused_before_connecting() {
     let addr = "127.0.0.1:9".parse().unwrap();
-    let config = client(&Ca::new("ca")).build().unwrap();
+    let config = client(&TestPki::named("ca")).build().unwrap();
     assert_eq!(
         connect(addr, "not a host name", config, timeouts()).unwrap_err(),
         Error::InvalidServerName

@@ -4,6 +4,9 @@
 //! Ignored in the normal test run (they need the `openssl` program);
 //! `.ci/run` runs them with `cargo test -- --ignored interop_`.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
@@ -14,16 +17,13 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use iot_comm::{CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, connect};
+use iot_testkit::pki::*;
 use rustls::AlertDescription;
 
 struct Files {
     dir: tempfile::TempDir,
 }
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "harness outside #[test] functions: a failure here fails the calling test"
-)]
 impl Files {
     fn new() -> Self {
         Self {
@@ -38,10 +38,6 @@ impl Files {
     }
 }
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "harness outside #[test] functions: a failure here fails the calling test"
-)]
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -51,11 +47,6 @@ fn free_port() -> u16 {
 }
 
 /// Waits for `child` with a deadline, killing it if it hangs.
-#[allow(
-    clippy::unwrap_used,
-    clippy::panic,
-    reason = "harness outside #[test] functions: a failure here fails the calling test"
-)]
 fn wait_bounded(mut child: Child, limit: Duration) -> Output {
     let started = Instant::now();
     loop {
@@ -82,11 +73,6 @@ fn s_client(addr: SocketAddr, ca: &Path, extra: &[&str], input: &[u8]) -> Output
 }
 
 /// [`s_client`] with `OPENSSL_CONF` pointing at `config`, when given.
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    reason = "harness outside #[test] functions: a failure here fails the calling test"
-)]
 fn s_client_with_config(
     addr: SocketAddr,
     ca: &Path,
@@ -126,12 +112,6 @@ struct SServer {
     addr: SocketAddr,
 }
 
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    reason = "harness outside #[test] functions: a failure here fails the calling test"
-)]
 impl SServer {
     fn start(cert: &Path, key: &Path, extra: &[&str]) -> Self {
         Self::start_with_config(cert, key, extra, None)
@@ -198,13 +178,9 @@ fn text(out: &Output) -> String {
     )
 }
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "harness outside #[test] functions: a failure here fails the calling test"
-)]
-fn modern_server(leaf: &Leaf) -> std::sync::Arc<rustls::ServerConfig> {
+fn modern_server(leaf: &IssuedCert) -> std::sync::Arc<rustls::ServerConfig> {
     ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .build()
         .unwrap()
 }
@@ -212,9 +188,9 @@ fn modern_server(leaf: &Leaf) -> std::sync::Arc<rustls::ServerConfig> {
 #[test]
 #[ignore = "interop: needs openssl; run by .ci/run"]
 fn interop_openssl_s_client_tls12_is_refused_by_a_modern_server() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let files = Files::new();
-    let ca_path = files.write("ca.pem", &ca.pem);
+    let ca_path = files.write("ca.pem", ca.ca_cert_pem());
     let (addr, server) = serve_with_accept(modern_server(&ca.server("localhost")), 1);
     let out = s_client(addr, &ca_path, &["-tls1_2"], b"hello\n");
     assert!(!out.status.success(), "{}", text(&out));
@@ -227,9 +203,9 @@ fn interop_openssl_s_client_tls12_is_refused_by_a_modern_server() {
 #[test]
 #[ignore = "interop: needs openssl; run by .ci/run"]
 fn interop_openssl_s_client_tls13_succeeds_against_a_modern_server() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let files = Files::new();
-    let ca_path = files.write("ca.pem", &ca.pem);
+    let ca_path = files.write("ca.pem", ca.ca_cert_pem());
     let (addr, server) = serve_with_accept(modern_server(&ca.server("localhost")), 1);
     let out = s_client(addr, &ca_path, &["-tls1_3"], b"hello modern\n");
     let all = text(&out);
@@ -244,17 +220,17 @@ fn interop_openssl_s_client_tls13_succeeds_against_a_modern_server() {
 #[test]
 #[ignore = "interop: needs openssl; run by .ci/run"]
 fn interop_openssl_s_client_mutual_tls_needs_the_device_certificate() {
-    let ca = Ca::new("ca");
-    let devices = Ca::new("device ca");
+    let ca = TestPki::named("ca");
+    let devices = TestPki::named("device ca");
     let device = devices.client("device-42");
     let files = Files::new();
-    let ca_path = files.write("ca.pem", &ca.pem);
-    let cert_path = files.write("device.pem", &device.cert_pem);
-    let key_path = files.write("device.key", &device.key_pem);
+    let ca_path = files.write("ca.pem", ca.ca_cert_pem());
+    let cert_path = files.write("device.pem", device.cert_pem());
+    let key_path = files.write("device.key", device.key_pem());
     let leaf = ca.server("localhost");
     let config = ServerPolicy::new(Profile::Modern)
-        .identity(leaf.chain.clone(), leaf.key())
-        .require_client_auth(devices.roots())
+        .identity(leaf.chain().to_vec(), leaf.key())
+        .require_client_auth(devices.root_store())
         .build()
         .unwrap();
     let (addr, server) = serve_with_accept(config, 2);
@@ -288,13 +264,13 @@ fn interop_openssl_s_client_mutual_tls_needs_the_device_certificate() {
 #[test]
 #[ignore = "interop: needs openssl; run by .ci/run"]
 fn interop_openssl_s_server_with_only_cbc_suites_is_refused_by_an_intermediate_client() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
     let files = Files::new();
-    let cert = files.write("server.pem", &leaf.cert_pem);
-    let key = files.write("server.key", &leaf.key_pem);
+    let cert = files.write("server.pem", leaf.cert_pem());
+    let key = files.write("server.key", leaf.key_pem());
     let client = ClientPolicy::new(Profile::Intermediate)
-        .trust_pem(ca.pem.as_bytes())
+        .trust_pem(ca.ca_cert_pem().as_bytes())
         .unwrap()
         .build()
         .unwrap();
@@ -341,14 +317,14 @@ Options = -ExtendedMasterSecret
 #[test]
 #[ignore = "interop: needs openssl; run by .ci/run"]
 fn interop_openssl_s_server_without_extended_master_secret_is_refused_on_tls12() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
     let files = Files::new();
-    let cert = files.write("server.pem", &leaf.cert_pem);
-    let key = files.write("server.key", &leaf.key_pem);
+    let cert = files.write("server.pem", leaf.cert_pem());
+    let key = files.write("server.key", leaf.key_pem());
     let no_ems = files.write("no-ems.cnf", NO_EMS_CONFIG);
     let client = ClientPolicy::new(Profile::Intermediate)
-        .trust_pem(ca.pem.as_bytes())
+        .trust_pem(ca.ca_cert_pem().as_bytes())
         .unwrap()
         .build()
         .unwrap();
@@ -375,13 +351,13 @@ fn interop_openssl_s_server_without_extended_master_secret_is_refused_on_tls12()
 #[test]
 #[ignore = "interop: needs openssl; run by .ci/run"]
 fn interop_openssl_s_client_without_extended_master_secret_is_refused_on_tls12() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let files = Files::new();
-    let ca_path = files.write("ca.pem", &ca.pem);
+    let ca_path = files.write("ca.pem", ca.ca_cert_pem());
     let no_ems = files.write("no-ems.cnf", NO_EMS_CONFIG);
     let leaf = ca.server("localhost");
     let config = ServerPolicy::new(Profile::Intermediate)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .build()
         .unwrap();
     let (addr, server) = serve_with_accept(config, 2);
@@ -406,16 +382,16 @@ fn interop_openssl_s_client_without_extended_master_secret_is_refused_on_tls12()
 #[test]
 #[ignore = "interop: needs openssl; run by .ci/run"]
 fn interop_openssl_s_server_tls13_is_accepted_with_pinning() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
     let files = Files::new();
-    let cert = files.write("server.pem", &leaf.cert_pem);
-    let key = files.write("server.key", &leaf.key_pem);
-    let pin = iot_comm::spki_sha256(&leaf.chain[0]).unwrap();
+    let cert = files.write("server.pem", leaf.cert_pem());
+    let key = files.write("server.key", leaf.key_pem());
+    let pin = iot_comm::spki_sha256(&leaf.chain()[0]).unwrap();
 
     let server = SServer::start(&cert, &key, &["-tls1_3"]);
     let client = ClientPolicy::new(Profile::Modern)
-        .trust_pem(ca.pem.as_bytes())
+        .trust_pem(ca.ca_cert_pem().as_bytes())
         .unwrap()
         .pin_spki_sha256(pin)
         .build()
@@ -431,7 +407,7 @@ fn interop_openssl_s_server_tls13_is_accepted_with_pinning() {
     // The same server with a pin for another key is refused.
     let server = SServer::start(&cert, &key, &["-tls1_3"]);
     let client = ClientPolicy::new(Profile::Modern)
-        .trust_pem(ca.pem.as_bytes())
+        .trust_pem(ca.ca_cert_pem().as_bytes())
         .unwrap()
         .pin_spki_sha256([0x5a; 32])
         .build()
@@ -443,10 +419,10 @@ fn interop_openssl_s_server_tls13_is_accepted_with_pinning() {
 #[test]
 #[ignore = "interop: needs openssl; run by .ci/run"]
 fn interop_openssl_computes_the_same_spki_pin() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let leaf = ca.server("localhost");
     let files = Files::new();
-    let cert = files.write("server.pem", &leaf.cert_pem);
+    let cert = files.write("server.pem", leaf.cert_pem());
     let pubkey = Command::new("openssl")
         .args(["x509", "-pubkey", "-noout", "-in"])
         .arg(&cert)
@@ -476,7 +452,7 @@ fn interop_openssl_computes_the_same_spki_pin() {
         .unwrap();
     child.stdin.take().unwrap().write_all(&der).unwrap();
     let digest = String::from_utf8(child.wait_with_output().unwrap().stdout).unwrap();
-    let ours: String = iot_comm::spki_sha256(&leaf.chain[0])
+    let ours: String = iot_comm::spki_sha256(&leaf.chain()[0])
         .unwrap()
         .iter()
         .map(|b| format!("{b:02x}"))

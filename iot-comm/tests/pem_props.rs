@@ -1,21 +1,18 @@
 //! Property tests: arbitrary and mangled certificate/key input into the
 //! builders gives typed errors, never a panic, and valid input round-trips.
 
-mod common;
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 
 use std::sync::OnceLock;
 
-use common::*;
 use iot_comm::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 use iot_comm::{ClientPolicy, Error, PemItem, PemProblem, Profile, ServerPolicy};
+use iot_testkit::pki::*;
 use proptest::prelude::*;
 
 /// Standard base64 with padding, for wrapping arbitrary bytes in PEM
 /// (test-only; the library never encodes or parses PEM itself).
-#[allow(
-    clippy::indexing_slicing,
-    reason = "chunks are never empty and every index is masked to 0..64"
-)]
 fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
@@ -52,14 +49,14 @@ fn pem(label: &str, der: &[u8]) -> String {
 }
 
 struct Fixture {
-    ca: Ca,
-    leaf: Leaf,
+    ca: TestPki,
+    leaf: IssuedCert,
 }
 
 fn fixture() -> &'static Fixture {
     static F: OnceLock<Fixture> = OnceLock::new();
     F.get_or_init(|| {
-        let ca = Ca::new("ca");
+        let ca = TestPki::named("ca");
         let leaf = ca.server("localhost");
         Fixture { ca, leaf }
     })
@@ -120,7 +117,7 @@ proptest! {
         let key = pem("PRIVATE KEY", &der);
         let f = fixture();
         let policy = ServerPolicy::new(Profile::Modern)
-            .identity_pem(f.leaf.cert_pem.as_bytes(), key.as_bytes())
+            .identity_pem(f.leaf.cert_pem().as_bytes(), key.as_bytes())
             .unwrap();
         prop_assert_eq!(policy.build().unwrap_err(), Error::InvalidPrivateKey);
     }
@@ -128,7 +125,7 @@ proptest! {
     #[test]
     fn a_flipped_bit_in_a_certificate_never_panics(pos in any::<prop::sample::Index>(), bit in 0u8..8) {
         let f = fixture();
-        let mut der = f.leaf.chain[0].to_vec();
+        let mut der = f.leaf.chain()[0].to_vec();
         let i = pos.index(der.len());
         der[i] ^= 1 << bit;
         let policy = ServerPolicy::new(Profile::Modern).identity(vec![der.into()], f.leaf.key());
@@ -140,8 +137,8 @@ proptest! {
     #[test]
     fn truncated_pem_never_panics(cut in any::<prop::sample::Index>()) {
         let f = fixture();
-        let text = &f.leaf.cert_pem.as_bytes()[..cut.index(f.leaf.cert_pem.len())];
-        match ServerPolicy::new(Profile::Modern).identity_pem(text, f.leaf.key_pem.as_bytes()) {
+        let text = &f.leaf.cert_pem().as_bytes()[..cut.index(f.leaf.cert_pem().len())];
+        match ServerPolicy::new(Profile::Modern).identity_pem(text, f.leaf.key_pem().as_bytes()) {
             Ok(p) => { let _ = p.build(); }
             Err(e) => prop_assert!(matches!(e, Error::Pem { item: PemItem::CertificateChain, .. }), "{:?}", e),
         }
@@ -152,15 +149,15 @@ proptest! {
 fn valid_pem_round_trips_to_the_same_der() {
     let f = fixture();
     // Our own encoder and rcgen's produce PEM that loads to the same DER.
-    let reencoded = pem("CERTIFICATE", &f.leaf.chain[0]);
-    for text in [f.leaf.cert_pem.as_str(), reencoded.as_str()] {
+    let reencoded = pem("CERTIFICATE", &f.leaf.chain()[0]);
+    for text in [f.leaf.cert_pem(), reencoded.as_str()] {
         let policy = ServerPolicy::new(Profile::Modern)
-            .identity_pem(text.as_bytes(), f.leaf.key_pem.as_bytes())
+            .identity_pem(text.as_bytes(), f.leaf.key_pem().as_bytes())
             .unwrap();
         let report = policy.report();
         assert_eq!(
             report.identity.unwrap().spki_sha256,
-            iot_comm::spki_sha256(&f.leaf.chain[0])
+            iot_comm::spki_sha256(&f.leaf.chain()[0])
                 .unwrap()
                 .iter()
                 .map(|b| format!("{b:02x}"))
@@ -171,7 +168,7 @@ fn valid_pem_round_trips_to_the_same_der() {
     // Trust store: the CA round-trips too, with unrelated sections around it.
     let noisy = format!(
         "junk line\n{}\n-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n",
-        f.ca.pem
+        f.ca.ca_cert_pem()
     );
     assert_eq!(
         ClientPolicy::new(Profile::Modern)

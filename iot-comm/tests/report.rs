@@ -2,12 +2,16 @@
 //! group and version it lists is negotiable against a plain rustls peer
 //! that offers only that one thing, and nothing it omits is.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 mod common;
 
 use std::sync::Arc;
 
 use common::*;
 use iot_comm::{ClientAuthentication, ClientPolicy, PolicyReport, Profile, ServerPolicy, connect};
+use iot_testkit::pki::*;
 use rustls::SupportedCipherSuite;
 use rustls::crypto::ring::{ALL_CIPHER_SUITES, default_provider};
 use rustls::crypto::{CryptoProvider, SupportedKxGroup};
@@ -61,13 +65,13 @@ fn version_of(suite: SupportedCipherSuite) -> &'static rustls::SupportedProtocol
 }
 
 struct Pki {
-    ca: Ca,
-    ecdsa: Leaf,
-    rsa: Leaf,
+    ca: TestPki,
+    ecdsa: IssuedCert,
+    rsa: IssuedCert,
 }
 
 fn pki() -> Pki {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let mut spec = LeafSpec::server("localhost");
     spec.key = KeySpec::Rsa2048;
     Pki {
@@ -81,13 +85,13 @@ fn pki() -> Pki {
 /// client limited by `provider`: which suite and group were negotiated?
 fn against_our_server(
     profile: Profile,
-    leaf: &Leaf,
-    ca: &Ca,
+    leaf: &IssuedCert,
+    ca: &TestPki,
     provider: CryptoProvider,
     versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> Option<(String, String, String)> {
     let server = ServerPolicy::new(profile)
-        .identity(leaf.chain.clone(), leaf.key())
+        .identity(leaf.chain().to_vec(), leaf.key())
         .build()
         .ok()?;
     let (addr, handle) = serve_with_accept(server, 1);
@@ -111,15 +115,15 @@ fn iot_comm_version(v: rustls::ProtocolVersion) -> String {
 /// `provider`.
 fn against_our_client(
     profile: Profile,
-    leaf: &Leaf,
-    ca: &Ca,
+    leaf: &IssuedCert,
+    ca: &TestPki,
     provider: CryptoProvider,
     versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> Option<(String, String, String)> {
     let server = raw_server_with(leaf, versions, provider);
     let (addr, handle) = serve_with_accept(server, 1);
     let client = ClientPolicy::new(profile)
-        .trust_pem(ca.pem.as_bytes())
+        .trust_pem(ca.ca_cert_pem().as_bytes())
         .and_then(|policy| policy.build());
     assert!(client.is_ok(), "{client:?}");
     let result = connect(addr, "localhost", client.ok()?, timeouts())
@@ -155,7 +159,7 @@ fn server_report_lists_exactly_the_negotiable_suites() {
     let pki = pki();
     for profile in [Profile::Modern, Profile::Intermediate] {
         let report = ServerPolicy::new(profile)
-            .identity(pki.ecdsa.chain.clone(), pki.ecdsa.key())
+            .identity(pki.ecdsa.chain().to_vec(), pki.ecdsa.key())
             .report();
         check_suites(&report, |suite| {
             let versions = [version_of(suite)];
@@ -248,18 +252,18 @@ fn peer_key_types_follow_the_listed_signature_schemes() {
 #[test]
 fn report_matches_a_real_handshake_end_to_end() {
     let pki = pki();
-    let devices = Ca::new("device ca");
+    let devices = TestPki::named("device ca");
     let device = devices.client("device-7");
     let server_policy = ServerPolicy::new(Profile::Modern)
-        .identity(pki.ecdsa.chain.clone(), pki.ecdsa.key())
-        .require_client_auth(devices.roots())
+        .identity(pki.ecdsa.chain().to_vec(), pki.ecdsa.key())
+        .require_client_auth(devices.root_store())
         .alpn(&[b"mqtt"]);
-    let pin = iot_comm::spki_sha256(&pki.ecdsa.chain[0]).unwrap();
+    let pin = iot_comm::spki_sha256(&pki.ecdsa.chain()[0]).unwrap();
     let client_policy = ClientPolicy::new(Profile::Modern)
-        .trust_pem(pki.ca.pem.as_bytes())
+        .trust_pem(pki.ca.ca_cert_pem().as_bytes())
         .unwrap()
         .pin_spki_sha256(pin)
-        .client_identity(device.chain.clone(), device.key())
+        .client_identity(device.chain().to_vec(), device.key())
         .alpn(&[b"mqtt"]);
     let (s, c) = (server_policy.report(), client_policy.report());
 
@@ -297,7 +301,7 @@ fn report_matches_a_real_handshake_end_to_end() {
     assert!(saw.client_cert);
     assert_eq!(
         c.identity.as_ref().unwrap().spki_sha256,
-        hex(&iot_comm::spki_sha256(&device.chain[0]).unwrap())
+        hex(&iot_comm::spki_sha256(&device.chain()[0]).unwrap())
     );
     assert_eq!(s.session_resumption, "disabled");
     assert_eq!(tls.conn.handshake_kind(), Some(rustls::HandshakeKind::Full));
@@ -311,7 +315,7 @@ fn hex(b: &[u8]) -> String {
 fn display_names_every_listed_item() {
     let pki = pki();
     let report = ServerPolicy::new(Profile::Intermediate)
-        .identity(pki.ecdsa.chain.clone(), pki.ecdsa.key())
+        .identity(pki.ecdsa.chain().to_vec(), pki.ecdsa.key())
         .report();
     let text = report.to_string();
     for item in report
@@ -328,12 +332,12 @@ fn display_names_every_listed_item() {
 
 #[test]
 fn long_lived_certificates_get_a_note() {
-    let ca = Ca::new("ca");
+    let ca = TestPki::named("ca");
     let mut spec = LeafSpec::server("localhost");
     spec.not_after = unix_now() + 400 * DAY;
     let long = ca.leaf(&spec);
     let report = ServerPolicy::new(Profile::Modern)
-        .identity(long.chain.clone(), long.key())
+        .identity(long.chain().to_vec(), long.key())
         .report();
     assert!(
         report.notes.iter().any(|n| n.contains("lifetime")),
@@ -342,7 +346,7 @@ fn long_lived_certificates_get_a_note() {
     );
     let short = ca.server("localhost");
     let report = ServerPolicy::new(Profile::Modern)
-        .identity(short.chain.clone(), short.key())
+        .identity(short.chain().to_vec(), short.key())
         .report();
     assert!(report.notes.is_empty(), "{:?}", report.notes);
 }
@@ -380,7 +384,7 @@ fn report_json_names_the_verification_modes_in_words() {
         ]
     };
     let client = || ClientPolicy::new(Profile::Modern);
-    let server = || ServerPolicy::new(Profile::Modern).identity(leaf.chain.clone(), leaf.key());
+    let server = || ServerPolicy::new(Profile::Modern).identity(leaf.chain().to_vec(), leaf.key());
     let cases = [
         (
             fields(&client().report()),
@@ -394,7 +398,7 @@ fn report_json_names_the_verification_modes_in_words() {
             fields(
                 &client()
                     .pin_spki_sha256([1; 32])
-                    .client_identity(leaf.chain.clone(), leaf.key())
+                    .client_identity(leaf.chain().to_vec(), leaf.key())
                     .report(),
             ),
             [
@@ -425,7 +429,7 @@ fn report_json_names_the_verification_modes_in_words() {
             ],
         ),
         (
-            fields(&server().require_client_auth(pki.ca.roots()).report()),
+            fields(&server().require_client_auth(pki.ca.root_store()).report()),
             [
                 "server",
                 "WebPKI: client certificate chain to a trust anchor, validity",
@@ -444,7 +448,7 @@ fn configs_carry_no_process_default_provider() {
     assert!(CryptoProvider::get_default().is_none());
     let pki = pki();
     let config = ClientPolicy::new(Profile::Modern)
-        .trust(pki.ca.roots())
+        .trust(pki.ca.root_store())
         .build()
         .unwrap();
     assert_eq!(config.crypto_provider().cipher_suites.len(), 3);

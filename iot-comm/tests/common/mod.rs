@@ -1,222 +1,19 @@
-//! Shared helpers of the integration tests: an rcgen test PKI with good and
-//! deliberately bad certificates, and loopback servers in threads.
+//! Shared helpers of iot-comm's integration tests: loopback servers in
+//! threads. The test PKI is the workspace's, `iot_testkit::pki`.
 
-#![allow(dead_code, unreachable_pub)] // not every test file uses every helper
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "shared test helpers outside #[test] functions: a failed unwrap fails the test that called it"
-)]
+#![allow(dead_code, unreachable_pub)]
+// not every test file uses every helper
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 
 use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use iot_comm::pki_types::pem::PemObject;
-use iot_comm::pki_types::{CertificateDer, PrivateKeyDer};
 use iot_comm::{Error, Timeouts};
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose, SignatureAlgorithm,
-};
-use rustls::RootCertStore;
-
-pub const RSA2048_KEY: &str = include_str!("../data/rsa2048.key.pem");
-pub const RSA1024_KEY: &str = include_str!("../data/rsa1024.key.pem");
-pub const RSA1024_PUB: &str = include_str!("../data/rsa1024.pub.pem");
-
-pub const DAY: u64 = 86_400;
-
-pub fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs()
-}
-
-fn set_validity(params: &mut CertificateParams, from_unix: u64, to_unix: u64) {
-    params.not_before = rcgen::date_time_ymd(1970, 1, 1) + Duration::from_secs(from_unix);
-    params.not_after = rcgen::date_time_ymd(1970, 1, 1) + Duration::from_secs(to_unix);
-}
-
-/// A test certificate authority (ECDSA P-256).
-pub struct Ca {
-    issuer: Issuer<'static, KeyPair>,
-    pub cert: CertificateDer<'static>,
-    pub pem: String,
-}
-
-impl Ca {
-    pub fn new(name: &str) -> Self {
-        let mut params = CertificateParams::new(Vec::<String>::new()).unwrap();
-        params.distinguished_name.push(DnType::CommonName, name);
-        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-        set_validity(&mut params, unix_now() - DAY, unix_now() + 365 * DAY);
-        let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-        let cert = params.self_signed(&key).unwrap();
-        Self {
-            pem: cert.pem(),
-            cert: cert.der().clone(),
-            issuer: Issuer::new(params, key),
-        }
-    }
-
-    pub fn roots(&self) -> RootCertStore {
-        let mut roots = RootCertStore::empty();
-        roots.add(self.cert.clone()).unwrap();
-        roots
-    }
-
-    /// A leaf signed by this CA.
-    pub fn leaf(&self, spec: &LeafSpec) -> Leaf {
-        let mut params = CertificateParams::new(spec.sans.clone()).unwrap();
-        params
-            .distinguished_name
-            .push(DnType::CommonName, spec.common_name.as_str());
-        set_validity(&mut params, spec.not_before, spec.not_after);
-        params.use_authority_key_identifier_extension = true;
-        params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        params.extended_key_usages = vec![if spec.client {
-            ExtendedKeyUsagePurpose::ClientAuth
-        } else {
-            ExtendedKeyUsagePurpose::ServerAuth
-        }];
-        let (cert, key_pem) = match &spec.key {
-            KeySpec::Generate(alg) => {
-                let key = KeyPair::generate_for(alg).unwrap();
-                (
-                    params.signed_by(&key, &self.issuer).unwrap(),
-                    key.serialize_pem(),
-                )
-            }
-            KeySpec::Rsa2048 => {
-                let key = KeyPair::from_pem(RSA2048_KEY).unwrap();
-                (
-                    params.signed_by(&key, &self.issuer).unwrap(),
-                    RSA2048_KEY.to_owned(),
-                )
-            }
-            KeySpec::Rsa1024 => {
-                let public = Rsa1024Public::load();
-                (
-                    params.signed_by(&public, &self.issuer).unwrap(),
-                    RSA1024_KEY.to_owned(),
-                )
-            }
-        };
-        Leaf {
-            chain: vec![cert.der().clone()],
-            cert_pem: cert.pem(),
-            key_pem,
-        }
-    }
-
-    pub fn server(&self, host: &str) -> Leaf {
-        self.leaf(&LeafSpec::server(host))
-    }
-
-    pub fn client(&self, device: &str) -> Leaf {
-        self.leaf(&LeafSpec::client(device))
-    }
-}
-
-/// The RSA-1024 public key of the fixture, for a certificate ring could not
-/// sign itself (ring refuses RSA keys under 2048 bits).
-struct Rsa1024Public(Vec<u8>);
-
-impl Rsa1024Public {
-    fn load() -> Self {
-        use x509_cert::der::Decode;
-        let der =
-            iot_comm::pki_types::SubjectPublicKeyInfoDer::from_pem_slice(RSA1024_PUB.as_bytes())
-                .unwrap();
-        let spki = x509_cert::spki::SubjectPublicKeyInfoOwned::from_der(der.as_ref()).unwrap();
-        Self(spki.subject_public_key.raw_bytes().to_vec())
-    }
-}
-
-impl rcgen::PublicKeyData for Rsa1024Public {
-    fn der_bytes(&self) -> &[u8] {
-        &self.0
-    }
-
-    fn algorithm(&self) -> &'static SignatureAlgorithm {
-        &rcgen::PKCS_RSA_SHA256
-    }
-}
-
-pub enum KeySpec {
-    Generate(&'static SignatureAlgorithm),
-    Rsa2048,
-    Rsa1024,
-}
-
-pub struct LeafSpec {
-    pub sans: Vec<String>,
-    pub common_name: String,
-    pub not_before: u64,
-    pub not_after: u64,
-    pub key: KeySpec,
-    pub client: bool,
-}
-
-impl LeafSpec {
-    pub fn server(host: &str) -> Self {
-        Self {
-            sans: vec![host.to_owned()],
-            common_name: host.to_owned(),
-            not_before: unix_now() - DAY,
-            not_after: unix_now() + 30 * DAY,
-            key: KeySpec::Generate(&rcgen::PKCS_ECDSA_P256_SHA256),
-            client: false,
-        }
-    }
-
-    pub fn client(device: &str) -> Self {
-        Self {
-            sans: Vec::new(),
-            common_name: device.to_owned(),
-            client: true,
-            ..Self::server(device)
-        }
-    }
-}
-
-/// A certificate chain and key, as DER and PEM.
-pub struct Leaf {
-    pub chain: Vec<CertificateDer<'static>>,
-    pub cert_pem: String,
-    pub key_pem: String,
-}
-
-impl Leaf {
-    pub fn key(&self) -> PrivateKeyDer<'static> {
-        PrivateKeyDer::from_pem_slice(self.key_pem.as_bytes()).unwrap()
-    }
-}
-
-/// A self-signed server certificate (for pin-only tests).
-pub fn self_signed(host: &str) -> Leaf {
-    self_signed_valid(host, unix_now() - DAY, unix_now() + 30 * DAY)
-}
-
-/// A self-signed server certificate with the given validity period.
-pub fn self_signed_valid(host: &str, from_unix: u64, to_unix: u64) -> Leaf {
-    let mut params = CertificateParams::new(vec![host.to_owned()]).unwrap();
-    set_validity(&mut params, from_unix, to_unix);
-    let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256).unwrap();
-    let cert = params.self_signed(&key).unwrap();
-    Leaf {
-        chain: vec![cert.der().clone()],
-        cert_pem: cert.pem(),
-        key_pem: key.serialize_pem(),
-    }
-}
+use iot_testkit::pki::{IssuedCert, TestPki};
 
 pub fn timeouts() -> Timeouts {
     Timeouts::uniform(Duration::from_secs(5))
@@ -285,14 +82,14 @@ pub fn echo<S: Read + Write>(tls: &mut S, msg: &[u8]) -> Result<Vec<u8>, Error> 
 /// A raw rustls server config with rustls' ring default provider (the
 /// "independent" peer for negative tests), limited to `versions`.
 pub fn raw_server(
-    leaf: &Leaf,
+    leaf: &IssuedCert,
     versions: &[&'static rustls::SupportedProtocolVersion],
 ) -> Arc<rustls::ServerConfig> {
     raw_server_with(leaf, versions, rustls::crypto::ring::default_provider())
 }
 
 pub fn raw_server_with(
-    leaf: &Leaf,
+    leaf: &IssuedCert,
     versions: &[&'static rustls::SupportedProtocolVersion],
     provider: rustls::crypto::CryptoProvider,
 ) -> Arc<rustls::ServerConfig> {
@@ -301,14 +98,14 @@ pub fn raw_server_with(
             .with_protocol_versions(versions)
             .unwrap()
             .with_no_client_auth()
-            .with_single_cert(leaf.chain.clone(), leaf.key())
+            .with_single_cert(leaf.chain().to_vec(), leaf.key())
             .unwrap(),
     )
 }
 
 /// A raw rustls client config trusting `ca`, with the given provider.
 pub fn raw_client_with(
-    ca: &Ca,
+    ca: &TestPki,
     versions: &[&'static rustls::SupportedProtocolVersion],
     provider: rustls::crypto::CryptoProvider,
 ) -> Arc<rustls::ClientConfig> {
@@ -316,7 +113,7 @@ pub fn raw_client_with(
         rustls::ClientConfig::builder_with_provider(Arc::new(provider))
             .with_protocol_versions(versions)
             .unwrap()
-            .with_root_certificates(ca.roots())
+            .with_root_certificates(ca.root_store())
             .with_no_client_auth(),
     )
 }
