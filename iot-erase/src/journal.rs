@@ -423,6 +423,160 @@ mod tests {
         text
     }
 
+    /// The plan, progress records and `done` records of the golden files in
+    /// `tests/data/`: every record kind, every target kind and every
+    /// outcome code.
+    fn golden_records() -> (String, String) {
+        use crate::report::{FailReason, RefuseReason, SkipReason};
+        let plan = JournalPlan {
+            id: "00112233445566778899aabbccddeeff".into(),
+            started: 1_700_000_000,
+            targets: vec![
+                Target::CryptoErase {
+                    name: "secure element key".into(),
+                },
+                Target::File {
+                    path: "wifi.conf".into(),
+                },
+                Target::File {
+                    path: "a/b.txt".into(),
+                },
+                Target::Dir {
+                    path: "user".into(),
+                },
+                Target::Dir { path: ".".into() },
+                Target::Dir { path: "dev".into() },
+                Target::File {
+                    path: "link".into(),
+                },
+                Target::Dir {
+                    path: "through/link".into(),
+                },
+                Target::Custom {
+                    name: "Cloud account deletion".into(),
+                },
+                Target::Custom {
+                    name: "crashy".into(),
+                },
+                Target::Memory {
+                    name: "session key é".into(),
+                },
+                Target::File {
+                    path: "grows".into(),
+                },
+                Target::Dir {
+                    path: "full".into(),
+                },
+            ],
+        };
+        let outcomes = [
+            (Method::CryptoErase, Outcome::Erased),
+            (
+                Method::Overwrite,
+                Outcome::Failed(FailReason::VerifyMismatch),
+            ),
+            (Method::None, Outcome::NotFound),
+            (
+                Method::Overwrite,
+                Outcome::Failed(FailReason::Io(std::io::ErrorKind::StorageFull)),
+            ),
+            (Method::Overwrite, Outcome::Failed(FailReason::TooDeep)),
+            (Method::None, Outcome::Skipped(SkipReason::SpecialFile)),
+            (Method::RemoveLink, Outcome::Erased),
+            (Method::None, Outcome::Refused(RefuseReason::LinkedParent)),
+            (
+                Method::CustomAction,
+                Outcome::Failed(FailReason::Action("server unreachable".into())),
+            ),
+            (Method::CustomAction, Outcome::Failed(FailReason::Panicked)),
+            (Method::None, Outcome::Interrupted),
+            (
+                Method::Overwrite,
+                Outcome::Failed(FailReason::ChangedDuringErase),
+            ),
+            (
+                Method::Overwrite,
+                Outcome::Failed(FailReason::TooManyEntries),
+            ),
+        ];
+        let (mut journal, mut w) = plan.encode();
+        journal.push_str(&rename_record(
+            &mut w,
+            1,
+            &Renamed {
+                name: derived_name(&plan.id, 1),
+                bytes: 11,
+                hard_linked: true,
+            },
+        ));
+        journal.push_str(&count_record(
+            &mut w,
+            3,
+            &Counters {
+                bytes: 300,
+                files: 2,
+                dirs: 1,
+                links: 1,
+                hard_linked: 0,
+                special: 1,
+                all_verified: true,
+            },
+        ));
+        let mut report = journal.clone();
+        for (i, (method, outcome)) in outcomes.into_iter().enumerate() {
+            let n = i as u64;
+            let mut entry = TargetReport::new(plan.targets[i].clone());
+            entry.method = method;
+            entry.outcome = outcome;
+            entry.bytes_overwritten = n * 7;
+            entry.verified = i % 2 == 0;
+            entry.files = n;
+            entry.dirs = 1;
+            entry.links_removed = 2;
+            entry.hard_linked = 3;
+            entry.special_skipped = 4;
+            report.push_str(&done_record(&mut w, i, &entry));
+        }
+        report.push_str(&finish_record(
+            &mut w,
+            Finished {
+                at: 1_700_000_100,
+                resumed: true,
+            },
+        ));
+        (journal, report)
+    }
+
+    /// The journal is a persisted format: journals and reports written by
+    /// earlier versions must still decode, and the records this version
+    /// writes must be byte-for-byte those of the golden files.
+    #[test]
+    fn the_format_matches_the_golden_files() {
+        let golden_journal = include_str!("../tests/data/journal-v1.txt");
+        let golden_report = include_str!("../tests/data/report-v1.txt");
+        let (journal, report) = golden_records();
+        assert_eq!(journal, golden_journal);
+        assert_eq!(report, golden_report);
+
+        let (state, _) = decode(golden_journal.as_bytes()).unwrap();
+        assert_eq!(state.valid_len, golden_journal.len());
+        assert_eq!(state.renamed[1].as_ref().unwrap().bytes, 11);
+        assert_eq!(state.counts[3].unwrap().bytes, 300);
+        assert!(state.done.iter().all(Option::is_none));
+
+        let decoded = decode_report(golden_report.as_bytes()).unwrap();
+        assert_eq!(decoded.entries.len(), 13);
+        assert!(decoded.resumed && !decoded.is_complete());
+        assert_eq!(
+            decoded.entries[8].outcome,
+            Outcome::Failed(crate::FailReason::Action("server unreachable".into()))
+        );
+        assert_eq!(
+            decoded.entries[3].outcome,
+            Outcome::Failed(crate::FailReason::Io(std::io::ErrorKind::StorageFull))
+        );
+    }
+
     #[test]
     fn journal_round_trips() {
         let text = full_journal();
