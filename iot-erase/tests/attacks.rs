@@ -16,6 +16,8 @@ use std::fs;
 use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use iot_erase::{ErasePlan, Error, Method, Outcome, Phase, RefuseReason};
 
@@ -416,15 +418,14 @@ fn a_file_replaced_between_its_overwrite_and_its_removal_is_erased_too() {
     fs::write(s.root.join("secret"), b"first version").unwrap();
     let root = s.root.clone();
     let link = witness.clone();
-    let swapped = Rc::new(Cell::new(false));
-    let flag = Rc::clone(&swapped);
+    let swapped = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&swapped);
     let report = ErasePlan::new(&s.root)
         .file("secret")
         .on_progress(move |p| {
             // Right after the overwrite was verified, before the rename: an
             // app rewrites the file the atomic way (new inode, same name).
-            if p.phase == Phase::Remove && !flag.get() {
-                flag.set(true);
+            if p.phase == Phase::Remove && !flag.swap(true, Ordering::SeqCst) {
                 fs::write(root.join("secret.tmp"), b"second version: user data").unwrap();
                 fs::hard_link(root.join("secret.tmp"), &link).unwrap();
                 fs::rename(root.join("secret.tmp"), root.join("secret")).unwrap();
@@ -432,7 +433,7 @@ fn a_file_replaced_between_its_overwrite_and_its_removal_is_erased_too() {
         })
         .execute()
         .unwrap();
-    assert!(swapped.get());
+    assert!(swapped.load(Ordering::SeqCst));
     // The new inode was not overwritten by the first pass: it must not
     // simply be unlinked (its bytes would stay on the medium while the
     // report claims an overwrite).
@@ -455,15 +456,14 @@ fn a_link_replaced_by_a_file_before_its_removal_is_erased_not_just_unlinked() {
     symlink(s.outside.join("system.conf"), s.root.join("settings")).unwrap();
     let root = s.root.clone();
     let link = witness.clone();
-    let swapped = Rc::new(Cell::new(false));
-    let flag = Rc::clone(&swapped);
+    let swapped = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&swapped);
     let report = ErasePlan::new(&s.root)
         .file("settings")
         .on_progress(move |p| {
             // After the erase saw a link, before it removes it: the app
             // writes a real file there.
-            if p.phase == Phase::Remove && !flag.get() {
-                flag.set(true);
+            if p.phase == Phase::Remove && !flag.swap(true, Ordering::SeqCst) {
                 fs::write(root.join("settings.tmp"), b"psk=user data").unwrap();
                 fs::hard_link(root.join("settings.tmp"), &link).unwrap();
                 fs::rename(root.join("settings.tmp"), root.join("settings")).unwrap();
@@ -471,7 +471,7 @@ fn a_link_replaced_by_a_file_before_its_removal_is_erased_not_just_unlinked() {
         })
         .execute()
         .unwrap();
-    assert!(swapped.get());
+    assert!(swapped.load(Ordering::SeqCst));
     s.assert_outside_intact();
     let seen = fs::read(&witness).unwrap();
     assert_eq!(seen.len(), 13);

@@ -272,16 +272,16 @@ fn crypto_erase_runs_first_and_custom_actions_last() {
     fs::create_dir_all(f.root.join("d")).unwrap();
     fs::write(f.root.join("d/x"), original(10, b'x')).unwrap();
     fs::write(f.root.join("f"), original(10, b'f')).unwrap();
-    let log = Rc::new(RefCell::new(Vec::new()));
+    let log = Arc::new(Mutex::new(Vec::new()));
     let root = f.root.clone();
-    let (l1, l2, l3) = (Rc::clone(&log), Rc::clone(&log), Rc::clone(&log));
+    let (l1, l2, l3) = (Arc::clone(&log), Arc::clone(&log), Arc::clone(&log));
     let secret = Arc::new(Mutex::new(vec![1u8, 2, 3]));
     let seen_by_action = Arc::clone(&secret);
     // Planned in the "wrong" order on purpose: the plan fixes the order.
     let report = ErasePlan::new(&f.root)
         .custom("cloud", move || {
             // Files are gone, the secret is still there for this call.
-            l1.borrow_mut().push(format!(
+            l1.lock().unwrap().push(format!(
                 "custom files_left={} secret={:?}",
                 root.join("f").exists() || root.join("d").exists(),
                 seen_by_action.lock().unwrap()
@@ -294,20 +294,21 @@ fn crypto_erase_runs_first_and_custom_actions_last() {
         .crypto_erase("store", {
             let root = f.root.clone();
             move || {
-                l2.borrow_mut()
+                l2.lock()
+                    .unwrap()
                     .push(format!("crypto files_left={}", root.join("f").exists()));
                 Ok(())
             }
         })
         .on_progress(move |p| {
             if p.phase == Phase::Finished {
-                l3.borrow_mut().push("finished".into());
+                l3.lock().unwrap().push("finished".into());
             }
         })
         .execute()
         .unwrap();
     assert_eq!(
-        *log.borrow(),
+        *log.lock().unwrap(),
         [
             "crypto files_left=true",
             "custom files_left=false secret=[1, 2, 3]",
@@ -344,14 +345,14 @@ fn progress_reports_every_byte_written_and_verified() {
     let f = fixture();
     let len = 3 * 256 * 1024 + 100;
     fs::write(f.root.join("big"), original(len, b'b')).unwrap();
-    let seen = Rc::new(RefCell::new(Vec::new()));
-    let sink = Rc::clone(&seen);
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
     let report = ErasePlan::new(&f.root)
         .file("big")
-        .on_progress(move |p| sink.borrow_mut().push(*p))
+        .on_progress(move |p| sink.lock().unwrap().push(*p))
         .execute()
         .unwrap();
-    let seen = seen.borrow();
+    let seen = seen.lock().unwrap();
     let last = seen.last().unwrap();
     assert_eq!(last.phase, Phase::Finished);
     assert_eq!(
@@ -471,7 +472,7 @@ fn invalid_plans_touch_nothing() {
         assert_eq!(names_in(&f.root), ["a"], "nothing touched, no journal");
     }
     let mut plan = ErasePlan::new(&f.root);
-    for i in 0..=iot_erase::MAX_TARGETS {
+    for i in 0..=ErasePlan::MAX_TARGETS {
         plan = plan.file(format!("f{i}"));
     }
     assert_eq!(plan.execute().unwrap_err(), Error::InvalidTarget);
