@@ -22,7 +22,7 @@
 //! effort: the kernel may keep pages), so where the kernel honours it the
 //! comparison sees what the storage returns, not what the cache still holds.
 //! The storage device's own cache may still answer; no user-space read can
-//! see past the flash translation layer (see the crate docs).
+//! see past the flash translation layer (see `manual::_04_limits`).
 
 use std::fs::File;
 use std::io;

@@ -20,7 +20,8 @@ use crate::{EraseReport, Error};
 /// `storage` feature, for `iot_storage::SealedStore`. Only a key kept off
 /// the medium (secure element, TPM) is destroyed beyond recovery: a key file,
 /// or the store id a sealed store's keys derive from, is removed by
-/// overwriting and shares its limits on flash (see the crate docs).
+/// overwriting and shares its limits on flash (see
+/// [`manual::_04_limits`](crate::manual::_04_limits)).
 ///
 /// A crypto-erase cannot be repeated after a restart (the object that knows
 /// how is gone): if power fails before it reports success, the report marks
