@@ -114,7 +114,8 @@ pub(super) struct Engine {
     #[cfg(feature = "__test-hooks")]
     pub(super) hook: Option<Hook>,
     /// Erasing an entry found swapped in under a file's name after its
-    /// overwrite (see `erase_file`): bounds that recovery to one level.
+    /// overwrite (see `erase_swapped_in` in `walk.rs`): bounds that
+    /// recovery to one level.
     pub(super) in_swap: bool,
 }
 
