@@ -90,4 +90,6 @@ impl fmt::Display for Error {
     }
 }
 
-impl std::error::Error for Error {}
+/// No `source()`: the cause, where there is one (the i/o error kind), is part
+/// of `Display`, so an error chain prints it once (the family rule).
+impl core::error::Error for Error {}

@@ -20,8 +20,9 @@ use rustix::fs::{self as rfs, AtFlags, FileType, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
 use crate::Error;
-use crate::codec::hex_encode;
-use crate::path::{RANDOM_NAME_PREFIX, RESERVED_NAMES};
+use crate::journal::RESERVED_NAMES;
+use crate::journal::codec::hex_encode;
+use crate::path::RANDOM_NAME_PREFIX;
 
 /// What a name in a directory is, looked at without following it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -22,19 +22,41 @@
 //! effort: the kernel may keep pages), so where the kernel honours it the
 //! comparison sees what the storage returns, not what the cache still holds.
 //! The storage device's own cache may still answer; no user-space read can
-//! see past the flash translation layer (see the crate docs).
+//! see past the flash translation layer (see `manual::_04_limits`).
 
 use std::fs::File;
 use std::io;
 use std::os::unix::fs::FileExt;
 
 use rustix::fs as rfs;
+use rustix::io::Errno;
 
 use crate::progress::Phase;
-use crate::report::FailReason;
 
 /// Size of one overwrite chunk, and of each of the two buffers an erase holds.
 pub(crate) const CHUNK: usize = 256 * 1024;
+
+/// Why an overwrite did not end verified. The engine maps it to the
+/// report's [`FailReason`](crate::FailReason).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OverwriteError {
+    /// The file system reported an error.
+    Io(io::ErrorKind),
+    /// The bytes read back were not the bytes written.
+    Mismatch,
+    /// The file changed size (another writer) while it was overwritten.
+    Changed,
+}
+
+impl OverwriteError {
+    fn io(e: &io::Error) -> Self {
+        Self::Io(e.kind())
+    }
+
+    fn errno(e: Errno) -> Self {
+        Self::Io(io::Error::from(e).kind())
+    }
+}
 
 /// Overwrites the stored bytes among the first `len` of `file` with
 /// `pattern` repeated, `fsync`s, drops the cache, reads back and compares.
@@ -51,19 +73,19 @@ pub(crate) fn overwrite_and_verify(
     pattern: &[u8],
     buffer: &mut [u8],
     progress: &mut dyn FnMut(Phase, u64),
-) -> Result<(), FailReason> {
-    let io_fail = |e: io::Error| FailReason::Io(e.kind());
+) -> Result<(), OverwriteError> {
     let chunk = pattern.len().min(buffer.len()).max(1);
 
     for_each_piece(file, len, chunk, &mut |offset, at, n| {
         let data = pattern
             .get(at..at.saturating_add(n))
-            .ok_or(FailReason::ChangedDuringErase)?;
-        file.write_all_at(data, offset).map_err(io_fail)?;
+            .ok_or(OverwriteError::Changed)?;
+        file.write_all_at(data, offset)
+            .map_err(|e| OverwriteError::io(&e))?;
         progress(Phase::Overwrite, u64::try_from(n).unwrap_or(u64::MAX));
         Ok(())
     })?;
-    file.sync_all().map_err(io_fail)?;
+    file.sync_all().map_err(|e| OverwriteError::io(&e))?;
 
     drop_cached_pages(file);
 
@@ -71,25 +93,25 @@ pub(crate) fn overwrite_and_verify(
         let end = at.saturating_add(n);
         let (expected, read) = match (pattern.get(at..end), buffer.get_mut(..n)) {
             (Some(expected), Some(read)) => (expected, read),
-            _ => return Err(FailReason::ChangedDuringErase),
+            _ => return Err(OverwriteError::Changed),
         };
         file.read_exact_at(read, offset).map_err(|e| {
             if e.kind() == io::ErrorKind::UnexpectedEof {
-                FailReason::ChangedDuringErase
+                OverwriteError::Changed
             } else {
-                FailReason::Io(e.kind())
+                OverwriteError::io(&e)
             }
         })?;
         if read != expected {
-            return Err(FailReason::VerifyMismatch);
+            return Err(OverwriteError::Mismatch);
         }
         progress(Phase::Verify, u64::try_from(n).unwrap_or(u64::MAX));
         Ok(())
     })?;
 
-    let size_now = rfs::fstat(file).map_err(|e| FailReason::Io(io::Error::from(e).kind()))?;
+    let size_now = rfs::fstat(file).map_err(OverwriteError::errno)?;
     if u64::try_from(size_now.st_size).ok() != Some(len) {
-        return Err(FailReason::ChangedDuringErase);
+        return Err(OverwriteError::Changed);
     }
     Ok(())
 }
@@ -101,8 +123,8 @@ fn for_each_piece(
     file: &File,
     len: u64,
     chunk: usize,
-    f: &mut dyn FnMut(u64, usize, usize) -> Result<(), FailReason>,
-) -> Result<(), FailReason> {
+    f: &mut dyn FnMut(u64, usize, usize) -> Result<(), OverwriteError>,
+) -> Result<(), OverwriteError> {
     let chunk_u64 = u64::try_from(chunk).unwrap_or(u64::MAX);
     let mut offset = 0u64;
     while let Some((start, end)) = next_data(file, offset, len)? {
@@ -123,9 +145,8 @@ fn for_each_piece(
 /// The next stretch `[start, end)` at or after `offset` and below `len`
 /// that may hold data (`SEEK_DATA`, `SEEK_HOLE`); `None` past the last.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-fn next_data(file: &File, offset: u64, len: u64) -> Result<Option<(u64, u64)>, FailReason> {
+fn next_data(file: &File, offset: u64, len: u64) -> Result<Option<(u64, u64)>, OverwriteError> {
     use rustix::fs::SeekFrom;
-    use rustix::io::Errno;
     if offset >= len {
         return Ok(None);
     }
@@ -135,7 +156,7 @@ fn next_data(file: &File, offset: u64, len: u64) -> Result<Option<(u64, u64)>, F
         Err(Errno::NXIO) => return Ok(None),
         // The file system cannot tell: all of it may be data.
         Err(Errno::INVAL | Errno::NOSYS | Errno::OPNOTSUPP) => return Ok(Some((offset, len))),
-        Err(e) => return Err(FailReason::Io(io::Error::from(e).kind())),
+        Err(e) => return Err(OverwriteError::errno(e)),
     };
     if start >= len {
         return Ok(None);
@@ -151,7 +172,7 @@ fn next_data(file: &File, offset: u64, len: u64) -> Result<Option<(u64, u64)>, F
 
 /// No `SEEK_DATA` here: every byte up to `len` is treated as data.
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
-fn next_data(_file: &File, offset: u64, len: u64) -> Result<Option<(u64, u64)>, FailReason> {
+fn next_data(_file: &File, offset: u64, len: u64) -> Result<Option<(u64, u64)>, OverwriteError> {
     Ok((offset < len).then_some((offset, len)))
 }
 
@@ -260,7 +281,7 @@ mod tests {
                 shrinking.set_len(4).unwrap();
             }
         });
-        assert_eq!(result, Err(FailReason::ChangedDuringErase));
+        assert_eq!(result, Err(OverwriteError::Changed));
     }
 
     #[test]
@@ -277,7 +298,7 @@ mod tests {
                 other.write_all_at(b"original", 16).unwrap();
             }
         });
-        assert_eq!(result, Err(FailReason::VerifyMismatch));
+        assert_eq!(result, Err(OverwriteError::Mismatch));
     }
 
     #[test]
@@ -292,6 +313,6 @@ mod tests {
                 growing.set_len(100).unwrap();
             }
         });
-        assert_eq!(result, Err(FailReason::ChangedDuringErase));
+        assert_eq!(result, Err(OverwriteError::Changed));
     }
 }

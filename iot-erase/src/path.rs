@@ -4,7 +4,9 @@
 //! names: no root, no prefix, no `..`. That is the lexical half of "confined
 //! to the root"; the other half (never following a link on the way) is done
 //! at run time by opening each component relative to its parent's handle with
-//! `O_NOFOLLOW` (see `walk`).
+//! `O_NOFOLLOW` (see [`fsops`](crate::fsops) and the walk in `run/walk.rs`).
+//! This crate's own file names are refused as targets by
+//! [`journal::target_path`](crate::journal::target_path).
 
 use std::path::{Component, Path};
 
@@ -16,15 +18,6 @@ pub(crate) const MAX_PATH_BYTES: usize = 1024;
 pub(crate) const MAX_COMPONENTS: usize = 64;
 /// Longest file name (one component) accepted, in bytes (Linux `NAME_MAX`).
 pub(crate) const MAX_NAME_BYTES: usize = 255;
-
-/// Names this crate keeps directly under the root. They are never targets and
-/// a directory walk of the root itself leaves them alone.
-pub(crate) const JOURNAL_NAME: &str = ".iot-erase-journal";
-pub(crate) const JOURNAL_TMP_NAME: &str = ".iot-erase-journal.tmp";
-pub(crate) const REPORT_NAME: &str = ".iot-erase-report";
-pub(crate) const REPORT_TMP_NAME: &str = ".iot-erase-report.tmp";
-pub(crate) const RESERVED_NAMES: [&str; 4] =
-    [JOURNAL_NAME, JOURNAL_TMP_NAME, REPORT_NAME, REPORT_TMP_NAME];
 
 /// Longest name of a crypto-erase target, custom action or memory buffer.
 pub(crate) const MAX_LABEL_BYTES: usize = 128;
@@ -52,8 +45,8 @@ impl RelPath {
     /// `.` components are dropped (`./a` is `a`, `.` is the root itself).
     /// Errors: [`Error::OutsideRoot`] for an absolute path or any `..`
     /// (even `a/../b`, which stays inside: a planned path must say plainly
-    /// what it means); [`Error::InvalidTarget`] for non-UTF-8, NUL, over-long
-    /// names or paths, or a reserved name.
+    /// what it means); [`Error::InvalidTarget`] for non-UTF-8, NUL, or
+    /// over-long names or paths.
     pub(crate) fn parse(path: &Path) -> Result<Self, Error> {
         let text = path.to_str().ok_or(Error::InvalidTarget)?;
         if text.len() > MAX_PATH_BYTES || text.contains('\0') {
@@ -78,11 +71,6 @@ impl RelPath {
         if components.len() > MAX_COMPONENTS {
             return Err(Error::InvalidTarget);
         }
-        if let [only] = components.as_slice()
-            && RESERVED_NAMES.contains(&only.as_str())
-        {
-            return Err(Error::InvalidTarget);
-        }
         Ok(Self { components })
     }
 
@@ -103,6 +91,7 @@ impl RelPath {
     }
 
     /// The components, outermost first (empty for the root itself).
+    #[cfg(any(test, fuzzing))]
     pub(crate) fn components(&self) -> Vec<String> {
         self.components.clone()
     }
@@ -152,14 +141,9 @@ mod tests {
             deep.as_str(),
             long_path.as_str(),
             "a\0b",
-            JOURNAL_NAME,
-            REPORT_NAME,
-            "./.iot-erase-report.tmp",
         ] {
             assert_eq!(RelPath::parse(Path::new(p)), Err(Error::InvalidTarget));
         }
-        // Reserved names are only reserved directly under the root.
-        assert_eq!(ok("sub/.iot-erase-journal"), "sub/.iot-erase-journal");
     }
 
     #[test]

@@ -10,10 +10,6 @@ use zeroize::Zeroize;
 use crate::progress::Progress;
 use crate::{EraseReport, Error};
 
-/// Most targets in one plan (each file, directory, crypto-erase target,
-/// custom action and memory buffer counts as one).
-pub const MAX_TARGETS: usize = 256;
-
 /// Something whose data becomes unreadable when its keys are destroyed: the
 /// "purge by cryptographic erase" of NIST SP 800-88.
 ///
@@ -24,7 +20,8 @@ pub const MAX_TARGETS: usize = 256;
 /// `storage` feature, for `iot_storage::SealedStore`. Only a key kept off
 /// the medium (secure element, TPM) is destroyed beyond recovery: a key file,
 /// or the store id a sealed store's keys derive from, is removed by
-/// overwriting and shares its limits on flash (see the crate docs).
+/// overwriting and shares its limits on flash (see
+/// [`manual::_04_limits`](crate::manual::_04_limits)).
 ///
 /// A crypto-erase cannot be repeated after a restart (the object that knows
 /// how is gone): if power fails before it reports success, the report marks
@@ -46,7 +43,8 @@ impl<F: FnOnce() -> Result<(), String>> CryptoEraseTarget for F {
 }
 
 pub(crate) type Action = Box<dyn FnOnce() -> Result<(), String>>;
-pub(crate) type ProgressCallback = Box<dyn FnMut(&Progress)>;
+pub(crate) type ProgressCallback = Box<dyn FnMut(&Progress) + Send>;
+#[cfg(feature = "__test-hooks")]
 pub(crate) type Hook = Box<dyn FnMut(&str)>;
 
 /// An erase plan: targets relative to one root directory, run in a fixed
@@ -92,10 +90,16 @@ pub struct ErasePlan {
     pub(crate) custom: Vec<(String, Action)>,
     pub(crate) memory: Vec<(String, Box<dyn FnOnce()>)>,
     pub(crate) progress: Option<ProgressCallback>,
+    #[cfg(feature = "__test-hooks")]
     pub(crate) hook: Option<Hook>,
 }
 
 impl ErasePlan {
+    /// Most targets in one plan (each file, directory, crypto-erase target,
+    /// custom action and memory buffer counts as one). A plan with more is
+    /// refused by [`execute`](Self::execute) with [`Error::InvalidTarget`].
+    pub const MAX_TARGETS: usize = 256;
+
     /// An empty plan for targets inside `root`.
     ///
     /// `root` is the directory holding the user data (e.g. `/data/user`). It
@@ -113,6 +117,7 @@ impl ErasePlan {
             custom: Vec::new(),
             memory: Vec::new(),
             progress: None,
+            #[cfg(feature = "__test-hooks")]
             hook: None,
         }
     }
@@ -209,16 +214,55 @@ impl ErasePlan {
     }
 
     /// Calls `callback` as the erase advances (each target, each 256 KiB
-    /// chunk written or verified), e.g. to drive a progress bar.
+    /// chunk written or verified), e.g. to drive a progress bar. A second
+    /// call replaces the first callback.
+    ///
+    /// The callback runs on the thread that calls
+    /// [`execute`](Self::execute), in the middle of the erase, and is never
+    /// called concurrently with itself. Keep it short: the erase waits for
+    /// it.
+    ///
+    /// # Panics
+    ///
+    /// A panic in the callback is not caught: it unwinds out of `execute`
+    /// from whatever step the erase had reached, and the lock on the root
+    /// is released. The journal stays under the root, as after a power
+    /// loss: the next [`resume`](crate::resume) finishes the erase (or
+    /// returns its report, if the panic came with
+    /// [`Phase::Finished`](crate::Phase::Finished)), and reports the
+    /// crypto-erase targets and custom actions that had not finished as
+    /// [`Outcome::Interrupted`](crate::Outcome::Interrupted). Buffers
+    /// registered with [`zeroize_memory`](Self::zeroize_memory) are **not**
+    /// zeroized on that path in this version: your clone of the `Arc` still
+    /// holds the secret, so zeroize it yourself if you catch the panic.
+    /// Better, do not panic in the callback.
+    ///
+    /// ```
+    /// use std::sync::{Arc, Mutex};
+    /// # fn main() -> Result<(), iot_erase::Error> {
+    /// # let root = tempfile::tempdir().unwrap();
+    /// # std::fs::write(root.path().join("log"), vec![7u8; 1000]).unwrap();
+    /// let written = Arc::new(Mutex::new(0u64));
+    /// let sink = Arc::clone(&written);
+    /// let report = iot_erase::ErasePlan::new(root.path())
+    ///     .file("log")
+    ///     .on_progress(move |p| *sink.lock().unwrap() = p.bytes_overwritten)
+    ///     .execute()?;
+    /// assert_eq!(*written.lock().unwrap(), 1000);
+    /// # report.acknowledge(root.path())?;
+    /// # Ok(()) }
+    /// ```
     #[must_use]
-    pub fn on_progress(mut self, callback: impl FnMut(&Progress) + 'static) -> Self {
+    pub fn on_progress(mut self, callback: impl FnMut(&Progress) + Send + 'static) -> Self {
         self.progress = Some(Box::new(callback));
         self
     }
 
-    /// Test hook (fault injection): called with the root-relative path of a
-    /// file or directory after it was looked at and right before it is
-    /// opened, so a test can swap it for a link in between.
+    /// Test hook (fault injection, feature `__test-hooks`): called with the
+    /// root-relative path of a file or directory after it was looked at and
+    /// right before it is opened, so a test can swap it for a link in
+    /// between.
+    #[cfg(feature = "__test-hooks")]
     #[doc(hidden)]
     #[must_use]
     pub fn __before_open(mut self, hook: impl FnMut(&str) + 'static) -> Self {

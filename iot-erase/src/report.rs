@@ -3,13 +3,9 @@
 
 use core::fmt;
 use std::io;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use crate::Error;
-use crate::codec::{
-    self, MAX_MESSAGE_BYTES, bool_field, parse_bool, parse_text_field, parse_u64, text_field,
-};
-use crate::path::{MAX_LABEL_BYTES, MAX_PATH_BYTES, RelPath, is_valid_label};
 
 /// The result of an erase: one entry per planned target, in the order they
 /// were run.
@@ -196,7 +192,7 @@ pub enum RefuseReason {
 #[non_exhaustive]
 pub enum FailReason {
     /// The file system reported an error.
-    Io(#[cfg_attr(feature = "serde", serde(with = "io_kind_serde"))] io::ErrorKind),
+    Io(#[cfg_attr(feature = "serde", serde(with = "crate::io_kind::serde_code"))] io::ErrorKind),
     /// The bytes read back after the overwrite were not the bytes written.
     VerifyMismatch,
     /// The file changed size while it was overwritten (another writer).
@@ -430,281 +426,15 @@ impl fmt::Display for EraseReport {
     }
 }
 
-// ---------------------------------------------------------------------------
-// Persistence: a report is persisted as the finished journal (see `journal`);
-// these are the pieces the journal's records are made of.
-
-/// Kind code and label field of a target.
-pub(crate) fn target_fields(target: &Target) -> (&'static str, String) {
-    let kind = match target {
-        Target::CryptoErase { .. } => "crypto",
-        Target::File { .. } => "file",
-        Target::Dir { .. } => "dir",
-        Target::Custom { .. } => "custom",
-        Target::Memory { .. } => "memory",
-    };
-    (kind, text_field(target.label()))
-}
-
-/// Inverse of [`target_fields`]; paths are re-validated as confined to the
-/// root.
-pub(crate) fn parse_target(kind: &str, label: &str) -> Result<Target, Error> {
-    let name = || {
-        parse_text_field(label, MAX_LABEL_BYTES)
-            .filter(|n| is_valid_label(n))
-            .ok_or(Error::Journal)
-    };
-    let path = || -> Result<String, Error> {
-        let text = parse_text_field(label, MAX_PATH_BYTES).ok_or(Error::Journal)?;
-        let parsed = RelPath::parse_text(&text).map_err(|_| Error::Journal)?;
-        // Only the canonical form is accepted: what we write is canonical.
-        if parsed.as_text() != text {
-            return Err(Error::Journal);
-        }
-        Ok(text)
-    };
-    Ok(match kind {
-        "crypto" => Target::CryptoErase { name: name()? },
-        "file" => {
-            let path = path()?;
-            if path == "." {
-                return Err(Error::Journal);
-            }
-            Target::File { path }
-        }
-        "dir" => Target::Dir { path: path()? },
-        "custom" => Target::Custom { name: name()? },
-        "memory" => Target::Memory { name: name()? },
-        _ => return Err(Error::Journal),
-    })
-}
-
-fn method_code(method: Method) -> &'static str {
-    match method {
-        Method::CryptoErase => "crypto",
-        Method::Overwrite => "overwrite",
-        Method::RemoveLink => "remove-link",
-        Method::CustomAction => "custom",
-        Method::Zeroize => "zeroize",
-        Method::None => "none",
-    }
-}
-
-fn parse_method(code: &str) -> Option<Method> {
-    Some(match code {
-        "crypto" => Method::CryptoErase,
-        "overwrite" => Method::Overwrite,
-        "remove-link" => Method::RemoveLink,
-        "custom" => Method::CustomAction,
-        "zeroize" => Method::Zeroize,
-        "none" => Method::None,
-        _ => return None,
-    })
-}
-
-/// The methods that make sense for a kind of target (journal validation).
-fn method_fits(target: &Target, method: Method) -> bool {
-    method == Method::None
-        || matches!(
-            (target, method),
-            (Target::CryptoErase { .. }, Method::CryptoErase)
-                | (
-                    Target::File { .. } | Target::Dir { .. },
-                    Method::Overwrite | Method::RemoveLink
-                )
-                | (Target::Custom { .. }, Method::CustomAction)
-                | (Target::Memory { .. }, Method::Zeroize)
-        )
-}
-
-const IO_KINDS: [(io::ErrorKind, &str); 20] = [
-    (io::ErrorKind::NotFound, "not-found"),
-    (io::ErrorKind::PermissionDenied, "permission-denied"),
-    (io::ErrorKind::AlreadyExists, "already-exists"),
-    (io::ErrorKind::WouldBlock, "would-block"),
-    (io::ErrorKind::InvalidInput, "invalid-input"),
-    (io::ErrorKind::InvalidData, "invalid-data"),
-    (io::ErrorKind::TimedOut, "timed-out"),
-    (io::ErrorKind::WriteZero, "write-zero"),
-    (io::ErrorKind::Interrupted, "interrupted"),
-    (io::ErrorKind::Unsupported, "unsupported"),
-    (io::ErrorKind::UnexpectedEof, "unexpected-eof"),
-    (io::ErrorKind::OutOfMemory, "out-of-memory"),
-    (io::ErrorKind::NotADirectory, "not-a-directory"),
-    (io::ErrorKind::IsADirectory, "is-a-directory"),
-    (io::ErrorKind::DirectoryNotEmpty, "directory-not-empty"),
-    (io::ErrorKind::ReadOnlyFilesystem, "read-only-filesystem"),
-    (io::ErrorKind::StorageFull, "storage-full"),
-    (io::ErrorKind::ResourceBusy, "resource-busy"),
-    (io::ErrorKind::CrossesDevices, "crosses-devices"),
-    (io::ErrorKind::Other, "other"),
-];
-
-/// A stable code for an `io::ErrorKind`; rare kinds become `other`.
-fn io_kind_code(kind: io::ErrorKind) -> &'static str {
-    IO_KINDS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("other", |(_, code)| code)
-}
-
-fn parse_io_kind(code: &str) -> Option<io::ErrorKind> {
-    IO_KINDS.iter().find(|(_, c)| *c == code).map(|(k, _)| *k)
-}
-
-/// Persisted form of [`io::ErrorKind`] for serde: the same stable codes.
-#[cfg(feature = "serde")]
-mod io_kind_serde {
-    use std::io;
-
-    pub(super) fn serialize<S: serde::Serializer>(
-        kind: &io::ErrorKind,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(super::io_kind_code(*kind))
-    }
-
-    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<io::ErrorKind, D::Error> {
-        let code = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-        super::parse_io_kind(&code)
-            .ok_or_else(|| serde::de::Error::custom("unknown i/o error kind"))
-    }
-}
-
-/// The fields of an entry after its target: method, outcome, reason,
-/// message, bytes, verified, files, dirs, links, hard-linked, special.
-pub(crate) fn entry_fields(entry: &TargetReport) -> Vec<String> {
-    let (outcome, reason, message) = match &entry.outcome {
-        Outcome::Erased => ("erased", "-".to_owned(), String::new()),
-        Outcome::NotFound => ("not-found", "-".to_owned(), String::new()),
-        Outcome::Skipped(SkipReason::SpecialFile) => {
-            ("skipped-special", "-".to_owned(), String::new())
-        }
-        Outcome::Refused(RefuseReason::LinkedParent) => {
-            ("refused-linked-parent", "-".to_owned(), String::new())
-        }
-        Outcome::Interrupted => ("interrupted", "-".to_owned(), String::new()),
-        Outcome::Failed(reason) => {
-            let (code, message) = match reason {
-                FailReason::Io(kind) => (format!("io-{}", io_kind_code(*kind)), String::new()),
-                FailReason::VerifyMismatch => ("verify".to_owned(), String::new()),
-                FailReason::ChangedDuringErase => ("changed".to_owned(), String::new()),
-                FailReason::Action(message) => {
-                    ("action".to_owned(), codec::sanitize_message(message))
-                }
-                FailReason::Panicked => ("panicked".to_owned(), String::new()),
-                FailReason::TooDeep => ("too-deep".to_owned(), String::new()),
-                FailReason::TooManyEntries => ("too-many-entries".to_owned(), String::new()),
-            };
-            ("failed", code, message)
-        }
-    };
-    vec![
-        method_code(entry.method).to_owned(),
-        outcome.to_owned(),
-        reason,
-        text_field(&message),
-        entry.bytes_overwritten.to_string(),
-        bool_field(entry.verified).to_owned(),
-        entry.files.to_string(),
-        entry.dirs.to_string(),
-        entry.links_removed.to_string(),
-        entry.hard_linked.to_string(),
-        entry.special_skipped.to_string(),
-    ]
-}
-
-/// Number of fields [`entry_fields`] writes.
-pub(crate) const ENTRY_FIELDS: usize = 11;
-
-/// Inverse of [`entry_fields`] for a known target.
-pub(crate) fn parse_entry(target: Target, fields: &[&str]) -> Result<TargetReport, Error> {
-    let [
-        method,
-        outcome,
-        reason,
-        message,
-        bytes,
-        verified,
-        files,
-        dirs,
-        links,
-        hard,
-        special,
-    ] = fields
-    else {
-        return Err(Error::Journal);
-    };
-    let bad = || Error::Journal;
-    let method = parse_method(method).ok_or_else(bad)?;
-    if !method_fits(&target, method) {
-        return Err(Error::Journal);
-    }
-    let message = parse_text_field(message, MAX_MESSAGE_BYTES).ok_or_else(bad)?;
-    let outcome = match (*outcome, *reason) {
-        ("erased", "-") => Outcome::Erased,
-        ("not-found", "-") => Outcome::NotFound,
-        ("skipped-special", "-") => Outcome::Skipped(SkipReason::SpecialFile),
-        ("refused-linked-parent", "-") => Outcome::Refused(RefuseReason::LinkedParent),
-        ("interrupted", "-") => Outcome::Interrupted,
-        ("failed", "action") => Outcome::Failed(FailReason::Action(message.clone())),
-        ("failed", code) => Outcome::Failed(match code {
-            "verify" => FailReason::VerifyMismatch,
-            "changed" => FailReason::ChangedDuringErase,
-            "panicked" => FailReason::Panicked,
-            "too-deep" => FailReason::TooDeep,
-            "too-many-entries" => FailReason::TooManyEntries,
-            _ => FailReason::Io(
-                code.strip_prefix("io-")
-                    .and_then(parse_io_kind)
-                    .ok_or_else(bad)?,
-            ),
-        }),
-        _ => return Err(Error::Journal),
-    };
-    if !message.is_empty() && !matches!(outcome, Outcome::Failed(FailReason::Action(_))) {
-        return Err(Error::Journal);
-    }
-    Ok(TargetReport {
-        target,
-        method,
-        outcome,
-        bytes_overwritten: parse_u64(bytes).ok_or_else(bad)?,
-        verified: parse_bool(verified).ok_or_else(bad)?,
-        files: parse_u64(files).ok_or_else(bad)?,
-        dirs: parse_u64(dirs).ok_or_else(bad)?,
-        links_removed: parse_u64(links).ok_or_else(bad)?,
-        hard_linked: parse_u64(hard).ok_or_else(bad)?,
-        special_skipped: parse_u64(special).ok_or_else(bad)?,
-    })
-}
-
-pub(crate) fn unix_seconds(time: SystemTime) -> u64 {
-    time.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs())
-}
-
-pub(crate) fn from_unix_seconds(seconds: u64) -> Option<SystemTime> {
-    UNIX_EPOCH.checked_add(Duration::from_secs(seconds))
-}
-
-/// Today, rounded down to whole seconds (what the report persists).
-pub(crate) fn now() -> SystemTime {
-    from_unix_seconds(unix_seconds(SystemTime::now())).unwrap_or(UNIX_EPOCH)
-}
-
-pub(crate) fn is_valid_id(id: &str) -> bool {
-    id.len() == 32
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
-}
-
 #[cfg(test)]
 mod tests {
+    use std::time::{Duration, UNIX_EPOCH};
+
     use super::*;
-    use proptest::prelude::*;
+
+    fn at(seconds: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(seconds)
+    }
 
     fn sample() -> EraseReport {
         let mut file = TargetReport::new(Target::File {
@@ -725,8 +455,8 @@ mod tests {
         io.outcome = Outcome::Failed(FailReason::Io(io::ErrorKind::PermissionDenied));
         EraseReport {
             id: "0123456789abcdef0123456789abcdef".into(),
-            started: from_unix_seconds(1_700_000_000).unwrap(),
-            finished: from_unix_seconds(1_700_000_005).unwrap(),
+            started: at(1_700_000_000),
+            finished: at(1_700_000_005),
             resumed: true,
             entries: vec![file, custom, io],
         }
@@ -776,84 +506,5 @@ mod tests {
         assert_eq!(Size(1536).to_string(), "1.5 KiB");
         assert_eq!(Size(64 << 20).to_string(), "64.0 MiB");
         assert_eq!(Size(5 << 30).to_string(), "5.0 GiB");
-    }
-
-    #[test]
-    fn entries_check_method_against_target_kind() {
-        let target = Target::Custom { name: "x".into() };
-        let mut entry = TargetReport::new(target.clone());
-        entry.method = Method::Overwrite;
-        let fields = entry_fields(&entry);
-        let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-        assert_eq!(parse_entry(target, &refs), Err(Error::Journal));
-    }
-
-    #[test]
-    fn every_io_kind_code_round_trips() {
-        for (kind, code) in IO_KINDS {
-            assert_eq!(io_kind_code(kind), code);
-            assert_eq!(parse_io_kind(code), Some(kind));
-        }
-        assert_eq!(io_kind_code(io::ErrorKind::BrokenPipe), "other");
-    }
-
-    fn arb_outcome() -> impl Strategy<Value = Outcome> {
-        prop_oneof![
-            Just(Outcome::Erased),
-            Just(Outcome::NotFound),
-            Just(Outcome::Interrupted),
-            Just(Outcome::Skipped(SkipReason::SpecialFile)),
-            Just(Outcome::Refused(RefuseReason::LinkedParent)),
-            Just(Outcome::Failed(FailReason::VerifyMismatch)),
-            Just(Outcome::Failed(FailReason::TooDeep)),
-            prop::sample::select(IO_KINDS.to_vec())
-                .prop_map(|(kind, _)| Outcome::Failed(FailReason::Io(kind))),
-            "[a-z ]{0,40}".prop_map(|m| Outcome::Failed(FailReason::Action(m))),
-        ]
-    }
-
-    fn arb_entry() -> impl Strategy<Value = TargetReport> {
-        (
-            arb_outcome(),
-            any::<[u64; 6]>(),
-            any::<bool>(),
-            "[a-z]{1,10}",
-        )
-            .prop_map(|(outcome, n, verified, name)| TargetReport {
-                target: Target::Custom { name },
-                method: Method::CustomAction,
-                outcome,
-                bytes_overwritten: n[0],
-                verified,
-                files: n[1],
-                dirs: n[2],
-                links_removed: n[3],
-                hard_linked: n[4],
-                special_skipped: n[5],
-            })
-    }
-
-    proptest! {
-        #[test]
-        fn entries_round_trip_and_display_is_honest(
-            resumed in any::<bool>(),
-            entries in proptest::collection::vec(arb_entry(), 0..12),
-        ) {
-            for entry in &entries {
-                let fields = entry_fields(entry);
-                let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
-                prop_assert_eq!(&parse_entry(entry.target.clone(), &refs).unwrap(), entry);
-            }
-            let report = EraseReport {
-                id: "0123456789abcdef0123456789abcdef".into(),
-                started: UNIX_EPOCH,
-                finished: UNIX_EPOCH,
-                resumed,
-                entries,
-            };
-            // Display never panics and is honest about completeness.
-            let text = report.to_string();
-            prop_assert_eq!(text.starts_with("Your data was erased"), report.is_complete());
-        }
     }
 }

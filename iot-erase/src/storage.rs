@@ -6,7 +6,8 @@ use crate::{CryptoEraseTarget, ErasePlan};
 /// derived with is overwritten and removed first, then every record. What
 /// is left is ciphertext whose keys need that store id and the root key: on
 /// storage where an overwrite may not reach old blocks (flash, copy-on-write),
-/// destroy or rotate the root key too for a purge (see the crate docs).
+/// destroy or rotate the root key too for a purge (see
+/// [`manual::_04_limits`](crate::manual::_04_limits)).
 impl CryptoEraseTarget for iot_storage::SealedStore {
     fn destroy_keys(self: Box<Self>) -> Result<(), String> {
         // iot-storage's error `Display` carries no secrets by design.
@@ -32,7 +33,7 @@ impl ErasePlan {
     /// still overwrites and removes whatever the store left.
     ///
     /// ```
-    /// use iot_storage::{RootKey, SealedStore, StoreOptions};
+    /// use iot_erase::iot_storage::{RootKey, SealedStore, StoreOptions};
     /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
     /// let root = tempfile::tempdir()?;
     /// let store = SealedStore::open(root.path().join("secrets"), RootKey::from_bytes([7; 32]), StoreOptions::default())?;

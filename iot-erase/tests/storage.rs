@@ -1,17 +1,9 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-// Integration tests: a failed unwrap is a failed test.
-
 //! Feature `storage`: crypto-erase of a real `iot_storage::SealedStore`.
 
 use std::fs;
 
+use iot_erase::iot_storage::{RootKey, SealedStore, StoreOptions};
 use iot_erase::{ErasePlan, Method, Outcome, Target};
-use iot_storage::{RootKey, SealedStore, StoreOptions};
 
 const KEY: [u8; 32] = [0x17; 32];
 

@@ -3,7 +3,7 @@
 //! finished, the journal *is* the persisted report: it is renamed to the
 //! report's name and read back by `resume` until acknowledged.
 //!
-//! Layout (checked lines, see [`codec`](crate::codec)):
+//! Layout (checked lines, see [`codec`]; the fields are in [`fields`]):
 //!
 //! ```text
 //! iot-erase-journal 1 <id> <started> <n>      header
@@ -12,7 +12,7 @@
 //!                                             verified and gets that name next
 //! count <i> <bytes> <files> <dirs> <links> <linked> <special> <verified>
 //!                                             cumulative progress of directory target i
-//! done <i> <entry fields>                     target i finished (see report.rs)
+//! done <i> <entry fields>                     target i finished (`fields::entry_fields`)
 //! finish <finished> <resumed>                 every target done; nothing follows
 //! ```
 //!
@@ -20,7 +20,7 @@
 //! `fsync` of the root), so a journal that exists has a complete plan: any
 //! defect there is [`Error::Journal`]. Progress records are appended; a power
 //! loss can leave the last ones torn or zero-filled (only some records are
-//! `fdatasync`ed, see `run`), so reading stops at the first record whose
+//! `fdatasync`ed, see [`run`](crate::run)), so reading stops at the first record whose
 //! check fails. A record whose check holds but whose content makes no sense
 //! was written deliberately by someone else: that is [`Error::Journal`] too.
 //!
@@ -28,19 +28,48 @@
 //! erase id and the target index ([`derived_name`]): `resume` finds it
 //! without a record, and a `rename` record naming anything else is rejected.
 
+pub(crate) mod codec;
+pub(crate) mod fields;
+#[cfg(test)]
+mod tests;
+
+use std::path::Path;
+
 use ring::digest;
 
-use crate::Error;
-
-use crate::codec::{
-    LineError, LineReader, LineWriter, bool_field, hex_encode, parse_bool, parse_u64,
-};
 use crate::path::{RANDOM_NAME_PREFIX, RelPath};
-use crate::plan::MAX_TARGETS;
-use crate::report::{
-    ENTRY_FIELDS, EraseReport, Target, TargetReport, entry_fields, from_unix_seconds, is_valid_id,
-    parse_entry, parse_target, target_fields,
+use crate::report::{EraseReport, Target, TargetReport};
+use crate::{ErasePlan, Error};
+use codec::{LineError, LineReader, LineWriter, bool_field, hex_encode, parse_bool, parse_u64};
+use fields::{
+    ENTRY_FIELDS, entry_fields, from_unix_seconds, is_valid_id, parse_entry, parse_target,
+    target_fields,
 };
+
+/// Names this crate keeps directly under the root. They are never targets and
+/// a directory walk of the root itself leaves them alone.
+pub(crate) const JOURNAL_NAME: &str = ".iot-erase-journal";
+pub(crate) const JOURNAL_TMP_NAME: &str = ".iot-erase-journal.tmp";
+pub(crate) const REPORT_NAME: &str = ".iot-erase-report";
+pub(crate) const REPORT_TMP_NAME: &str = ".iot-erase-report.tmp";
+pub(crate) const RESERVED_NAMES: [&str; 4] =
+    [JOURNAL_NAME, JOURNAL_TMP_NAME, REPORT_NAME, REPORT_TMP_NAME];
+
+/// A file or directory target's path: [`RelPath::parse`], and not one of
+/// this crate's own files ([`RESERVED_NAMES`], only directly under the root).
+///
+/// # Errors
+///
+/// As [`RelPath::parse`], and [`Error::InvalidTarget`] for a reserved name.
+pub(crate) fn target_path(path: &Path) -> Result<RelPath, Error> {
+    let path = RelPath::parse(path)?;
+    if let Some((last, [])) = path.split_last()
+        && RESERVED_NAMES.contains(&last.as_str())
+    {
+        return Err(Error::InvalidTarget);
+    }
+    Ok(path)
+}
 
 const JOURNAL_DOMAIN: &str = "iot-erase journal v1";
 const JOURNAL_MAGIC: &str = "iot-erase-journal";
@@ -191,6 +220,7 @@ pub(crate) fn decode(data: &[u8]) -> Result<(JournalState, LineWriter), Error> {
 
 /// [`decode`] without verifying the check chain: for the fuzz target only,
 /// so it reaches the validation of record contents.
+#[cfg(any(test, fuzzing))]
 pub(crate) fn decode_without_checks(data: &[u8]) -> Result<JournalState, Error> {
     decode_from(LineReader::without_checks(JOURNAL_DOMAIN, data), data.len()).map(|(s, _)| s)
 }
@@ -218,7 +248,7 @@ fn decode_from(
     let started = parse_u64(started).ok_or(Error::Journal)?;
     let count = parse_u64(count)
         .and_then(|c| usize::try_from(c).ok())
-        .filter(|&c| c <= MAX_TARGETS)
+        .filter(|&c| c <= ErasePlan::MAX_TARGETS)
         .ok_or(Error::Journal)?;
     let mut targets = Vec::with_capacity(count);
     for _ in 0..count {
@@ -358,6 +388,7 @@ impl JournalState {
 
     /// The paths a resume would act on (fuzzing and tests): every one is a
     /// validated path relative to the root.
+    #[cfg(any(test, fuzzing))]
     pub(crate) fn paths(&self) -> Vec<RelPath> {
         self.plan
             .targets
@@ -367,326 +398,5 @@ impl JournalState {
                 _ => None,
             })
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::codec::text_field;
-    use crate::report;
-    use crate::report::{Method, Outcome};
-    use proptest::prelude::*;
-
-    fn plan() -> JournalPlan {
-        JournalPlan {
-            id: "00112233445566778899aabbccddeeff".into(),
-            started: 1_700_000_000,
-            targets: vec![
-                Target::CryptoErase {
-                    name: "store".into(),
-                },
-                Target::File { path: "a/b".into() },
-                Target::Dir { path: ".".into() },
-                Target::Custom {
-                    name: "cloud".into(),
-                },
-            ],
-        }
-    }
-
-    fn full_journal() -> String {
-        let (mut text, mut w) = plan().encode();
-        let mut crypto = TargetReport::new(plan().targets[0].clone());
-        crypto.method = Method::CryptoErase;
-        crypto.outcome = Outcome::Erased;
-        text.push_str(&done_record(&mut w, 0, &crypto));
-        text.push_str(&rename_record(
-            &mut w,
-            1,
-            &Renamed {
-                name: derived_name(&plan().id, 1),
-                bytes: 10,
-                hard_linked: true,
-            },
-        ));
-        text.push_str(&count_record(
-            &mut w,
-            2,
-            &Counters {
-                bytes: 5,
-                files: 1,
-                all_verified: true,
-                ..Counters::default()
-            },
-        ));
-        text
-    }
-
-    #[test]
-    fn journal_round_trips() {
-        let text = full_journal();
-        let (state, _) = decode(text.as_bytes()).unwrap();
-        assert_eq!(state.plan, plan());
-        assert_eq!(state.done[0].as_ref().unwrap().outcome, Outcome::Erased);
-        assert_eq!(state.renamed[1].as_ref().unwrap().bytes, 10);
-        assert_eq!(state.counts[2].unwrap().files, 1);
-        assert_eq!(state.valid_len, text.len());
-    }
-
-    fn finished_journal() -> String {
-        let (mut text, mut w) = plan().encode();
-        for (i, target) in plan().targets.iter().enumerate() {
-            let mut entry = TargetReport::new(target.clone());
-            entry.outcome = Outcome::Erased;
-            text.push_str(&done_record(&mut w, i, &entry));
-        }
-        text.push_str(&finish_record(
-            &mut w,
-            Finished {
-                at: 1_700_000_100,
-                resumed: true,
-            },
-        ));
-        text
-    }
-
-    #[test]
-    fn a_finished_journal_is_the_report() {
-        let text = finished_journal();
-        let report = decode_report(text.as_bytes()).unwrap();
-        assert_eq!(report.id, plan().id);
-        assert!(report.resumed && report.is_complete());
-        assert_eq!(report.entries.len(), plan().targets.len());
-        assert_eq!(report::unix_seconds(report.finished), 1_700_000_100);
-        // A report is strict: nothing may follow, nothing may be missing.
-        assert_eq!(
-            decode_report(format!("{text}x").as_bytes()),
-            Err(Error::Journal)
-        );
-        assert_eq!(
-            decode_report(&text.as_bytes()[..text.len() - 1]),
-            Err(Error::Journal)
-        );
-        assert_eq!(
-            decode_report(full_journal().as_bytes()),
-            Err(Error::Journal)
-        );
-        for i in (0..text.len()).step_by(11) {
-            let mut bytes = text.clone().into_bytes();
-            bytes[i] ^= 0x01;
-            assert_eq!(decode_report(&bytes), Err(Error::Journal), "byte {i}");
-        }
-    }
-
-    #[test]
-    fn the_largest_journal_fits_its_bound() {
-        // The largest plan: every target a file with the longest path.
-        let long = vec!["n".repeat(200); 5].join("/");
-        assert_eq!(long.len(), 1004);
-        let plan = JournalPlan {
-            id: "00112233445566778899aabbccddeeff".into(),
-            started: u64::MAX,
-            targets: vec![Target::File { path: long }; MAX_TARGETS],
-        };
-        let (mut text, mut w) = plan.encode();
-        assert!(text.len() as u64 <= COUNT_RECORDS_LIMIT);
-        // Optional records up to the limit, plus one that crosses it.
-        let counters = Counters {
-            bytes: u64::MAX,
-            files: u64::MAX,
-            dirs: u64::MAX,
-            links: u64::MAX,
-            hard_linked: u64::MAX,
-            special: u64::MAX,
-            all_verified: true,
-        };
-        while text.len() as u64 <= COUNT_RECORDS_LIMIT {
-            let mut w2 = w.clone();
-            text.push_str(&count_record(&mut w2, MAX_TARGETS - 1, &counters));
-        }
-        // Then every target's largest `done` record and `finish`.
-        let mut tail = String::new();
-        for (i, target) in plan.targets.iter().enumerate() {
-            let mut entry = TargetReport::new(target.clone());
-            entry.outcome = Outcome::Failed(crate::FailReason::Action("é".repeat(200)));
-            entry.bytes_overwritten = u64::MAX;
-            tail.push_str(&done_record(&mut w, i, &entry));
-        }
-        tail.push_str(&finish_record(
-            &mut w,
-            Finished {
-                at: u64::MAX,
-                resumed: true,
-            },
-        ));
-        assert!(
-            text.len() + tail.len() <= MAX_JOURNAL_BYTES,
-            "{}",
-            text.len() + tail.len()
-        );
-    }
-
-    #[test]
-    fn a_torn_tail_is_cut_and_the_chain_continues() {
-        let text = full_journal();
-        let cut = text.len() - 5;
-        let (state, mut w) = decode(&text.as_bytes()[..cut]).unwrap();
-        assert!(state.counts[2].is_none(), "torn record ignored");
-        assert!(state.valid_len < cut);
-        // Appending after the valid part yields a readable journal.
-        let mut repaired = text.as_bytes()[..state.valid_len].to_vec();
-        let entry = TargetReport::new(plan().targets[3].clone());
-        repaired.extend_from_slice(done_record(&mut w, 3, &entry).as_bytes());
-        let (again, _) = decode(&repaired).unwrap();
-        assert!(again.done[3].is_some());
-    }
-
-    #[test]
-    fn zero_filled_tail_is_a_torn_tail() {
-        let mut bytes = full_journal().into_bytes();
-        bytes.extend_from_slice(&[0u8; 300]);
-        assert!(decode(&bytes).is_ok());
-    }
-
-    #[test]
-    fn a_damaged_plan_is_rejected() {
-        let (text, _) = plan().encode();
-        for cut in [0, 10, text.len() - 1] {
-            assert_eq!(decode(&text.as_bytes()[..cut]).err(), Some(Error::Journal));
-        }
-    }
-
-    #[test]
-    fn records_that_make_no_sense_are_rejected() {
-        let (text, w) = plan().encode();
-        let bad = |record: &dyn Fn(&mut LineWriter) -> String| {
-            let mut w = w.clone();
-            let data = format!("{text}{}", record(&mut w));
-            decode(data.as_bytes()).err()
-        };
-        let renamed = Renamed {
-            name: derived_name(&plan().id, 1),
-            bytes: 1,
-            hard_linked: false,
-        };
-        // rename of a directory target, an index out of range, a name that
-        // is not one of ours, a double done, an unknown record.
-        assert_eq!(
-            bad(&|w| rename_record(w, 2, &renamed)),
-            Some(Error::Journal)
-        );
-        assert_eq!(
-            bad(&|w| rename_record(w, 9, &renamed)),
-            Some(Error::Journal)
-        );
-        let outside = Renamed {
-            name: "../../etc/passwd".into(),
-            ..renamed.clone()
-        };
-        assert_eq!(
-            bad(&|w| rename_record(w, 1, &outside)),
-            Some(Error::Journal)
-        );
-        let entry = TargetReport::new(plan().targets[1].clone());
-        assert_eq!(
-            bad(&|w| {
-                let first = done_record(w, 1, &entry);
-                first + &done_record(w, 1, &entry)
-            }),
-            Some(Error::Journal)
-        );
-        assert_eq!(bad(&|w| w.line(&["format", "c:"])), Some(Error::Journal));
-    }
-
-    #[test]
-    fn journal_paths_that_escape_are_rejected() {
-        for path in ["../x", "/etc/passwd", "a/../b", "a//b", "./a"] {
-            let mut w = LineWriter::new(JOURNAL_DOMAIN);
-            let mut text = w.line(&[
-                JOURNAL_MAGIC,
-                "1",
-                "00112233445566778899aabbccddeeff",
-                "1",
-                "1",
-            ]);
-            text.push_str(&w.line(&["target", "file", &text_field(path)]));
-            assert_eq!(
-                decode(text.as_bytes()).err(),
-                Some(Error::Journal),
-                "{path}"
-            );
-        }
-    }
-
-    fn confined(path: &RelPath) -> bool {
-        path.components().iter().all(|c| {
-            !c.is_empty() && c != "." && c != ".." && !c.contains('/') && !c.contains('\0')
-        })
-    }
-
-    fn arb_target() -> impl Strategy<Value = Target> {
-        let name = "[a-zA-Z0-9 é._-]{1,24}";
-        let path = proptest::collection::vec("[a-z0-9._-]{1,8}", 1..5).prop_filter_map(
-            "plain names only",
-            |parts| {
-                let text = parts.join("/");
-                RelPath::parse_text(&text)
-                    .ok()
-                    .filter(|p| !p.is_root())
-                    .map(|p| p.as_text())
-            },
-        );
-        prop_oneof![
-            name.prop_map(|name| Target::CryptoErase { name }),
-            path.clone().prop_map(|path| Target::File { path }),
-            path.prop_map(|path| Target::Dir { path }),
-            Just(Target::Dir { path: ".".into() }),
-            name.prop_map(|name| Target::Custom { name }),
-            name.prop_map(|name| Target::Memory { name }),
-        ]
-    }
-
-    proptest! {
-        #[test]
-        fn arbitrary_bytes_never_panic_and_never_escape(data in proptest::collection::vec(any::<u8>(), 0..2048)) {
-            if let Ok((state, _)) = decode(&data) {
-                prop_assert!(state.paths().iter().all(confined));
-            }
-            if let Ok(state) = decode_without_checks(&data) {
-                prop_assert!(state.paths().iter().all(confined));
-            }
-        }
-
-        #[test]
-        fn edited_journals_are_rejected_or_stay_confined(
-            edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..6),
-        ) {
-            let mut data = full_journal().into_bytes();
-            for (at, byte) in edits {
-                let i = at.index(data.len());
-                data[i] = byte;
-            }
-            if let Ok((state, _)) = decode(&data) {
-                prop_assert!(state.paths().iter().all(confined));
-                prop_assert!(state.valid_len <= data.len());
-            }
-            if let Ok(state) = decode_without_checks(&data) {
-                prop_assert!(state.paths().iter().all(confined));
-            }
-        }
-
-        #[test]
-        fn plans_round_trip(
-            id in "[0-9a-f]{32}",
-            started in any::<u64>(),
-            targets in proptest::collection::vec(arb_target(), 0..24),
-        ) {
-            let plan = JournalPlan { id, started, targets };
-            let (text, _) = plan.encode();
-            let (state, _) = decode(text.as_bytes()).unwrap();
-            prop_assert_eq!(state.plan, plan);
-            prop_assert_eq!(state.valid_len, text.len());
-        }
     }
 }
