@@ -1,5 +1,8 @@
 //! Erasing on a real file system in temporary directories.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::cell::RefCell;
 use std::fs;
 use std::io;

@@ -1,29 +1,24 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-// Integration tests: a failed unwrap is a failed test.
-
 //! Power loss: a child process running an erase over many files is killed
 //! with SIGKILL at random moments; `resume` must then complete, leave no
 //! original byte of any target, and say in the persisted report that it
 //! resumed.
 //!
-//! The child is this test binary itself, started again with an environment
-//! variable that makes the test function run the erase instead. Hard links
+//! The child is this test binary itself, started again by the test kit's
+//! child harness with an environment variable that makes the test function
+//! run the erase instead. Hard links
 //! made beforehand outside the root keep every target's inode reachable, so
 //! the test can read what is left of each file after the names are gone.
 
-use std::env;
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::fs;
-use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use iot_erase::ErasePlan;
+use iot_testkit::child::{self, Child, KillTimer};
+use iot_testkit::tree::names_under;
 
 const CHILD_ENV: &str = "IOT_ERASE_POWER_LOSS_CHILD";
 const TEST_NAME: &str = "power_loss_at_random_moments_then_resume_completes";
@@ -35,8 +30,6 @@ const MIN_RESUMED: usize = 40;
 /// Gives up (and fails) if the kills cannot be made to land mid-erase.
 const MAX_RUNS: usize = 200;
 const MARKER: &[u8] = b"ORIGINAL-USER-DATA:";
-/// What the child prints just before it starts the erase.
-const READY: &str = "iot-erase-child-ready";
 
 fn plan(root: &Path) -> ErasePlan {
     ErasePlan::new(root)
@@ -112,59 +105,25 @@ impl Device {
     }
 
     fn names_left(&self) -> Vec<String> {
-        let mut names = Vec::new();
-        let mut stack = vec![self.root.clone()];
-        while let Some(dir) = stack.pop() {
-            for entry in fs::read_dir(&dir).unwrap() {
-                let entry = entry.unwrap();
-                names.push(
-                    entry
-                        .path()
-                        .strip_prefix(&self.root)
-                        .unwrap()
-                        .display()
-                        .to_string(),
-                );
-                if entry.file_type().unwrap().is_dir() {
-                    stack.push(entry.path());
-                }
-            }
-        }
-        names.sort();
-        names
+        names_under(&self.root)
     }
 }
 
 /// Starts this binary as a child that runs `mode` (`execute` or `resume`)
 /// on `root`, and waits until it is about to start.
 fn spawn(mode: &str, root: &Path) -> Child {
-    let mut child = Command::new(env::current_exe().unwrap())
-        .args(["--exact", TEST_NAME, "--nocapture", "--test-threads=1"])
-        .env(CHILD_ENV, format!("{mode}:{}", root.display()))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut lines = BufReader::new(stdout).lines();
-    loop {
-        match lines.next() {
-            Some(Ok(line)) if line.ends_with(READY) => break,
-            Some(_) => {}
-            None => panic!("child exited before starting"),
-        }
-    }
+    let mut child = Child::spawn(TEST_NAME, CHILD_ENV, &format!("{mode}:{}", root.display()));
+    assert!(
+        child.wait_ready(Duration::from_secs(60)),
+        "child exited before starting"
+    );
     child
 }
 
 fn run_child(spec: &str) {
     let (mode, root) = spec.split_once(':').unwrap();
     let root = Path::new(root);
-    // Straight to fd 1: the test harness captures only `print!`.
-    std::io::stdout()
-        .write_all(format!("{READY}\n").as_bytes())
-        .unwrap();
-    std::io::stdout().flush().unwrap();
+    child::signal_ready();
     let _ = match mode {
         "execute" => plan(root).execute().map(Some),
         _ => iot_erase::resume(root),
@@ -172,23 +131,9 @@ fn run_child(spec: &str) {
     std::process::exit(0);
 }
 
-/// A small xorshift generator: the delays need no cryptographic quality,
-/// only a seed to print so a failing run can be repeated.
-struct Delays(u64);
-
-impl Delays {
-    fn next(&mut self, max: Duration) -> Duration {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        let max_us = u64::try_from(max.as_micros()).unwrap().max(1);
-        Duration::from_micros(self.0 % max_us)
-    }
-}
-
 #[test]
 fn power_loss_at_random_moments_then_resume_completes() {
-    if let Ok(spec) = env::var(CHILD_ENV) {
+    if let Some(spec) = child::role(CHILD_ENV) {
         run_child(&spec);
         return;
     }
@@ -196,24 +141,16 @@ fn power_loss_at_random_moments_then_resume_completes() {
     // How long an uninterrupted erase takes on this machine.
     let calibration = new_device();
     let start = Instant::now();
-    let status = spawn("execute", &calibration.root).wait().unwrap();
+    let status = spawn("execute", &calibration.root).wait();
     let full = start.elapsed();
     assert!(status.success());
     assert_eq!(calibration.originals_left(), 0);
     let report = iot_erase::resume(&calibration.root).unwrap().unwrap();
     assert!(!report.resumed && report.is_complete());
 
-    let seed = match env::var("IOT_ERASE_POWER_LOSS_SEED") {
-        Ok(seed) => seed.parse().unwrap(),
-        Err(_) => {
-            let now = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .unwrap();
-            (now.as_nanos() as u64 ^ u64::from(std::process::id())) | 1
-        }
-    };
+    let mut delays = KillTimer::from_env_or_clock("IOT_ERASE_POWER_LOSS_SEED");
+    let seed = delays.seed();
     eprintln!("power loss test: seed {seed}, uninterrupted erase {full:?}");
-    let mut delays = Delays(seed);
     let (mut before_start, mut resumed, mut finished, mut double_kills) = (0, 0, 0, 0);
 
     // The kill moment is drawn from [0, window); the window adapts when kills
@@ -223,18 +160,16 @@ fn power_loss_at_random_moments_then_resume_completes() {
     let mut run = 0;
     while run < MIN_RUNS || (resumed < MIN_RESUMED && run < MAX_RUNS) {
         let device = new_device();
-        let mut child = spawn("execute", &device.root);
-        std::thread::sleep(delays.next(window));
-        child.kill().unwrap(); // SIGKILL
-        child.wait().unwrap();
+        let child = spawn("execute", &device.root);
+        std::thread::sleep(delays.below(window));
+        child.kill(); // SIGKILL, unless it had finished
 
         // Every third run, the power fails again during the resume.
         let killed_twice = run % 3 == 2 && device.root.join(".iot-erase-journal").exists();
         if killed_twice {
-            let mut child = spawn("resume", &device.root);
-            std::thread::sleep(delays.next(window));
-            child.kill().unwrap();
-            child.wait().unwrap();
+            let child = spawn("resume", &device.root);
+            std::thread::sleep(delays.below(window));
+            child.kill();
             double_kills += 1;
         }
 

@@ -1,5 +1,8 @@
 //! Feature `storage`: crypto-erase of a real `iot_storage::SealedStore`.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::fs;
 
 use iot_erase::iot_storage::{RootKey, SealedStore, StoreOptions};
