@@ -21,7 +21,8 @@ pub enum Error {
     InvalidConfig(ConfigError),
     /// A typed label password could not be read.
     InvalidEntry(EntryError),
-    /// A password longer than [`crate::MAX_PASSWORD_BYTES`]: refused to bound the hashing cost.
+    /// A password longer than [`crate::PasswordPolicy::MAX_PASSWORD_BYTES`]: refused to
+    /// bound the hashing cost.
     PasswordTooLong,
     /// The stored hash is not a well-formed Argon2 PHC string.
     MalformedHash,
@@ -62,7 +63,7 @@ pub enum Error {
 pub enum ConfigError {
     /// Not 2 to 33 distinct upper-case letters or digits, or a look-alike pair.
     InvalidAlphabet,
-    /// Length 0 or above [`crate::MAX_SYMBOLS`].
+    /// Length 0 or above [`crate::GeneratorConfig::MAX_LENGTH`].
     InvalidLength,
     /// Fewer than 64 bits of entropy without `insecure_allow_low_entropy()`.
     InsufficientEntropy,
@@ -78,7 +79,7 @@ pub enum ConfigError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EntryError {
-    /// More than [`crate::MAX_ENTRY_BYTES`] bytes were typed.
+    /// More than [`crate::DevicePassword::MAX_ENTRY_BYTES`] bytes were typed.
     TooLong,
     /// A character that is neither a symbol of the alphabet, a look-alike of
     /// one, nor a space or dash.

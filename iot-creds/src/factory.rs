@@ -36,14 +36,8 @@ use rand_core::CryptoRng;
 #[cfg(feature = "derive")]
 use crate::derive::FactoryKey;
 use crate::error::Error;
-use crate::hash::{HashParams, PasswordHasher, SALT_BYTES};
+use crate::hash::{HashParams, PasswordHasher};
 use crate::password::{DevicePassword, GeneratorConfig};
-
-/// Longest device identifier in a batch, in bytes.
-pub const MAX_DEVICE_ID_LEN: usize = 64;
-
-/// Most devices in one batch (bounds the memory of a run).
-pub const MAX_BATCH: usize = 1_000_000;
 
 /// Regenerations allowed when a random password repeats within the batch
 /// (never needed at 64 bits or more; possible for tiny insecure configurations).
@@ -230,6 +224,12 @@ pub struct FactoryBatch<'k> {
 }
 
 impl<'k> FactoryBatch<'k> {
+    /// Longest device identifier in a batch, in bytes.
+    pub const MAX_DEVICE_ID_LEN: usize = 64;
+
+    /// Most devices in one batch (bounds the memory of a run).
+    pub const MAX_DEVICES: usize = 1_000_000;
+
     /// A batch hashing with `params`, generating default passwords
     /// (16 Crockford Base32 symbols) at random, on all available cores.
     #[must_use]
@@ -295,15 +295,15 @@ impl<'k> FactoryBatch<'k> {
         P: Fn(BatchProgress) + Sync,
     {
         self.config.validate()?;
-        if device_ids.len() > MAX_BATCH {
+        if device_ids.len() > Self::MAX_DEVICES {
             return Err(Error::InvalidParameters);
         }
         check_device_ids(device_ids)?;
         let (passwords, mode) = self.passwords(device_ids, rng)?;
-        let salts: Vec<[u8; SALT_BYTES]> = passwords
+        let salts: Vec<[u8; HashParams::SALT_BYTES]> = passwords
             .iter()
             .map(|_| {
-                let mut salt = [0u8; SALT_BYTES];
+                let mut salt = [0u8; HashParams::SALT_BYTES];
                 rng.fill_bytes(&mut salt);
                 salt
             })
@@ -365,7 +365,7 @@ impl<'k> FactoryBatch<'k> {
     fn hash_all(
         &self,
         passwords: &[DevicePassword],
-        salts: &[[u8; SALT_BYTES]],
+        salts: &[[u8; HashParams::SALT_BYTES]],
         progress: &(dyn Fn(BatchProgress) + Sync),
     ) -> Result<Vec<String>, Error> {
         let total = passwords.len();
@@ -410,7 +410,7 @@ fn check_device_ids<S: AsRef<str>>(device_ids: &[S]) -> Result<(), Error> {
     for (index, id) in device_ids.iter().enumerate() {
         let id = id.as_ref();
         let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-_.:/".contains(&b);
-        let valid = id.len() <= MAX_DEVICE_ID_LEN
+        let valid = id.len() <= FactoryBatch::MAX_DEVICE_ID_LEN
             && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
             && id.bytes().all(allowed);
         if !valid {
@@ -443,7 +443,7 @@ mod tests {
                 "{bad:?}"
             );
         }
-        let long = "a".repeat(MAX_DEVICE_ID_LEN + 1);
+        let long = "a".repeat(FactoryBatch::MAX_DEVICE_ID_LEN + 1);
         assert_eq!(
             check_device_ids(&[long]),
             Err(Error::InvalidDeviceId { index: 0 })

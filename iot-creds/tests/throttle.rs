@@ -9,7 +9,7 @@
 
 use core::time::Duration;
 
-use iot_creds::{Error, MAX_DELAY, RetryAfter, Throttle, ThrottleConfig};
+use iot_creds::{Error, RetryAfter, Throttle, ThrottleConfig};
 use proptest::prelude::*;
 
 const fn s(secs: u64) -> Duration {
@@ -281,7 +281,7 @@ fn malformed_snapshots_are_rejected() {
     cases.push((zero, "zero failures"));
     // A delay longer than any configuration allows.
     let mut too_long = good.clone();
-    let over = u32::try_from(MAX_DELAY.as_millis() + 1).unwrap();
+    let over = u32::try_from(ThrottleConfig::MAX_DELAY.as_millis() + 1).unwrap();
     too_long[37..41].copy_from_slice(&over.to_le_bytes());
     cases.push((too_long, "delay"));
     // A count claiming more than the hard maximum of keys.
