@@ -5,7 +5,7 @@ use core::fmt;
 
 use ring::hmac;
 
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::password::{DevicePassword, GeneratorConfig, MAX_SYMBOLS, sample_indices};
 
 /// Domain separation for this crate's derivation, version 1.
@@ -109,7 +109,7 @@ impl DevicePassword {
         let mut indices = zeroize::Zeroizing::new([0u8; MAX_SYMBOLS]);
         let out = indices
             .get_mut(..config.length())
-            .ok_or(Error::InvalidParameters)?;
+            .ok_or(ConfigError::InvalidLength)?;
         sample_indices(config.alphabet().len(), out, |buf| stream.fill(buf))?;
         Ok(DevicePassword::from_indices(config, out))
     }

@@ -181,12 +181,19 @@ impl Manifest {
     }
 
     /// Writes `device_id,password,phc,entropy_bits,mode` rows with a header
-    /// line (RFC 4180 quoting: PHC strings contain commas).
+    /// line (RFC 4180 quoting: PHC strings contain commas), and flushes `out`.
     ///
     /// # Errors
     ///
-    /// Whatever `out` returns.
-    pub fn write_csv<W: Write>(&self, mut out: W) -> io::Result<()> {
+    /// [`Error::Io`] with the kind of the first error `out` returns.
+    pub fn write_csv<W: Write>(&self, out: W) -> Result<(), Error> {
+        self.write_csv_rows(out).map_err(|e| Error::Io {
+            during: "writing the csv manifest",
+            kind: e.kind(),
+        })
+    }
+
+    fn write_csv_rows<W: Write>(&self, mut out: W) -> io::Result<()> {
         out.write_all(b"device_id,password,phc,entropy_bits,mode\n")?;
         for r in &self.devices {
             write_csv_field(&mut out, &r.device_id)?;
@@ -279,7 +286,8 @@ impl<'k> FactoryBatch<'k> {
     /// [`Error::InvalidDeviceId`] or [`Error::DuplicateDeviceId`] with the
     /// offending index (ids are 1 to 64 bytes of `A-Z a-z 0-9 - _ . : /`
     /// starting with a letter or digit, so no spreadsheet reads one as a
-    /// formula); [`Error::InvalidParameters`] for more than 1,000,000 devices;
+    /// formula); [`Error::BatchTooLarge`] for more than
+    /// [`MAX_DEVICES`](Self::MAX_DEVICES) devices;
     /// [`Error::DuplicatePassword`] if unique passwords cannot be made;
     /// otherwise as [`DevicePassword::generate_with`] and
     /// [`crate::hash_password`].
@@ -296,7 +304,9 @@ impl<'k> FactoryBatch<'k> {
     {
         self.config.validate()?;
         if device_ids.len() > Self::MAX_DEVICES {
-            return Err(Error::InvalidParameters);
+            return Err(Error::BatchTooLarge {
+                max: Self::MAX_DEVICES,
+            });
         }
         check_device_ids(device_ids)?;
         let (passwords, mode) = self.passwords(device_ids, rng)?;

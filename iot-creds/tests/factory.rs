@@ -100,6 +100,52 @@ fn the_manifest_is_written_as_csv() {
     }
 }
 
+/// A writer whose every write fails, like a full disk.
+struct FullDisk;
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::StorageFull.into())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_failing_writer_is_reported_as_the_family_io_error() {
+    let manifest = FactoryBatch::new(cheap())
+        .run(&["SN-1"], &mut OsRng::new(), |_| {})
+        .unwrap();
+    let err = manifest.write_csv(FullDisk).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Io {
+            during: "writing the csv manifest",
+            kind: std::io::ErrorKind::StorageFull,
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "i/o error while writing the csv manifest: no storage space"
+    );
+}
+
+#[test]
+fn a_batch_above_the_bound_is_refused_before_any_work() {
+    let ids = vec!["SN-1"; FactoryBatch::MAX_DEVICES + 1];
+    let err = FactoryBatch::new(cheap())
+        .run(&ids, &mut OsRng::new(), |_| {})
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::BatchTooLarge {
+            max: FactoryBatch::MAX_DEVICES
+        }
+    );
+}
+
 #[cfg(feature = "serde")]
 #[test]
 fn the_manifest_is_written_as_json() {

@@ -7,7 +7,7 @@
     clippy::indexing_slicing
 )]
 
-use iot_creds::{PasswordPolicy, PolicyViolation};
+use iot_creds::{Error, PasswordPolicy, PolicyViolation};
 use proptest::prelude::*;
 
 /// Every case variant worth trying: as listed, lower, upper, and alternating.
@@ -218,8 +218,14 @@ fn length_window() {
         Err(PolicyViolation::TooShort { min_chars: 15 })
     );
     assert!(single.check("river piano lan", &[]).is_ok());
-    assert!(PasswordPolicy::default().with_min_chars(7).is_err());
-    assert!(PasswordPolicy::default().with_min_chars(65).is_err());
+    assert_eq!(
+        PasswordPolicy::default().with_min_chars(7),
+        Err(Error::InvalidPolicy)
+    );
+    assert_eq!(
+        PasswordPolicy::default().with_min_chars(65),
+        Err(Error::InvalidPolicy)
+    );
     assert_eq!(
         PasswordPolicy::default()
             .with_min_chars(12)

@@ -110,12 +110,13 @@ impl PasswordPolicy {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameters`] unless `min_chars` is between
+    /// [`Error::InvalidPolicy`] unless `min_chars` is between
     /// [`Self::MIN_CHARS`] and [`Self::MAX_MIN_CHARS`]: shorter passwords are
-    /// too easy to guess.
+    /// too easy to guess (a security floor, refused rather than raised
+    /// silently), longer minimums would lock users out.
     pub const fn with_min_chars(self, min_chars: usize) -> Result<Self, Error> {
         if min_chars < Self::MIN_CHARS || min_chars > Self::MAX_MIN_CHARS {
-            return Err(Error::InvalidParameters);
+            return Err(Error::InvalidPolicy);
         }
         Ok(Self { min_chars })
     }
