@@ -20,8 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use iot_creds::factory::{BatchProgress, FactoryBatch};
+use iot_creds::rand_core::Rng;
 use iot_creds::{FactoryKey, HashParams, OsRng, verify_password};
-use rand_core::Rng;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();

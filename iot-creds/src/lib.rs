@@ -22,6 +22,11 @@ mod policy;
 mod rng;
 mod throttle;
 
+/// The `rand_core` version whose `CryptoRng` this crate's generators and
+/// hashing take. Name it as `iot_creds::rand_core` (for example to implement
+/// `CryptoRng` for a hardware TRNG), so that its version always matches ours.
+pub use rand_core;
+
 pub use alphabet::Alphabet;
 #[cfg(feature = "derive")]
 pub use derive::FactoryKey;

@@ -12,8 +12,8 @@
 mod common;
 
 use common::{ReplayRng, TestDrbg};
+use iot_creds::rand_core::Rng;
 use iot_creds::{Alphabet, ConfigError, DevicePassword, EntryError, Error, GeneratorConfig};
-use rand_core::Rng;
 
 const SYMBOLS: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const SUPPORTED: [usize; 14] = [3, 4, 5, 7, 8, 11, 13, 16, 17, 19, 23, 29, 31, 32];

@@ -392,7 +392,7 @@ proptest! {
 #[test]
 #[ignore = "interop: needs argon2 (Debian package argon2); run by .ci/run"]
 fn interop_libargon2_cli_hashes_verify() {
-    use rand_core::Rng;
+    use iot_creds::rand_core::Rng;
     use std::io::Write;
     use std::process::{Command, Stdio};
 

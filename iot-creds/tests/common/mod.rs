@@ -4,7 +4,7 @@
 
 use core::convert::Infallible;
 
-use rand_core::{TryCryptoRng, TryRng};
+use iot_creds::rand_core::{TryCryptoRng, TryRng};
 use ring::digest;
 
 /// A deterministic generator for reproducible statistics: SHA-256 of
