@@ -266,6 +266,18 @@ impl<'k> FactoryBatch<'k> {
         self
     }
 
+    /// The configuration passwords are generated with.
+    #[must_use]
+    pub const fn generator(&self) -> &GeneratorConfig {
+        &self.config
+    }
+
+    /// The number of hashing threads asked for (`0`: one per available core).
+    #[must_use]
+    pub const fn threads(&self) -> usize {
+        self.threads
+    }
+
     /// Derives each password from its device id under `key` instead of
     /// drawing it at random. Read the risk at [`FactoryKey`] first.
     #[cfg(feature = "derive")]

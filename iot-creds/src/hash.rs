@@ -298,6 +298,24 @@ impl<'k> PasswordHasher<'k> {
         self
     }
 
+    /// The parameters of new hashes.
+    #[must_use]
+    pub const fn params(&self) -> HashParams {
+        self.params
+    }
+
+    /// The pepper mixed into every hash, if any.
+    #[must_use]
+    pub const fn pepper(&self) -> Option<&'k Pepper> {
+        self.pepper
+    }
+
+    /// The most expensive stored hash this hasher verifies.
+    #[must_use]
+    pub const fn cost_limit(&self) -> CostLimit {
+        self.limit
+    }
+
     /// A new Argon2id PHC string for `password`, with a fresh 16-byte salt
     /// from `rng`.
     ///

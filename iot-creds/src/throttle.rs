@@ -107,7 +107,8 @@ impl ThrottleConfig {
     }
 
     /// How long a key must be idle (no failure, no delay running) before
-    /// its count may be dropped. Never shorter than the maximum delay.
+    /// its count may be dropped. Never shorter than the maximum delay: a
+    /// shorter value is raised to it (see [`forget_after`](Self::forget_after)).
     #[must_use]
     pub fn with_forget_after(mut self, idle: Duration) -> Self {
         self.forget_after = idle;
@@ -118,6 +119,13 @@ impl ThrottleConfig {
     #[must_use]
     pub const fn free_attempts(&self) -> u32 {
         self.free_attempts
+    }
+
+    /// The first delay and the cap it doubles up to, as clamped by
+    /// [`with_delays`](Self::with_delays).
+    #[must_use]
+    pub const fn delays(&self) -> (Duration, Duration) {
+        (self.base_delay, self.max_delay)
     }
 
     /// Keys tracked individually.
@@ -141,7 +149,11 @@ impl ThrottleConfig {
             .min(self.max_delay)
     }
 
-    fn forget_after(&self) -> Duration {
+    /// How long a key must be idle before its count may be dropped: the value
+    /// given to [`with_forget_after`](Self::with_forget_after), raised to the
+    /// maximum delay if it is shorter.
+    #[must_use]
+    pub fn forget_after(&self) -> Duration {
         self.forget_after.max(self.max_delay)
     }
 }
@@ -524,6 +536,12 @@ mod tests {
             Duration::from_millis(1)
         );
         assert_eq!(c.delay_after(u32::MAX), ThrottleConfig::MAX_DELAY);
+        assert_eq!(
+            c.delays(),
+            (Duration::from_millis(1), ThrottleConfig::MAX_DELAY)
+        );
         assert_eq!(c.max_tracked(), 1);
+        let c = c.with_forget_after(Duration::from_secs(1));
+        assert_eq!(c.forget_after(), ThrottleConfig::MAX_DELAY);
     }
 }
