@@ -36,7 +36,7 @@ pub(crate) const MAX_DEVICE_ID_BYTES: usize = 256;
 /// password from what is printed on its box or broadcast over the air. That
 /// is exactly what EN 303 645 5.1-2 forbids.
 ///
-/// Never shown by `Debug`.
+/// Never shown by `Debug`, which prints `FactoryKey([REDACTED])`.
 pub struct FactoryKey {
     key: hmac::Key,
 }
@@ -65,7 +65,7 @@ impl FactoryKey {
 
 impl fmt::Debug for FactoryKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FactoryKey(..)")
+        f.write_str("FactoryKey([REDACTED])")
     }
 }
 

@@ -211,7 +211,8 @@ impl Default for CostLimit {
 /// the password database, for example derived from a device key in secure
 /// storage. A leaked hash database is then useless without the device key.
 ///
-/// The bytes are wiped on drop and never shown by `Debug`.
+/// The bytes are wiped on drop and never shown by `Debug`, which prints
+/// `Pepper([REDACTED])`.
 pub struct Pepper {
     key: SecretSlice<u8>,
 }
@@ -239,7 +240,7 @@ impl Pepper {
 
 impl fmt::Debug for Pepper {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Pepper(..)")
+        f.write_str("Pepper([REDACTED])")
     }
 }
 
@@ -629,7 +630,7 @@ mod tests {
         assert_eq!(Pepper::new(&[1; 7]).unwrap_err(), Error::InvalidKey);
         assert_eq!(Pepper::new(&[1; 65]).unwrap_err(), Error::InvalidKey);
         let p = Pepper::new(&[0xab; 32]).unwrap();
-        assert_eq!(alloc::format!("{p:?}"), "Pepper(..)");
+        assert_eq!(alloc::format!("{p:?}"), "Pepper([REDACTED])");
     }
 
     #[test]

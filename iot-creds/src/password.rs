@@ -249,7 +249,8 @@ fn reaches_min_entropy(n: usize, length: usize) -> bool {
 /// A per-device password in its printed label form, for example
 /// `K7QM-X3PZ-9RTA-CW4H`.
 ///
-/// The text is wiped from memory on drop and never shown by `Debug`; read it
+/// The text is wiped from memory on drop and never shown by `Debug` (which
+/// prints `DevicePassword { entropy_bits: 80.0, label: [REDACTED] }`); read it
 /// with [`expose_secret`](Self::expose_secret), only to print the label or to
 /// hash it. Hash exactly `expose_secret().as_bytes()`, and read typed labels
 /// back with [`from_label_entry`](Self::from_label_entry) so that they compare
@@ -420,7 +421,8 @@ impl fmt::Debug for DevicePassword {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DevicePassword")
             .field("entropy_bits", &self.entropy_bits)
-            .finish_non_exhaustive()
+            .field("label", &format_args!("[REDACTED]"))
+            .finish()
     }
 }
 

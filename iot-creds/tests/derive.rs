@@ -64,7 +64,7 @@ fn short_keys_and_bad_ids_are_refused() {
     assert_eq!(FactoryKey::new(&[0u8; 31]).unwrap_err(), Error::InvalidKey);
     assert_eq!(FactoryKey::new(&[0u8; 65]).unwrap_err(), Error::InvalidKey);
     let key = FactoryKey::new(&[5u8; 32]).unwrap();
-    assert_eq!(format!("{key:?}"), "FactoryKey(..)");
+    assert_eq!(format!("{key:?}"), "FactoryKey([REDACTED])");
     let config = GeneratorConfig::new();
     assert_eq!(
         DevicePassword::derive_from_factory_key(&key, "", &config).unwrap_err(),

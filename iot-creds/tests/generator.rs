@@ -296,6 +296,10 @@ fn debug_of_a_password_shows_no_symbol() {
     for group in p.expose_secret().split('-') {
         assert!(!shown.contains(group), "{shown}");
     }
+    assert_eq!(
+        shown,
+        "DevicePassword { entropy_bits: 80.0, label: [REDACTED] }"
+    );
 }
 
 /// Mangles a printed label the ways people type it.
