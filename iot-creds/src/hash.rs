@@ -246,9 +246,10 @@ impl fmt::Debug for Pepper {
 
 /// Hashing and verification with a pepper or a non-default [`CostLimit`].
 ///
-/// The free functions [`hash_password`], [`verify_password`],
-/// [`needs_rehash`] and [`change_password`] are this type with the defaults
-/// (no pepper, [`CostLimit::DEFAULT`]).
+/// The free functions [`hash_password`], [`verify_password`] and
+/// [`needs_rehash`] are this type with the defaults (no pepper,
+/// [`CostLimit::DEFAULT`]); changing a password is
+/// [`change_password`](Self::change_password).
 ///
 /// ```
 /// # #[cfg(feature = "std")] {
@@ -423,9 +424,36 @@ impl<'k> PasswordHasher<'k> {
         Ok(!current)
     }
 
-    /// Changes a password: verifies `old` against `current_phc`, checks `new`
-    /// against `policy` (with `context` words, and `new` must differ from
+    /// Changes a password (EN 303 645 5.1-4): verifies `old` against
+    /// `current_phc`, checks `new` against `policy` (with `context` words such
+    /// as the user name or model; pass `&[]` for none; `new` must differ from
     /// `old`), and returns the PHC string to store in place of `current_phc`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "std")] {
+    /// use iot_creds::{Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, PolicyViolation};
+    ///
+    /// let hasher = PasswordHasher::new(HashParams::owasp());
+    /// let mut rng = OsRng::new();
+    /// let old = "K7QM-X3PZ-9RTA-CW4H";
+    /// let phc = hasher.hash(old.as_bytes(), &mut rng)?;
+    /// let policy = PasswordPolicy::default();
+    ///
+    /// assert_eq!(
+    ///     hasher.change_password(old, "admin123", &phc, &policy, &[], &mut rng),
+    ///     Err(Error::Policy(PolicyViolation::KnownDefault))
+    /// );
+    /// assert_eq!(
+    ///     hasher.change_password(old, "alice loves cats", &phc, &policy, &["alice"], &mut rng),
+    ///     Err(Error::Policy(PolicyViolation::ContextWord { index: 0 }))
+    /// );
+    /// let new_phc =
+    ///     hasher.change_password(old, "river piano lantern", &phc, &policy, &[], &mut rng)?;
+    /// assert!(hasher.verify(b"river piano lantern", &new_phc).is_ok());
+    /// assert!(hasher.verify(old.as_bytes(), &new_phc).is_err());
+    /// # }
+    /// # Ok::<(), iot_creds::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -563,48 +591,6 @@ pub fn verify_password(password: &[u8], phc: &str) -> Result<(), Error> {
 /// As [`PasswordHasher::needs_rehash`].
 pub fn needs_rehash(phc: &str, params: &HashParams) -> Result<bool, Error> {
     PasswordHasher::new(*params).needs_rehash(phc)
-}
-
-/// Changes a password (EN 303 645 5.1-4): verifies `old`, applies `policy` to
-/// `new` (which must differ from `old`), and returns the new PHC string.
-///
-/// To also refuse context words (user name, model…), use
-/// [`PasswordHasher::change_password`].
-///
-/// ```
-/// # #[cfg(feature = "std")] {
-/// use iot_creds::{change_password, hash_password, verify_password, Error};
-/// use iot_creds::{HashParams, OsRng, PasswordPolicy, PolicyViolation};
-///
-/// let params = HashParams::owasp();
-/// let mut rng = OsRng::new();
-/// let old = "K7QM-X3PZ-9RTA-CW4H";
-/// let phc = hash_password(old.as_bytes(), &params, &mut rng)?;
-/// let policy = PasswordPolicy::default();
-///
-/// assert_eq!(
-///     change_password(old, "admin123", &phc, &policy, &params, &mut rng),
-///     Err(Error::Policy(PolicyViolation::KnownDefault))
-/// );
-/// let new_phc = change_password(old, "river piano lantern", &phc, &policy, &params, &mut rng)?;
-/// assert!(verify_password(b"river piano lantern", &new_phc).is_ok());
-/// assert!(verify_password(old.as_bytes(), &new_phc).is_err());
-/// # }
-/// # Ok::<(), iot_creds::Error>(())
-/// ```
-///
-/// # Errors
-///
-/// As [`PasswordHasher::change_password`].
-pub fn change_password<R: CryptoRng + ?Sized>(
-    old: &str,
-    new: &str,
-    current_phc: &str,
-    policy: &PasswordPolicy,
-    params: &HashParams,
-    rng: &mut R,
-) -> Result<String, Error> {
-    PasswordHasher::new(*params).change_password(old, new, current_phc, policy, &[], rng)
 }
 
 #[cfg(test)]

@@ -32,8 +32,7 @@ pub use alphabet::Alphabet;
 pub use derive::FactoryKey;
 pub use error::{ConfigError, EntryError, Error};
 pub use hash::{
-    CostLimit, HashParams, PasswordHasher, Pepper, change_password, hash_password, needs_rehash,
-    verify_password,
+    CostLimit, HashParams, PasswordHasher, Pepper, hash_password, needs_rehash, verify_password,
 };
 pub use password::{DevicePassword, GeneratorConfig};
 #[doc(hidden)]

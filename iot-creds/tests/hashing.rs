@@ -10,7 +10,7 @@
 
 use iot_creds::{
     CostLimit, Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, Pepper, PolicyViolation,
-    change_password, hash_password, needs_rehash, verify_password,
+    hash_password, needs_rehash, verify_password,
 };
 use proptest::prelude::*;
 
@@ -230,15 +230,9 @@ fn change_password_old_stops_working_new_works() {
     let old = "K7QM-X3PZ-9RTA-CW4H";
     let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
 
-    let new_phc = change_password(
-        old,
-        "glacier velvet comet",
-        &phc,
-        &policy,
-        &params,
-        &mut rng,
-    )
-    .unwrap();
+    let new_phc = PasswordHasher::new(params)
+        .change_password(old, "glacier velvet comet", &phc, &policy, &[], &mut rng)
+        .unwrap();
     assert_eq!(verify_password(b"glacier velvet comet", &new_phc), Ok(()));
     assert_eq!(
         verify_password(old.as_bytes(), &new_phc),
@@ -251,21 +245,22 @@ fn change_password_old_stops_working_new_works() {
 fn change_password_verifies_the_old_password_first() {
     let mut rng = OsRng::new();
     let params = cheap();
+    let hasher = PasswordHasher::new(params);
     let policy = PasswordPolicy::default();
     let phc = hash_password(b"K7QM-X3PZ-9RTA-CW4H", &params, &mut rng).unwrap();
     // A wrong old password is refused even when the new one is also bad:
     // an unauthenticated caller learns nothing about the policy.
     assert_eq!(
-        change_password("guess", "admin", &phc, &policy, &params, &mut rng),
+        hasher.change_password("guess", "admin", &phc, &policy, &[], &mut rng),
         Err(Error::Verification)
     );
     assert_eq!(
-        change_password(
+        hasher.change_password(
             "guess",
             "glacier velvet comet",
             &phc,
             &policy,
-            &params,
+            &[],
             &mut rng
         ),
         Err(Error::Verification)
@@ -279,8 +274,11 @@ fn change_password_applies_the_policy() {
     let policy = PasswordPolicy::default();
     let old = "tundra maple harbor";
     let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
+    let hasher = PasswordHasher::new(params);
     let refused = |new: &str, rng: &mut OsRng| {
-        change_password(old, new, &phc, &policy, &params, rng).unwrap_err()
+        hasher
+            .change_password(old, new, &phc, &policy, &[], rng)
+            .unwrap_err()
     };
     assert_eq!(
         refused(old, &mut rng),
@@ -294,8 +292,7 @@ fn change_password_applies_the_policy() {
         refused("short", &mut rng),
         Error::Policy(PolicyViolation::TooShort { min_chars: 8 })
     );
-    // Context words need the configurable form.
-    let hasher = PasswordHasher::new(params);
+    // Context words (user name, model...) are refused too.
     assert_eq!(
         hasher.change_password(old, "alice loves cats", &phc, &policy, &["Alice"], &mut rng),
         Err(Error::Policy(PolicyViolation::ContextWord { index: 0 }))

@@ -22,7 +22,7 @@ const MIN_CONTEXT_PIECE_CHARS: usize = 4;
 const MIN_VARIANT_BASE_CHARS: usize = 4;
 
 /// Rules for passwords people choose, for example in
-/// [`crate::change_password`].
+/// [`PasswordHasher::change_password`](crate::PasswordHasher::change_password).
 ///
 /// What it checks, in this order (the first failure is reported):
 ///
@@ -212,7 +212,8 @@ pub enum PolicyViolation {
     Repetitive,
     /// A run of neighbouring characters or keys, such as `12345678` or `qwertyui`.
     Sequential,
-    /// The new password equals the current one (in [`crate::change_password`]).
+    /// The new password equals the current one (in
+    /// [`PasswordHasher::change_password`](crate::PasswordHasher::change_password)).
     SameAsCurrent,
 }
 
