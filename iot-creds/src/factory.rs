@@ -11,7 +11,8 @@
 //!
 //! let ids = ["SN-0001", "SN-0002", "SN-0003"];
 //! let manifest = FactoryBatch::new(HashParams::owasp())
-//!     .run(&ids, &mut OsRng::new(), |_progress| {})?;
+//!     .on_progress(|p| eprintln!("{} of {} devices hashed", p.done, p.total))
+//!     .run(&ids, &mut OsRng::new())?;
 //! assert_eq!(manifest.records().len(), 3);
 //! let first = &manifest.records()[0];
 //! assert_eq!(first.device_id(), "SN-0001");
@@ -23,10 +24,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::boxed::Box;
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::string::String;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 use std::vec::Vec;
 
@@ -66,8 +68,10 @@ impl GeneratorMode {
     }
 }
 
-/// Progress of a running batch, passed to the progress callback.
+/// Progress of a running batch, passed to the
+/// [`on_progress`](FactoryBatch::on_progress) callback.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchProgress {
     /// Devices hashed so far.
     pub done: usize,
@@ -217,9 +221,12 @@ fn write_csv_field<W: Write>(out: &mut W, field: &str) -> io::Result<()> {
     }
 }
 
+/// The callback of [`FactoryBatch::on_progress`]. The mutex lets `run` take
+/// `&self` and keeps two runs of one batch from calling it at the same time.
+type ProgressCallback = Mutex<Box<dyn FnMut(&BatchProgress) + Send>>;
+
 /// A production run: generates a unique password per device, hashes it on
 /// all cores, and returns the [`Manifest`].
-#[derive(Clone, Copy, Debug)]
 pub struct FactoryBatch<'k> {
     params: HashParams,
     config: GeneratorConfig,
@@ -228,6 +235,19 @@ pub struct FactoryBatch<'k> {
     factory_key: Option<&'k FactoryKey>,
     #[cfg(not(feature = "derive"))]
     _key: core::marker::PhantomData<&'k ()>,
+    progress: Option<ProgressCallback>,
+}
+
+impl core::fmt::Debug for FactoryBatch<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut s = f.debug_struct("FactoryBatch");
+        s.field("params", &self.params)
+            .field("config", &self.config)
+            .field("threads", &self.threads);
+        #[cfg(feature = "derive")]
+        s.field("factory_key", &self.factory_key);
+        s.field("progress", &self.progress.is_some()).finish()
+    }
 }
 
 impl<'k> FactoryBatch<'k> {
@@ -249,6 +269,7 @@ impl<'k> FactoryBatch<'k> {
             factory_key: None,
             #[cfg(not(feature = "derive"))]
             _key: core::marker::PhantomData,
+            progress: None,
         }
     }
 
@@ -287,11 +308,29 @@ impl<'k> FactoryBatch<'k> {
         self
     }
 
+    /// Calls `callback` after each device is hashed, e.g. to drive a
+    /// progress bar: `done` counts from 1 up to `total` (devices finish in no
+    /// particular order).
+    ///
+    /// The callback runs on the thread that called [`run`](Self::run), never
+    /// on a worker, and is never called concurrently with itself (also not by
+    /// two runs of one batch on different threads). The workers do not wait
+    /// for it: reports queue up while it runs. If it panics, the workers stop
+    /// after the device each is hashing, and the panic propagates out of
+    /// `run`, which returns no manifest; a later `run` calls the callback
+    /// again. A second call of `on_progress` replaces the callback.
+    #[must_use]
+    pub fn on_progress(mut self, callback: impl FnMut(&BatchProgress) + Send + 'static) -> Self {
+        self.progress = Some(Mutex::new(Box::new(callback)));
+        self
+    }
+
     /// Runs the batch for `device_ids`.
     ///
     /// Passwords and salts come from `rng` on the calling thread; the hashes
-    /// are computed on the worker threads, which call `progress` after each
-    /// device (in no particular order; `done` counts up to `total`).
+    /// are computed on the worker threads, and the calling thread reports
+    /// each finished device to the [`on_progress`](Self::on_progress)
+    /// callback.
     ///
     /// # Errors
     ///
@@ -303,16 +342,10 @@ impl<'k> FactoryBatch<'k> {
     /// [`Error::DuplicatePassword`] if unique passwords cannot be made;
     /// otherwise as [`DevicePassword::generate_with`] and
     /// [`crate::hash_password`].
-    pub fn run<S, R, P>(
-        &self,
-        device_ids: &[S],
-        rng: &mut R,
-        progress: P,
-    ) -> Result<Manifest, Error>
+    pub fn run<S, R>(&self, device_ids: &[S], rng: &mut R) -> Result<Manifest, Error>
     where
         S: AsRef<str>,
         R: CryptoRng + ?Sized,
-        P: Fn(BatchProgress) + Sync,
     {
         self.config.validate()?;
         if device_ids.len() > Self::MAX_DEVICES {
@@ -330,7 +363,7 @@ impl<'k> FactoryBatch<'k> {
                 salt
             })
             .collect();
-        let hashes = self.hash_all(&passwords, &salts, &progress)?;
+        let hashes = self.hash_all(&passwords, &salts)?;
         let devices = device_ids
             .iter()
             .zip(passwords)
@@ -388,7 +421,6 @@ impl<'k> FactoryBatch<'k> {
         &self,
         passwords: &[DevicePassword],
         salts: &[[u8; HashParams::SALT_BYTES]],
-        progress: &(dyn Fn(BatchProgress) + Sync),
     ) -> Result<Vec<String>, Error> {
         let total = passwords.len();
         let threads = match self.threads {
@@ -398,26 +430,45 @@ impl<'k> FactoryBatch<'k> {
         .clamp(1, total.max(1));
         let per_thread = total.div_ceil(threads).max(1);
         let hasher = PasswordHasher::new(self.params);
-        let done = AtomicUsize::new(0);
         let mut results: Vec<Result<String, Error>> = Vec::with_capacity(total);
         results.resize_with(total, || Err(Error::HashingFailed));
         thread::scope(|scope| {
+            // Created inside the scope: if the callback panics, unwinding
+            // drops `finished`, the workers' next `send` fails and they stop.
+            let (finished, reports) = mpsc::channel::<()>();
             let work = passwords
                 .chunks(per_thread)
                 .zip(salts.chunks(per_thread))
                 .zip(results.chunks_mut(per_thread));
             for ((passwords, salts), results) in work {
-                let done = &done;
+                let finished = finished.clone();
                 scope.spawn(move || {
                     for ((password, salt), result) in passwords.iter().zip(salts).zip(results) {
                         *result = hasher.hash_with_salt(password.expose_secret().as_bytes(), salt);
-                        let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        progress(BatchProgress { done, total });
+                        if finished.send(()).is_err() {
+                            return;
+                        }
                     }
                 });
             }
+            drop(finished);
+            // Ends when every worker has dropped its sender.
+            for (done, ()) in (1..).zip(reports) {
+                self.report(BatchProgress { done, total });
+            }
         });
         results.into_iter().collect()
+    }
+}
+
+impl FactoryBatch<'_> {
+    /// Calls the progress callback, if any. A callback that panicked in an
+    /// earlier run poisoned the mutex; it is called again all the same.
+    fn report(&self, progress: BatchProgress) {
+        if let Some(callback) = &self.progress {
+            let mut callback = callback.lock().unwrap_or_else(PoisonError::into_inner);
+            callback(&progress);
+        }
     }
 }
 
