@@ -35,6 +35,9 @@ pub use hash::{
     CostLimit, HashParams, PasswordHasher, Pepper, hash_password, needs_rehash, verify_password,
 };
 pub use password::{DevicePassword, GeneratorConfig};
+// Test hooks: only with the non-default `__test-hooks` feature, which the
+// crate's own tests turn on through a dev-dependency on the crate itself.
+#[cfg(feature = "__test-hooks")]
 #[doc(hidden)]
 pub use policy::{__known_defaults, __mirai_credentials};
 pub use policy::{PasswordPolicy, PolicyViolation};

@@ -295,13 +295,15 @@ fn common_passwords() -> impl Iterator<Item = &'static str> + Clone {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Every password the policy rejects as a known default (for tests and docs).
+/// Every password the policy rejects as a known default (test hook).
+#[cfg(feature = "__test-hooks")]
 #[doc(hidden)]
 pub fn __known_defaults() -> impl Iterator<Item = &'static str> {
     known_defaults()
 }
 
-/// The Mirai table as `(user, password)` (for tests and docs).
+/// The Mirai table as `(user, password)` (test hook).
+#[cfg(feature = "__test-hooks")]
 #[doc(hidden)]
 pub fn __mirai_credentials() -> &'static [(&'static str, &'static str)] {
     lists::MIRAI_CREDENTIALS
