@@ -1,12 +1,5 @@
 //! Passwords derived under a factory key (feature `derive`).
 #![cfg(feature = "derive")]
-// Tests unwrap and index: a panic is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use std::collections::HashSet;
 

@@ -1,13 +1,6 @@
 //! Factory batches (EN 303 645 5.1-1: unique per-device passwords, recorded
 //! with their hashes for provisioning).
 #![cfg(feature = "std")]
-// Tests unwrap and index: a panic is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 
@@ -20,6 +13,10 @@ use common::ReplayRng;
 use iot_creds::factory::{BatchProgress, FactoryBatch, GeneratorMode};
 use iot_creds::{DevicePassword, Error, GeneratorConfig, HashParams, OsRng, verify_password};
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "fixed parameters inside the allowed range"
+)]
 fn cheap() -> HashParams {
     HashParams::insecure_low_cost(256, 1, 1).unwrap()
 }

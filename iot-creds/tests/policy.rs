@@ -1,11 +1,4 @@
 //! The password policy (EN 303 645 5.1-1, 5.1-2, 5.1-4, 5.1-5).
-// Tests unwrap and index: a panic is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use iot_creds::{Error, PasswordPolicy, PolicyViolation};
 use proptest::prelude::*;

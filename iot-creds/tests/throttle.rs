@@ -1,11 +1,4 @@
 //! Brute-force throttling (EN 303 645 5.1-5), driven by a fake clock.
-// Tests unwrap and index: a panic is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use core::time::Duration;
 

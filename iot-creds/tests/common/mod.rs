@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests.
 
 #![allow(dead_code)] // each test file uses a different subset
+#![allow(
+    clippy::indexing_slicing,
+    reason = "the generators index their own buffers within their counters"
+)]
 
 use core::convert::Infallible;
 
