@@ -16,6 +16,7 @@ mod error;
 #[cfg(feature = "std")]
 pub mod factory;
 mod hash;
+pub mod manual;
 mod password;
 mod policy;
 #[cfg(feature = "std")]
