@@ -280,7 +280,8 @@ impl<'k> FactoryBatch<'k> {
         self
     }
 
-    /// Hashes on `threads` threads (`0`, the default: one per available core).
+    /// Hashes on `threads` threads (`0`, the default: one per available
+    /// core). A run uses at most one thread per device.
     #[must_use]
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads;
