@@ -9,8 +9,8 @@ use std::hint::black_box;
 
 use argon2::{Algorithm, Argon2, Params, PasswordHasher as _, Version};
 use criterion::{Criterion, criterion_group, criterion_main};
+use iot_creds::rand_core::Rng;
 use iot_creds::{DevicePassword, HashParams, OsRng, hash_password};
-use rand_core::Rng;
 
 const PASSWORD: &[u8] = b"K7QM-X3PZ-9RTA-CW4H";
 

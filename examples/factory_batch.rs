@@ -16,12 +16,11 @@
 use std::fs::{File, OpenOptions};
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use iot_creds::factory::{BatchProgress, FactoryBatch};
+use iot_creds::rand_core::Rng;
 use iot_creds::{FactoryKey, HashParams, OsRng, verify_password};
-use rand_core::Rng;
 
 const HELP: &str = "\
 A factory production run: a unique label password for each device, hashed
@@ -90,14 +89,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "random (OS CSPRNG)"
         }
     );
-    let last_decile = AtomicUsize::new(0);
-    let start = Instant::now();
-    let manifest = batch.run(&ids, &mut rng, |p: BatchProgress| {
+    let mut last_decile = 0;
+    let batch = batch.on_progress(move |p: &BatchProgress| {
         let decile = p.done * 10 / p.total.max(1);
-        if last_decile.fetch_max(decile, Ordering::Relaxed) < decile {
+        if decile > last_decile {
+            last_decile = decile;
             println!("  {:>3} % ({}/{})", decile * 10, p.done, p.total);
         }
-    })?;
+    });
+    let start = Instant::now();
+    let manifest = batch.run(&ids, &mut rng)?;
     let elapsed = start.elapsed();
 
     let csv = out_dir.join("manifest.csv");

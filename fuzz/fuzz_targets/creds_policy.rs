@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         match policy.check(candidate, &context) {
             Ok(()) => {
                 assert!(candidate.chars().count() >= policy.min_chars());
-                assert!(candidate.len() <= iot_creds::MAX_PASSWORD_BYTES);
+                assert!(candidate.len() <= iot_creds::PasswordPolicy::MAX_PASSWORD_BYTES);
             }
             Err(violation) => {
                 if candidate.chars().count() >= 12 {

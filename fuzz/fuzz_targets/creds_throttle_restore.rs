@@ -6,13 +6,13 @@
 
 use core::time::Duration;
 
-use iot_creds::{MAX_TRACKED, Throttle, ThrottleConfig};
+use iot_creds::{Throttle, ThrottleConfig};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     // Room for every key a well-formed snapshot can hold, so that restoring
     // folds nothing and the bytes must come back unchanged.
-    let config = ThrottleConfig::default().with_max_tracked(MAX_TRACKED);
+    let config = ThrottleConfig::default().with_max_tracked(ThrottleConfig::MAX_TRACKED);
     let Ok(mut throttle) = Throttle::restore(data, config) else {
         return;
     };

@@ -4,9 +4,8 @@ use core::fmt;
 
 use crate::error::{ConfigError, Error};
 
-/// The most symbols an alphabet can have: the 36 upper-case letters and digits
-/// minus one symbol of each of the three look-alike groups (`0`/`O`, `1`/`I`/`L`).
-pub const MAX_ALPHABET_LEN: usize = 33;
+/// [`Alphabet::MAX_LEN`], for the array size of the field.
+const MAX_LEN: usize = 33;
 
 /// The set of symbols a device password is drawn from.
 ///
@@ -30,11 +29,16 @@ pub const MAX_ALPHABET_LEN: usize = 33;
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Alphabet {
-    symbols: [u8; MAX_ALPHABET_LEN],
+    symbols: [u8; MAX_LEN],
     len: u8,
 }
 
 impl Alphabet {
+    /// The most symbols an alphabet can have: the 36 upper-case letters and
+    /// digits minus one symbol of each of the three look-alike groups (`0`/`O`,
+    /// `1`/`I`/`L`).
+    pub const MAX_LEN: usize = MAX_LEN;
+
     /// Douglas Crockford's Base32 alphabet: digits and upper-case letters
     /// without `I`, `L`, `O` and `U` (32 symbols, 5 bits each). The default.
     pub const CROCKFORD: Self = Self::from_const("0123456789ABCDEFGHJKMNPQRSTVWXYZ");
@@ -48,13 +52,13 @@ impl Alphabet {
     #[allow(clippy::indexing_slicing)]
     const fn from_const(s: &str) -> Self {
         let bytes = s.as_bytes();
-        let mut symbols = [0u8; MAX_ALPHABET_LEN];
+        let mut symbols = [0u8; MAX_LEN];
         let mut i = 0;
-        while i < bytes.len() && i < MAX_ALPHABET_LEN {
+        while i < bytes.len() && i < MAX_LEN {
             symbols[i] = bytes[i];
             i += 1;
         }
-        #[allow(clippy::cast_possible_truncation)] // i <= MAX_ALPHABET_LEN
+        #[allow(clippy::cast_possible_truncation)] // i <= MAX_LEN
         Self {
             symbols,
             len: i as u8,
@@ -66,15 +70,15 @@ impl Alphabet {
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] with [`ConfigError::InvalidAlphabet`] unless
-    /// `symbols` holds 2 to [`MAX_ALPHABET_LEN`] distinct upper-case ASCII
+    /// `symbols` holds 2 to [`Self::MAX_LEN`] distinct upper-case ASCII
     /// letters or digits without a look-alike pair.
     pub fn new(symbols: &str) -> Result<Self, Error> {
         let bad = Error::InvalidConfig(ConfigError::InvalidAlphabet);
         let bytes = symbols.as_bytes();
-        if bytes.len() < 2 || bytes.len() > MAX_ALPHABET_LEN {
+        if bytes.len() < 2 || bytes.len() > MAX_LEN {
             return Err(bad);
         }
-        let mut out = [0u8; MAX_ALPHABET_LEN];
+        let mut out = [0u8; MAX_LEN];
         let mut seen_groups = [false; 128];
         for (slot, &b) in out.iter_mut().zip(bytes) {
             if !(b.is_ascii_uppercase() || b.is_ascii_digit()) {
@@ -89,7 +93,7 @@ impl Alphabet {
             }
             *slot = b;
         }
-        #[allow(clippy::cast_possible_truncation)] // checked <= MAX_ALPHABET_LEN above
+        #[allow(clippy::cast_possible_truncation)] // checked <= MAX_LEN above
         Ok(Self {
             symbols: out,
             len: bytes.len() as u8,
@@ -192,7 +196,7 @@ mod tests {
     #[test]
     fn largest_alphabet_is_accepted_and_one_more_is_not() {
         let a = Alphabet::new("0123456789ABCDEFGHJKMNPQRSTUVWXYZ").unwrap();
-        assert_eq!(a.len(), MAX_ALPHABET_LEN);
+        assert_eq!(a.len(), Alphabet::MAX_LEN);
         assert!(Alphabet::new("0123456789ABCDEFGHJKMNPQRSTUVWXYZO").is_err());
     }
 

@@ -3,7 +3,7 @@
 use core::time::Duration;
 use std::time::Instant;
 
-use crate::hash::{HashParams, PasswordHasher, SALT_BYTES};
+use crate::hash::{HashParams, PasswordHasher};
 
 /// Attempts the search makes to land within ±10 % of the target before it
 /// settles for the best parameters measured.
@@ -53,7 +53,7 @@ impl HashParams {
 /// Median wall time of hashing a fixed password with `params`.
 fn measure(params: HashParams) -> Duration {
     let hasher = PasswordHasher::new(params);
-    let salt = [0x5a; SALT_BYTES];
+    let salt = [0x5a; HashParams::SALT_BYTES];
     let mut runs = [Duration::ZERO; RUNS_PER_MEASUREMENT];
     for run in &mut runs {
         let start = Instant::now();

@@ -5,7 +5,7 @@ use core::fmt;
 
 use ring::hmac;
 
-use crate::error::Error;
+use crate::error::{ConfigError, Error};
 use crate::password::{DevicePassword, GeneratorConfig, MAX_SYMBOLS, sample_indices};
 
 /// Domain separation for this crate's derivation, version 1.
@@ -36,7 +36,7 @@ pub(crate) const MAX_DEVICE_ID_BYTES: usize = 256;
 /// password from what is printed on its box or broadcast over the air. That
 /// is exactly what EN 303 645 5.1-2 forbids.
 ///
-/// Never shown by `Debug`.
+/// Never shown by `Debug`, which prints `FactoryKey([REDACTED])`.
 pub struct FactoryKey {
     key: hmac::Key,
 }
@@ -65,7 +65,7 @@ impl FactoryKey {
 
 impl fmt::Debug for FactoryKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("FactoryKey(..)")
+        f.write_str("FactoryKey([REDACTED])")
     }
 }
 
@@ -109,7 +109,7 @@ impl DevicePassword {
         let mut indices = zeroize::Zeroizing::new([0u8; MAX_SYMBOLS]);
         let out = indices
             .get_mut(..config.length())
-            .ok_or(Error::InvalidParameters)?;
+            .ok_or(ConfigError::InvalidLength)?;
         sample_indices(config.alphabet().len(), out, |buf| stream.fill(buf))?;
         Ok(DevicePassword::from_indices(config, out))
     }

@@ -6,6 +6,11 @@ use crate::policy::PolicyViolation;
 
 /// Everything that can go wrong in this crate.
 ///
+/// `Display` is short, lower-case, and embeds the inner reason of
+/// [`InvalidConfig`](Self::InvalidConfig), [`InvalidEntry`](Self::InvalidEntry)
+/// and [`Policy`](Self::Policy); `source()` is `None`, so an error chain prints
+/// each cause once.
+///
 /// A failed password verification is one opaque variant,
 /// [`Error::Verification`], whatever the cause, so an attacker learns nothing
 /// from the error. No variant carries a password, a hash or the rejected input:
@@ -15,13 +20,19 @@ use crate::policy::PolicyViolation;
 pub enum Error {
     /// The password did not verify. Deliberately carries no detail.
     Verification,
-    /// Hashing parameters outside the allowed range (see [`crate::HashParams::new`]).
+    /// Argon2id cost parameters outside the range [`crate::HashParams::new`]
+    /// (or [`crate::HashParams::insecure_low_cost`]) accepts.
     InvalidParameters,
+    /// A [`crate::PasswordPolicy`] setting outside its range: a minimum length
+    /// below [`crate::PasswordPolicy::MIN_CHARS`] (a security floor) or above
+    /// [`crate::PasswordPolicy::MAX_MIN_CHARS`] (it would lock users out).
+    InvalidPolicy,
     /// A generator configuration was refused.
     InvalidConfig(ConfigError),
     /// A typed label password could not be read.
     InvalidEntry(EntryError),
-    /// A password longer than [`crate::MAX_PASSWORD_BYTES`]: refused to bound the hashing cost.
+    /// A password longer than [`crate::PasswordPolicy::MAX_PASSWORD_BYTES`]: refused to
+    /// bound the hashing cost.
     PasswordTooLong,
     /// The stored hash is not a well-formed Argon2 PHC string.
     MalformedHash,
@@ -54,6 +65,22 @@ pub enum Error {
     /// Two devices of a factory batch would get the same password (only
     /// possible for very short `insecure_` configurations or derived passwords).
     DuplicatePassword,
+    /// A factory batch of more devices than
+    /// [`FactoryBatch::MAX_DEVICES`](crate::factory::FactoryBatch::MAX_DEVICES)
+    /// (the bound keeps a run's memory bounded); split it into several batches.
+    BatchTooLarge {
+        /// The most devices one batch takes.
+        max: usize,
+    },
+    /// Writing a factory manifest failed (feature `std`). `during` names the
+    /// step; `kind` is the writer's [`std::io::ErrorKind`].
+    #[cfg(feature = "std")]
+    Io {
+        /// What the crate was doing, e.g. `"writing the csv manifest"`.
+        during: &'static str,
+        /// The kind of the underlying error.
+        kind: std::io::ErrorKind,
+    },
 }
 
 /// Why a [`crate::GeneratorConfig`] (or an [`crate::Alphabet`]) was refused.
@@ -62,7 +89,7 @@ pub enum Error {
 pub enum ConfigError {
     /// Not 2 to 33 distinct upper-case letters or digits, or a look-alike pair.
     InvalidAlphabet,
-    /// Length 0 or above [`crate::MAX_SYMBOLS`].
+    /// Length 0 or above [`crate::GeneratorConfig::MAX_LENGTH`].
     InvalidLength,
     /// Fewer than 64 bits of entropy without `insecure_allow_low_entropy()`.
     InsufficientEntropy,
@@ -78,7 +105,7 @@ pub enum ConfigError {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EntryError {
-    /// More than [`crate::MAX_ENTRY_BYTES`] bytes were typed.
+    /// More than [`crate::DevicePassword::MAX_ENTRY_BYTES`] bytes were typed.
     TooLong,
     /// A character that is neither a symbol of the alphabet, a look-alike of
     /// one, nor a space or dash.
@@ -102,6 +129,7 @@ impl fmt::Display for Error {
         match self {
             Self::Verification => f.write_str("password verification failed"),
             Self::InvalidParameters => f.write_str("invalid hashing parameters"),
+            Self::InvalidPolicy => f.write_str("invalid password policy setting"),
             Self::InvalidConfig(e) => write!(f, "invalid generator configuration: {e}"),
             Self::InvalidEntry(e) => write!(f, "invalid password entry: {e}"),
             Self::PasswordTooLong => f.write_str("password longer than 1024 bytes"),
@@ -119,6 +147,11 @@ impl fmt::Display for Error {
                 write!(f, "duplicate device id at index {index}")
             }
             Self::DuplicatePassword => f.write_str("duplicate password within the batch"),
+            Self::BatchTooLarge { max } => {
+                write!(f, "factory batch larger than the limit of {max} devices")
+            }
+            #[cfg(feature = "std")]
+            Self::Io { during, kind } => write!(f, "i/o error while {during}: {kind}"),
         }
     }
 }
@@ -149,16 +182,10 @@ impl fmt::Display for EntryError {
     }
 }
 
-impl core::error::Error for Error {
-    fn source(&self) -> Option<&(dyn core::error::Error + 'static)> {
-        match self {
-            Self::Policy(v) => Some(v),
-            Self::InvalidConfig(e) => Some(e),
-            Self::InvalidEntry(e) => Some(e),
-            _ => None,
-        }
-    }
-}
+// `Display` already embeds the inner `ConfigError`, `EntryError` or
+// `PolicyViolation`, so `source()` is `None` (rustls's rule): an error chain
+// prints each cause once.
+impl core::error::Error for Error {}
 
 impl core::error::Error for ConfigError {}
 impl core::error::Error for EntryError {}
@@ -178,5 +205,33 @@ impl From<EntryError> for Error {
 impl From<PolicyViolation> for Error {
     fn from(v: PolicyViolation) -> Self {
         Self::Policy(v)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use alloc::string::ToString;
+    use core::error::Error as _;
+
+    use super::*;
+
+    #[test]
+    fn a_cause_is_printed_once() {
+        let e = Error::Policy(PolicyViolation::KnownDefault);
+        let shown = e.to_string();
+        assert!(shown.starts_with("new password refused: known_default: "));
+        assert!(e.source().is_none());
+        let e = Error::InvalidEntry(EntryError::CheckSymbolMismatch);
+        assert_eq!(
+            e.to_string(),
+            "invalid password entry: check symbol mismatch (typing error?)"
+        );
+        assert!(e.source().is_none());
+        let e = Error::InvalidConfig(ConfigError::InvalidLength);
+        assert_eq!(
+            e.to_string(),
+            "invalid generator configuration: invalid length"
+        );
+        assert!(e.source().is_none());
     }
 }

@@ -11,7 +11,8 @@
 //!
 //! let ids = ["SN-0001", "SN-0002", "SN-0003"];
 //! let manifest = FactoryBatch::new(HashParams::owasp())
-//!     .run(&ids, &mut OsRng::new(), |_progress| {})?;
+//!     .on_progress(|p| eprintln!("{} of {} devices hashed", p.done, p.total))
+//!     .run(&ids, &mut OsRng::new())?;
 //! assert_eq!(manifest.records().len(), 3);
 //! let first = &manifest.records()[0];
 //! assert_eq!(first.device_id(), "SN-0001");
@@ -23,10 +24,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use std::boxed::Box;
 use std::collections::HashSet;
 use std::io::{self, Write};
 use std::string::String;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError, mpsc};
 use std::thread;
 use std::vec::Vec;
 
@@ -36,14 +38,8 @@ use rand_core::CryptoRng;
 #[cfg(feature = "derive")]
 use crate::derive::FactoryKey;
 use crate::error::Error;
-use crate::hash::{HashParams, PasswordHasher, SALT_BYTES};
+use crate::hash::{HashParams, PasswordHasher};
 use crate::password::{DevicePassword, GeneratorConfig};
-
-/// Longest device identifier in a batch, in bytes.
-pub const MAX_DEVICE_ID_LEN: usize = 64;
-
-/// Most devices in one batch (bounds the memory of a run).
-pub const MAX_BATCH: usize = 1_000_000;
 
 /// Regenerations allowed when a random password repeats within the batch
 /// (never needed at 64 bits or more; possible for tiny insecure configurations).
@@ -72,8 +68,10 @@ impl GeneratorMode {
     }
 }
 
-/// Progress of a running batch, passed to the progress callback.
+/// Progress of a running batch, passed to the
+/// [`on_progress`](FactoryBatch::on_progress) callback.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct BatchProgress {
     /// Devices hashed so far.
     pub done: usize,
@@ -187,12 +185,19 @@ impl Manifest {
     }
 
     /// Writes `device_id,password,phc,entropy_bits,mode` rows with a header
-    /// line (RFC 4180 quoting: PHC strings contain commas).
+    /// line (RFC 4180 quoting: PHC strings contain commas), and flushes `out`.
     ///
     /// # Errors
     ///
-    /// Whatever `out` returns.
-    pub fn write_csv<W: Write>(&self, mut out: W) -> io::Result<()> {
+    /// [`Error::Io`] with the kind of the first error `out` returns.
+    pub fn write_csv<W: Write>(&self, out: W) -> Result<(), Error> {
+        self.write_csv_rows(out).map_err(|e| Error::Io {
+            during: "writing the csv manifest",
+            kind: e.kind(),
+        })
+    }
+
+    fn write_csv_rows<W: Write>(&self, mut out: W) -> io::Result<()> {
         out.write_all(b"device_id,password,phc,entropy_bits,mode\n")?;
         for r in &self.devices {
             write_csv_field(&mut out, &r.device_id)?;
@@ -216,9 +221,12 @@ fn write_csv_field<W: Write>(out: &mut W, field: &str) -> io::Result<()> {
     }
 }
 
+/// The callback of [`FactoryBatch::on_progress`]. The mutex lets `run` take
+/// `&self` and keeps two runs of one batch from calling it at the same time.
+type ProgressCallback = Mutex<Box<dyn FnMut(&BatchProgress) + Send>>;
+
 /// A production run: generates a unique password per device, hashes it on
 /// all cores, and returns the [`Manifest`].
-#[derive(Clone, Copy, Debug)]
 pub struct FactoryBatch<'k> {
     params: HashParams,
     config: GeneratorConfig,
@@ -227,9 +235,28 @@ pub struct FactoryBatch<'k> {
     factory_key: Option<&'k FactoryKey>,
     #[cfg(not(feature = "derive"))]
     _key: core::marker::PhantomData<&'k ()>,
+    progress: Option<ProgressCallback>,
+}
+
+impl core::fmt::Debug for FactoryBatch<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        let mut s = f.debug_struct("FactoryBatch");
+        s.field("params", &self.params)
+            .field("config", &self.config)
+            .field("threads", &self.threads);
+        #[cfg(feature = "derive")]
+        s.field("factory_key", &self.factory_key);
+        s.field("progress", &self.progress.is_some()).finish()
+    }
 }
 
 impl<'k> FactoryBatch<'k> {
+    /// Longest device identifier in a batch, in bytes.
+    pub const MAX_DEVICE_ID_LEN: usize = 64;
+
+    /// Most devices in one batch (bounds the memory of a run).
+    pub const MAX_DEVICES: usize = 1_000_000;
+
     /// A batch hashing with `params`, generating default passwords
     /// (16 Crockford Base32 symbols) at random, on all available cores.
     #[must_use]
@@ -242,6 +269,7 @@ impl<'k> FactoryBatch<'k> {
             factory_key: None,
             #[cfg(not(feature = "derive"))]
             _key: core::marker::PhantomData,
+            progress: None,
         }
     }
 
@@ -252,11 +280,24 @@ impl<'k> FactoryBatch<'k> {
         self
     }
 
-    /// Hashes on `threads` threads (`0`, the default: one per available core).
+    /// Hashes on `threads` threads (`0`, the default: one per available
+    /// core). A run uses at most one thread per device.
     #[must_use]
     pub fn with_threads(mut self, threads: usize) -> Self {
         self.threads = threads;
         self
+    }
+
+    /// The configuration passwords are generated with.
+    #[must_use]
+    pub const fn generator(&self) -> &GeneratorConfig {
+        &self.config
+    }
+
+    /// The number of hashing threads asked for (`0`: one per available core).
+    #[must_use]
+    pub const fn threads(&self) -> usize {
+        self.threads
     }
 
     /// Derives each password from its device id under `key` instead of
@@ -268,47 +309,62 @@ impl<'k> FactoryBatch<'k> {
         self
     }
 
+    /// Calls `callback` after each device is hashed, e.g. to drive a
+    /// progress bar: `done` counts from 1 up to `total` (devices finish in no
+    /// particular order).
+    ///
+    /// The callback runs on the thread that called [`run`](Self::run), never
+    /// on a worker, and is never called concurrently with itself (also not by
+    /// two runs of one batch on different threads). The workers do not wait
+    /// for it: reports queue up while it runs. If it panics, the workers stop
+    /// after the device each is hashing, and the panic propagates out of
+    /// `run`, which returns no manifest; a later `run` calls the callback
+    /// again. A second call of `on_progress` replaces the callback.
+    #[must_use]
+    pub fn on_progress(mut self, callback: impl FnMut(&BatchProgress) + Send + 'static) -> Self {
+        self.progress = Some(Mutex::new(Box::new(callback)));
+        self
+    }
+
     /// Runs the batch for `device_ids`.
     ///
     /// Passwords and salts come from `rng` on the calling thread; the hashes
-    /// are computed on the worker threads, which call `progress` after each
-    /// device (in no particular order; `done` counts up to `total`).
+    /// are computed on the worker threads, and the calling thread reports
+    /// each finished device to the [`on_progress`](Self::on_progress)
+    /// callback.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidDeviceId`] or [`Error::DuplicateDeviceId`] with the
     /// offending index (ids are 1 to 64 bytes of `A-Z a-z 0-9 - _ . : /`
     /// starting with a letter or digit, so no spreadsheet reads one as a
-    /// formula); [`Error::InvalidParameters`] for more than 1,000,000 devices;
+    /// formula); [`Error::BatchTooLarge`] for more than
+    /// [`MAX_DEVICES`](Self::MAX_DEVICES) devices;
     /// [`Error::DuplicatePassword`] if unique passwords cannot be made;
     /// otherwise as [`DevicePassword::generate_with`] and
     /// [`crate::hash_password`].
-    pub fn run<S, R, P>(
-        &self,
-        device_ids: &[S],
-        rng: &mut R,
-        progress: P,
-    ) -> Result<Manifest, Error>
+    pub fn run<S, R>(&self, device_ids: &[S], rng: &mut R) -> Result<Manifest, Error>
     where
         S: AsRef<str>,
         R: CryptoRng + ?Sized,
-        P: Fn(BatchProgress) + Sync,
     {
         self.config.validate()?;
-        if device_ids.len() > MAX_BATCH {
-            return Err(Error::InvalidParameters);
+        if device_ids.len() > Self::MAX_DEVICES {
+            return Err(Error::BatchTooLarge {
+                max: Self::MAX_DEVICES,
+            });
         }
         check_device_ids(device_ids)?;
         let (passwords, mode) = self.passwords(device_ids, rng)?;
-        let salts: Vec<[u8; SALT_BYTES]> = passwords
+        let salts: Vec<[u8; HashParams::SALT_BYTES]> = passwords
             .iter()
             .map(|_| {
-                let mut salt = [0u8; SALT_BYTES];
+                let mut salt = [0u8; HashParams::SALT_BYTES];
                 rng.fill_bytes(&mut salt);
                 salt
             })
             .collect();
-        let hashes = self.hash_all(&passwords, &salts, &progress)?;
+        let hashes = self.hash_all(&passwords, &salts)?;
         let devices = device_ids
             .iter()
             .zip(passwords)
@@ -365,8 +421,7 @@ impl<'k> FactoryBatch<'k> {
     fn hash_all(
         &self,
         passwords: &[DevicePassword],
-        salts: &[[u8; SALT_BYTES]],
-        progress: &(dyn Fn(BatchProgress) + Sync),
+        salts: &[[u8; HashParams::SALT_BYTES]],
     ) -> Result<Vec<String>, Error> {
         let total = passwords.len();
         let threads = match self.threads {
@@ -376,26 +431,45 @@ impl<'k> FactoryBatch<'k> {
         .clamp(1, total.max(1));
         let per_thread = total.div_ceil(threads).max(1);
         let hasher = PasswordHasher::new(self.params);
-        let done = AtomicUsize::new(0);
         let mut results: Vec<Result<String, Error>> = Vec::with_capacity(total);
         results.resize_with(total, || Err(Error::HashingFailed));
         thread::scope(|scope| {
+            // Created inside the scope: if the callback panics, unwinding
+            // drops `finished`, the workers' next `send` fails and they stop.
+            let (finished, reports) = mpsc::channel::<()>();
             let work = passwords
                 .chunks(per_thread)
                 .zip(salts.chunks(per_thread))
                 .zip(results.chunks_mut(per_thread));
             for ((passwords, salts), results) in work {
-                let done = &done;
+                let finished = finished.clone();
                 scope.spawn(move || {
                     for ((password, salt), result) in passwords.iter().zip(salts).zip(results) {
                         *result = hasher.hash_with_salt(password.expose_secret().as_bytes(), salt);
-                        let done = done.fetch_add(1, Ordering::Relaxed) + 1;
-                        progress(BatchProgress { done, total });
+                        if finished.send(()).is_err() {
+                            return;
+                        }
                     }
                 });
             }
+            drop(finished);
+            // Ends when every worker has dropped its sender.
+            for (done, ()) in (1..).zip(reports) {
+                self.report(BatchProgress { done, total });
+            }
         });
         results.into_iter().collect()
+    }
+}
+
+impl FactoryBatch<'_> {
+    /// Calls the progress callback, if any. A callback that panicked in an
+    /// earlier run poisoned the mutex; it is called again all the same.
+    fn report(&self, progress: BatchProgress) {
+        if let Some(callback) = &self.progress {
+            let mut callback = callback.lock().unwrap_or_else(PoisonError::into_inner);
+            callback(&progress);
+        }
     }
 }
 
@@ -410,7 +484,7 @@ fn check_device_ids<S: AsRef<str>>(device_ids: &[S]) -> Result<(), Error> {
     for (index, id) in device_ids.iter().enumerate() {
         let id = id.as_ref();
         let allowed = |b: u8| b.is_ascii_alphanumeric() || b"-_.:/".contains(&b);
-        let valid = id.len() <= MAX_DEVICE_ID_LEN
+        let valid = id.len() <= FactoryBatch::MAX_DEVICE_ID_LEN
             && id.bytes().next().is_some_and(|b| b.is_ascii_alphanumeric())
             && id.bytes().all(allowed);
         if !valid {
@@ -443,7 +517,7 @@ mod tests {
                 "{bad:?}"
             );
         }
-        let long = "a".repeat(MAX_DEVICE_ID_LEN + 1);
+        let long = "a".repeat(FactoryBatch::MAX_DEVICE_ID_LEN + 1);
         assert_eq!(
             check_device_ids(&[long]),
             Err(Error::InvalidDeviceId { index: 0 })

@@ -13,26 +13,7 @@ use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
-use crate::policy::{MAX_PASSWORD_BYTES, PasswordPolicy, PolicyViolation};
-
-/// Salt bytes of every new hash (the PHC format's recommendation).
-pub const SALT_BYTES: usize = 16;
-
-/// Output bytes of every new hash.
-pub const OUTPUT_BYTES: usize = 32;
-
-/// The longest PHC string [`verify_password`] parses; longer ones are refused
-/// before parsing. Real Argon2 strings are under 200 characters.
-pub const MAX_PHC_LEN: usize = 512;
-
-/// The weakest memory parameter [`HashParams::new`] accepts (7 MiB), from
-/// OWASP's list of equivalent Argon2id minimums.
-pub const MIN_M_KIB: u32 = 7 * 1024;
-
-/// The least total work `m × t` (KiB × passes) [`HashParams::new`] accepts:
-/// OWASP's weakest equivalent minimum, 7 MiB with 5 passes. Every OWASP
-/// configuration (46 MiB/1, 19 MiB/2, 12 MiB/3, 9 MiB/4, 7 MiB/5) meets it.
-pub const MIN_WORK_KIB_PASSES: u64 = 7 * 1024 * 5;
+use crate::policy::{PasswordPolicy, PolicyViolation};
 
 /// The memory bound of [`CostLimit::DEFAULT`] (256 MiB).
 pub(crate) const DEFAULT_MAX_M_KIB: u32 = 256 * 1024;
@@ -61,6 +42,22 @@ pub struct HashParams {
 }
 
 impl HashParams {
+    /// Salt bytes of every new hash (the PHC format's recommendation).
+    pub const SALT_BYTES: usize = 16;
+
+    /// Output bytes of every new hash.
+    pub const OUTPUT_BYTES: usize = 32;
+
+    /// The weakest memory parameter [`new`](Self::new) accepts (7 MiB), from
+    /// OWASP's list of equivalent Argon2id minimums.
+    pub const MIN_M_KIB: u32 = 7 * 1024;
+
+    /// The least total work `m × t` (KiB × passes) [`new`](Self::new)
+    /// accepts: OWASP's weakest equivalent minimum, 7 MiB with 5 passes. Every
+    /// OWASP configuration (46 MiB/1, 19 MiB/2, 12 MiB/3, 9 MiB/4, 7 MiB/5)
+    /// meets it.
+    pub const MIN_WORK_KIB_PASSES: u64 = 7 * 1024 * 5;
+
     /// OWASP's recommendation (Password Storage Cheat Sheet): Argon2id with
     /// 19 MiB, 2 passes, 1 lane. The default.
     #[must_use]
@@ -77,14 +74,14 @@ impl HashParams {
     /// # Errors
     ///
     /// [`Error::InvalidParameters`] when the parameters are weaker than
-    /// OWASP's weakest equivalent minimum (`m_kib` below [`MIN_M_KIB`] or
-    /// `m_kib × t` below [`MIN_WORK_KIB_PASSES`]), when `p` is 0 or above 64,
+    /// OWASP's weakest equivalent minimum (`m_kib` below [`Self::MIN_M_KIB`] or
+    /// `m_kib × t` below [`Self::MIN_WORK_KIB_PASSES`]), when `p` is 0 or above 64,
     /// `t` above 1024, or `m_kib` above 4 GiB. For a device that cannot afford
     /// that, use [`calibrate`](Self::calibrate) or, knowingly,
     /// [`insecure_low_cost`](Self::insecure_low_cost).
     pub fn new(m_kib: u32, t: u32, p: u32) -> Result<Self, Error> {
         let params = Self::insecure_low_cost(m_kib, t, p)?;
-        if m_kib < MIN_M_KIB || u64::from(m_kib) * u64::from(t) < MIN_WORK_KIB_PASSES {
+        if !params.meets_owasp_minimum() {
             return Err(Error::InvalidParameters);
         }
         Ok(params)
@@ -134,11 +131,12 @@ impl HashParams {
     /// Whether these parameters meet the floor of [`new`](Self::new).
     #[must_use]
     pub fn meets_owasp_minimum(&self) -> bool {
-        self.m_kib >= MIN_M_KIB && u64::from(self.m_kib) * u64::from(self.t) >= MIN_WORK_KIB_PASSES
+        self.m_kib >= Self::MIN_M_KIB
+            && u64::from(self.m_kib) * u64::from(self.t) >= Self::MIN_WORK_KIB_PASSES
     }
 
     fn argon2_params(&self) -> Result<argon2::Params, Error> {
-        argon2::Params::new(self.m_kib, self.t, self.p, Some(OUTPUT_BYTES))
+        argon2::Params::new(self.m_kib, self.t, self.p, Some(Self::OUTPUT_BYTES))
             .map_err(|_| Error::InvalidParameters)
     }
 }
@@ -213,7 +211,8 @@ impl Default for CostLimit {
 /// the password database, for example derived from a device key in secure
 /// storage. A leaked hash database is then useless without the device key.
 ///
-/// The bytes are wiped on drop and never shown by `Debug`.
+/// The bytes are wiped on drop and never shown by `Debug`, which prints
+/// `Pepper([REDACTED])`.
 pub struct Pepper {
     key: SecretSlice<u8>,
 }
@@ -241,15 +240,16 @@ impl Pepper {
 
 impl fmt::Debug for Pepper {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Pepper(..)")
+        f.write_str("Pepper([REDACTED])")
     }
 }
 
 /// Hashing and verification with a pepper or a non-default [`CostLimit`].
 ///
-/// The free functions [`hash_password`], [`verify_password`],
-/// [`needs_rehash`] and [`change_password`] are this type with the defaults
-/// (no pepper, [`CostLimit::DEFAULT`]).
+/// The free functions [`hash_password`], [`verify_password`] and
+/// [`needs_rehash`] are this type with the defaults (no pepper,
+/// [`CostLimit::DEFAULT`]); changing a password is
+/// [`change_password`](Self::change_password).
 ///
 /// ```
 /// # #[cfg(feature = "std")] {
@@ -272,6 +272,10 @@ pub struct PasswordHasher<'k> {
 }
 
 impl<'k> PasswordHasher<'k> {
+    /// The longest PHC string [`verify`](Self::verify) parses; longer ones are
+    /// refused before parsing. Real Argon2 strings are under 200 characters.
+    pub const MAX_PHC_LEN: usize = 512;
+
     /// New hashes use `params`; no pepper; [`CostLimit::DEFAULT`].
     #[must_use]
     pub const fn new(params: HashParams) -> Self {
@@ -296,12 +300,30 @@ impl<'k> PasswordHasher<'k> {
         self
     }
 
+    /// The parameters of new hashes.
+    #[must_use]
+    pub const fn params(&self) -> HashParams {
+        self.params
+    }
+
+    /// The pepper mixed into every hash, if any.
+    #[must_use]
+    pub const fn pepper(&self) -> Option<&'k Pepper> {
+        self.pepper
+    }
+
+    /// The most expensive stored hash this hasher verifies.
+    #[must_use]
+    pub const fn cost_limit(&self) -> CostLimit {
+        self.limit
+    }
+
     /// A new Argon2id PHC string for `password`, with a fresh 16-byte salt
     /// from `rng`.
     ///
     /// # Errors
     ///
-    /// [`Error::PasswordTooLong`] above [`MAX_PASSWORD_BYTES`];
+    /// [`Error::PasswordTooLong`] above [`PasswordPolicy::MAX_PASSWORD_BYTES`];
     /// [`Error::CostLimitExceeded`] when the parameters exceed this hasher's
     /// cost limit (it could not verify the result); [`Error::HashingFailed`]
     /// when Argon2's memory cannot be allocated.
@@ -310,7 +332,7 @@ impl<'k> PasswordHasher<'k> {
         password: &[u8],
         rng: &mut R,
     ) -> Result<String, Error> {
-        let mut salt = [0u8; SALT_BYTES];
+        let mut salt = [0u8; HashParams::SALT_BYTES];
         rng.fill_bytes(&mut salt);
         self.hash_with_salt(password, &salt)
     }
@@ -320,9 +342,9 @@ impl<'k> PasswordHasher<'k> {
     pub(crate) fn hash_with_salt(
         &self,
         password: &[u8],
-        salt: &[u8; SALT_BYTES],
+        salt: &[u8; HashParams::SALT_BYTES],
     ) -> Result<String, Error> {
-        if password.len() > MAX_PASSWORD_BYTES {
+        if password.len() > PasswordPolicy::MAX_PASSWORD_BYTES {
             return Err(Error::PasswordTooLong);
         }
         let HashParams { m_kib, t, p } = self.params;
@@ -355,7 +377,7 @@ impl<'k> PasswordHasher<'k> {
     ///   (nothing is computed or allocated);
     /// - [`Error::PasswordTooLong`], [`Error::HashingFailed`] as for [`hash`](Self::hash).
     pub fn verify(&self, password: &[u8], phc: &str) -> Result<(), Error> {
-        if password.len() > MAX_PASSWORD_BYTES {
+        if password.len() > PasswordPolicy::MAX_PASSWORD_BYTES {
             return Err(Error::PasswordTooLong);
         }
         let stored = StoredHash::parse(phc)?;
@@ -397,14 +419,41 @@ impl<'k> PasswordHasher<'k> {
             && stored.params.t_cost() == self.params.t
             && stored.params.p_cost() == self.params.p
             && stored.params.data().is_empty()
-            && stored.salt.len() == SALT_BYTES
-            && stored.hash.len() == OUTPUT_BYTES;
+            && stored.salt.len() == HashParams::SALT_BYTES
+            && stored.hash.len() == HashParams::OUTPUT_BYTES;
         Ok(!current)
     }
 
-    /// Changes a password: verifies `old` against `current_phc`, checks `new`
-    /// against `policy` (with `context` words, and `new` must differ from
+    /// Changes a password (EN 303 645 5.1-4): verifies `old` against
+    /// `current_phc`, checks `new` against `policy` (with `context` words such
+    /// as the user name or model; pass `&[]` for none; `new` must differ from
     /// `old`), and returns the PHC string to store in place of `current_phc`.
+    ///
+    /// ```
+    /// # #[cfg(feature = "std")] {
+    /// use iot_creds::{Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, PolicyViolation};
+    ///
+    /// let hasher = PasswordHasher::new(HashParams::owasp());
+    /// let mut rng = OsRng::new();
+    /// let old = "K7QM-X3PZ-9RTA-CW4H";
+    /// let phc = hasher.hash(old.as_bytes(), &mut rng)?;
+    /// let policy = PasswordPolicy::default();
+    ///
+    /// assert_eq!(
+    ///     hasher.change_password(old, "admin123", &phc, &policy, &[], &mut rng),
+    ///     Err(Error::Policy(PolicyViolation::KnownDefault))
+    /// );
+    /// assert_eq!(
+    ///     hasher.change_password(old, "alice loves cats", &phc, &policy, &["alice"], &mut rng),
+    ///     Err(Error::Policy(PolicyViolation::ContextWord { index: 0 }))
+    /// );
+    /// let new_phc =
+    ///     hasher.change_password(old, "river piano lantern", &phc, &policy, &[], &mut rng)?;
+    /// assert!(hasher.verify(b"river piano lantern", &new_phc).is_ok());
+    /// assert!(hasher.verify(old.as_bytes(), &new_phc).is_err());
+    /// # }
+    /// # Ok::<(), iot_creds::Error>(())
+    /// ```
     ///
     /// # Errors
     ///
@@ -460,7 +509,7 @@ struct StoredHash {
 
 impl StoredHash {
     fn parse(phc: &str) -> Result<Self, Error> {
-        if phc.len() > MAX_PHC_LEN {
+        if phc.len() > PasswordHasher::MAX_PHC_LEN {
             return Err(Error::MalformedHash);
         }
         let parsed = PasswordHash::new(phc).map_err(malformed)?;
@@ -544,48 +593,6 @@ pub fn needs_rehash(phc: &str, params: &HashParams) -> Result<bool, Error> {
     PasswordHasher::new(*params).needs_rehash(phc)
 }
 
-/// Changes a password (EN 303 645 5.1-4): verifies `old`, applies `policy` to
-/// `new` (which must differ from `old`), and returns the new PHC string.
-///
-/// To also refuse context words (user name, model…), use
-/// [`PasswordHasher::change_password`].
-///
-/// ```
-/// # #[cfg(feature = "std")] {
-/// use iot_creds::{change_password, hash_password, verify_password, Error};
-/// use iot_creds::{HashParams, OsRng, PasswordPolicy, PolicyViolation};
-///
-/// let params = HashParams::owasp();
-/// let mut rng = OsRng::new();
-/// let old = "K7QM-X3PZ-9RTA-CW4H";
-/// let phc = hash_password(old.as_bytes(), &params, &mut rng)?;
-/// let policy = PasswordPolicy::default();
-///
-/// assert_eq!(
-///     change_password(old, "admin123", &phc, &policy, &params, &mut rng),
-///     Err(Error::Policy(PolicyViolation::KnownDefault))
-/// );
-/// let new_phc = change_password(old, "river piano lantern", &phc, &policy, &params, &mut rng)?;
-/// assert!(verify_password(b"river piano lantern", &new_phc).is_ok());
-/// assert!(verify_password(old.as_bytes(), &new_phc).is_err());
-/// # }
-/// # Ok::<(), iot_creds::Error>(())
-/// ```
-///
-/// # Errors
-///
-/// As [`PasswordHasher::change_password`].
-pub fn change_password<R: CryptoRng + ?Sized>(
-    old: &str,
-    new: &str,
-    current_phc: &str,
-    policy: &PasswordPolicy,
-    params: &HashParams,
-    rng: &mut R,
-) -> Result<String, Error> {
-    PasswordHasher::new(*params).change_password(old, new, current_phc, policy, &[], rng)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -609,7 +616,7 @@ mod tests {
         assert_eq!(Pepper::new(&[1; 7]).unwrap_err(), Error::InvalidKey);
         assert_eq!(Pepper::new(&[1; 65]).unwrap_err(), Error::InvalidKey);
         let p = Pepper::new(&[0xab; 32]).unwrap();
-        assert_eq!(alloc::format!("{p:?}"), "Pepper(..)");
+        assert_eq!(alloc::format!("{p:?}"), "Pepper([REDACTED])");
     }
 
     #[test]
@@ -631,7 +638,7 @@ mod tests {
                 "{bad}"
             );
         }
-        let long = "$".repeat(MAX_PHC_LEN + 1);
+        let long = "$".repeat(PasswordHasher::MAX_PHC_LEN + 1);
         assert_eq!(verify_password(b"pw", &long), Err(Error::MalformedHash));
     }
 

@@ -16,32 +16,32 @@ mod error;
 #[cfg(feature = "std")]
 pub mod factory;
 mod hash;
+pub mod manual;
 mod password;
 mod policy;
 #[cfg(feature = "std")]
 mod rng;
 mod throttle;
 
-pub use alphabet::{Alphabet, MAX_ALPHABET_LEN};
+/// The `rand_core` version whose `CryptoRng` this crate's generators and
+/// hashing take. Name it as `iot_creds::rand_core` (for example to implement
+/// `CryptoRng` for a hardware TRNG), so that its version always matches ours.
+pub use rand_core;
+
+pub use alphabet::Alphabet;
 #[cfg(feature = "derive")]
 pub use derive::FactoryKey;
 pub use error::{ConfigError, EntryError, Error};
 pub use hash::{
-    CostLimit, HashParams, MAX_PHC_LEN, MIN_M_KIB, MIN_WORK_KIB_PASSES, OUTPUT_BYTES,
-    PasswordHasher, Pepper, SALT_BYTES, change_password, hash_password, needs_rehash,
-    verify_password,
+    CostLimit, HashParams, PasswordHasher, Pepper, hash_password, needs_rehash, verify_password,
 };
-pub use password::{
-    DevicePassword, GeneratorConfig, MAX_ENTRY_BYTES, MAX_SYMBOLS, MIN_ENTROPY_BITS,
-};
+pub use password::{DevicePassword, GeneratorConfig};
+// Test hooks: only with the non-default `__test-hooks` feature, which the
+// crate's own tests turn on through a dev-dependency on the crate itself.
+#[cfg(feature = "__test-hooks")]
 #[doc(hidden)]
 pub use policy::{__known_defaults, __mirai_credentials};
-pub use policy::{
-    MAX_MIN_CHARS, MAX_PASSWORD_BYTES, MIN_CHARS, PasswordPolicy, PolicyViolation,
-    SINGLE_FACTOR_MIN_CHARS,
-};
+pub use policy::{PasswordPolicy, PolicyViolation};
 #[cfg(feature = "std")]
 pub use rng::OsRng;
-pub use throttle::{
-    MAX_DELAY, MAX_FREE_ATTEMPTS, MAX_TRACKED, RetryAfter, Throttle, ThrottleConfig,
-};
+pub use throttle::{RetryAfter, Throttle, ThrottleConfig};

@@ -12,16 +12,8 @@ use crate::alphabet::Alphabet;
 use crate::check_symbol::Field;
 use crate::error::{ConfigError, EntryError, Error};
 
-/// The most symbols a generated password can have (check symbol not counted).
-pub const MAX_SYMBOLS: usize = 64;
-
-/// The most bytes [`DevicePassword::from_label_entry`] reads; longer input is
-/// refused before any work is done.
-pub const MAX_ENTRY_BYTES: usize = 512;
-
-/// The least entropy a configuration may have without
-/// [`GeneratorConfig::insecure_allow_low_entropy`].
-pub const MIN_ENTROPY_BITS: u32 = 64;
+/// [`GeneratorConfig::MAX_LENGTH`], for array sizes inside the crate.
+pub(crate) const MAX_SYMBOLS: usize = 64;
 
 /// Symbols of the default configuration.
 const DEFAULT_LENGTH: usize = 16;
@@ -106,6 +98,13 @@ pub struct GeneratorConfig {
 }
 
 impl GeneratorConfig {
+    /// The most random symbols a password can have (check symbol not counted).
+    pub const MAX_LENGTH: usize = MAX_SYMBOLS;
+
+    /// The least entropy a configuration may have without
+    /// [`insecure_allow_low_entropy`](Self::insecure_allow_low_entropy).
+    pub const MIN_ENTROPY_BITS: u32 = 64;
+
     /// The default: 16 Crockford Base32 symbols in groups of four, 80 bits.
     #[must_use]
     pub const fn new() -> Self {
@@ -125,7 +124,8 @@ impl GeneratorConfig {
         self
     }
 
-    /// Random symbols per password, 1 to [`MAX_SYMBOLS`] (check symbol not counted).
+    /// Random symbols per password, 1 to [`Self::MAX_LENGTH`] (check symbol not
+    /// counted).
     #[must_use]
     pub const fn with_length(mut self, symbols: usize) -> Self {
         self.length = symbols;
@@ -204,7 +204,7 @@ impl GeneratorConfig {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidConfig`] when the length is 0 or above [`MAX_SYMBOLS`],
+    /// [`Error::InvalidConfig`] when the length is 0 or above [`Self::MAX_LENGTH`],
     /// when the entropy is under 64 bits without
     /// [`insecure_allow_low_entropy`](Self::insecure_allow_low_entropy), or when
     /// a check symbol is asked for an alphabet that cannot have one.
@@ -234,7 +234,7 @@ impl Default for GeneratorConfig {
 
 /// Exact integer test of `n^length >= 2^64` (no floating point).
 fn reaches_min_entropy(n: usize, length: usize) -> bool {
-    let target = 1u128 << MIN_ENTROPY_BITS;
+    let target = 1u128 << GeneratorConfig::MIN_ENTROPY_BITS;
     let n = n as u128;
     let mut acc = 1u128;
     for _ in 0..length {
@@ -249,7 +249,8 @@ fn reaches_min_entropy(n: usize, length: usize) -> bool {
 /// A per-device password in its printed label form, for example
 /// `K7QM-X3PZ-9RTA-CW4H`.
 ///
-/// The text is wiped from memory on drop and never shown by `Debug`; read it
+/// The text is wiped from memory on drop and never shown by `Debug` (which
+/// prints `DevicePassword { entropy_bits: 80.0, label: [REDACTED] }`); read it
 /// with [`expose_secret`](Self::expose_secret), only to print the label or to
 /// hash it. Hash exactly `expose_secret().as_bytes()`, and read typed labels
 /// back with [`from_label_entry`](Self::from_label_entry) so that they compare
@@ -260,6 +261,10 @@ pub struct DevicePassword {
 }
 
 impl DevicePassword {
+    /// The most bytes [`from_label_entry`](Self::from_label_entry) reads;
+    /// longer input is refused before any work is done.
+    pub const MAX_ENTRY_BYTES: usize = 512;
+
     /// A new password of the default configuration (16 Crockford Base32
     /// symbols, 80 bits) from a cryptographically secure random generator.
     ///
@@ -342,7 +347,7 @@ impl DevicePassword {
     /// [`Error::InvalidConfig`] when `config` does not validate.
     pub fn from_label_entry(typed: &str, config: &GeneratorConfig) -> Result<Self, Error> {
         config.validate()?;
-        if typed.len() > MAX_ENTRY_BYTES {
+        if typed.len() > Self::MAX_ENTRY_BYTES {
             return Err(EntryError::TooLong.into());
         }
         let expected = config.symbols_on_label();
@@ -416,7 +421,8 @@ impl fmt::Debug for DevicePassword {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("DevicePassword")
             .field("entropy_bits", &self.entropy_bits)
-            .finish_non_exhaustive()
+            .field("label", &format_args!("[REDACTED]"))
+            .finish()
     }
 }
 

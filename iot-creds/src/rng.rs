@@ -7,7 +7,7 @@ use rand_core::{TryCryptoRng, TryRng, UnwrapErr};
 
 /// The operating system's cryptographically secure random generator
 /// (`getrandom(2)` on Linux), for factory tools and Linux-class devices.
-/// Microcontrollers pass their hardware TRNG's `rand_core` implementation
+/// Microcontrollers pass their hardware TRNG's [`rand_core`](crate::rand_core) implementation
 /// instead.
 ///
 /// # Panics

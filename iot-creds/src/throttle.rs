@@ -27,15 +27,6 @@ use blake2::{Blake2b128, Digest};
 
 use crate::error::Error;
 
-/// Longest delay a configuration can ask for: 30 days.
-pub const MAX_DELAY: Duration = Duration::from_secs(30 * 24 * 3600);
-
-/// Most keys a throttle can track.
-pub const MAX_TRACKED: usize = 65_536;
-
-/// Most failures free of delay a configuration can allow.
-pub const MAX_FREE_ATTEMPTS: u32 = 100;
-
 const SNAPSHOT_MAGIC: &[u8; 4] = b"IOTT";
 const SNAPSHOT_VERSION: u8 = 1;
 const HEADER_LEN: usize = 4 + 1 + 4 + 8;
@@ -69,6 +60,15 @@ pub struct ThrottleConfig {
 }
 
 impl ThrottleConfig {
+    /// Longest delay a configuration can ask for: 30 days.
+    pub const MAX_DELAY: Duration = Duration::from_secs(30 * 24 * 3600);
+
+    /// Most keys a throttle can track.
+    pub const MAX_TRACKED: usize = 65_536;
+
+    /// Most failures free of delay a configuration can allow.
+    pub const MAX_FREE_ATTEMPTS: u32 = 100;
+
     /// The defaults.
     #[must_use]
     pub const fn new() -> Self {
@@ -81,32 +81,34 @@ impl ThrottleConfig {
         }
     }
 
-    /// Failures per key before delays start (at most [`MAX_FREE_ATTEMPTS`]).
+    /// Failures per key before delays start (at most
+    /// [`Self::MAX_FREE_ATTEMPTS`]).
     #[must_use]
     pub fn with_free_attempts(mut self, failures: u32) -> Self {
-        self.free_attempts = failures.min(MAX_FREE_ATTEMPTS);
+        self.free_attempts = failures.min(Self::MAX_FREE_ATTEMPTS);
         self
     }
 
     /// The first delay and the cap it doubles up to. `base` is clamped to
-    /// 1 ms ..= [`MAX_DELAY`] and `max` to `base ..= MAX_DELAY`.
+    /// 1 ms ..= [`Self::MAX_DELAY`] and `max` to `base ..= MAX_DELAY`.
     #[must_use]
     pub fn with_delays(mut self, base: Duration, max: Duration) -> Self {
-        self.base_delay = base.clamp(Duration::from_millis(1), MAX_DELAY);
-        self.max_delay = max.clamp(self.base_delay, MAX_DELAY);
+        self.base_delay = base.clamp(Duration::from_millis(1), Self::MAX_DELAY);
+        self.max_delay = max.clamp(self.base_delay, Self::MAX_DELAY);
         self
     }
 
-    /// Keys tracked individually (1 ..= [`MAX_TRACKED`]); memory is about 64
-    /// bytes per key.
+    /// Keys tracked individually (1 ..= [`Self::MAX_TRACKED`]); memory is
+    /// about 64 bytes per key.
     #[must_use]
     pub fn with_max_tracked(mut self, keys: usize) -> Self {
-        self.max_tracked = keys.clamp(1, MAX_TRACKED);
+        self.max_tracked = keys.clamp(1, Self::MAX_TRACKED);
         self
     }
 
     /// How long a key must be idle (no failure, no delay running) before
-    /// its count may be dropped. Never shorter than the maximum delay.
+    /// its count may be dropped. Never shorter than the maximum delay: a
+    /// shorter value is raised to it (see [`forget_after`](Self::forget_after)).
     #[must_use]
     pub fn with_forget_after(mut self, idle: Duration) -> Self {
         self.forget_after = idle;
@@ -117,6 +119,13 @@ impl ThrottleConfig {
     #[must_use]
     pub const fn free_attempts(&self) -> u32 {
         self.free_attempts
+    }
+
+    /// The first delay and the cap it doubles up to, as clamped by
+    /// [`with_delays`](Self::with_delays).
+    #[must_use]
+    pub const fn delays(&self) -> (Duration, Duration) {
+        (self.base_delay, self.max_delay)
     }
 
     /// Keys tracked individually.
@@ -140,7 +149,11 @@ impl ThrottleConfig {
             .min(self.max_delay)
     }
 
-    fn forget_after(&self) -> Duration {
+    /// How long a key must be idle before its count may be dropped: the value
+    /// given to [`with_forget_after`](Self::with_forget_after), raised to the
+    /// maximum delay if it is shorter.
+    #[must_use]
+    pub fn forget_after(&self) -> Duration {
         self.forget_after.max(self.max_delay)
     }
 }
@@ -356,8 +369,9 @@ impl Throttle {
     ///
     /// [`Error::MalformedSnapshot`] for anything but the exact bytes
     /// `snapshot` writes: wrong magic or version, wrong length, more than
-    /// [`MAX_TRACKED`] keys, keys not strictly ascending, a tracked key
-    /// without failures, or a delay above [`MAX_DELAY`].
+    /// [`ThrottleConfig::MAX_TRACKED`] keys, keys not strictly ascending, a
+    /// tracked key without failures, or a delay above
+    /// [`ThrottleConfig::MAX_DELAY`].
     pub fn restore(bytes: &[u8], config: ThrottleConfig) -> Result<Self, Error> {
         let bad = Error::MalformedSnapshot;
         let (header, rest) = bytes.split_at_checked(HEADER_LEN).ok_or(bad)?;
@@ -368,7 +382,7 @@ impl Throttle {
             return Err(bad);
         }
         let count = usize::try_from(read_u32(count)?).map_err(|_| bad)?;
-        if count > MAX_TRACKED || rest.len() != count * ENTRY_LEN {
+        if count > ThrottleConfig::MAX_TRACKED || rest.len() != count * ENTRY_LEN {
             return Err(bad);
         }
         let mut throttle = Self::new(config);
@@ -443,7 +457,7 @@ impl Throttle {
         let remaining = entry
             .blocked_until
             .saturating_sub(self.last_now)
-            .min(MAX_DELAY);
+            .min(ThrottleConfig::MAX_DELAY);
         let millis = remaining.as_nanos().div_ceil(1_000_000);
         let millis = u32::try_from(millis).unwrap_or(u32::MAX);
         out.extend_from_slice(&entry.failures.to_le_bytes());
@@ -470,7 +484,7 @@ fn read_state(bytes: &[u8]) -> Result<Entry, Error> {
     let (failures, millis) = bytes.split_at_checked(4).ok_or(Error::MalformedSnapshot)?;
     let failures = read_u32(failures)?;
     let remaining = Duration::from_millis(u64::from(read_u32(millis)?));
-    if remaining > MAX_DELAY {
+    if remaining > ThrottleConfig::MAX_DELAY {
         return Err(Error::MalformedSnapshot);
     }
     Ok(Entry {
@@ -516,12 +530,18 @@ mod tests {
             .with_free_attempts(1000)
             .with_delays(Duration::ZERO, Duration::from_secs(u64::MAX))
             .with_max_tracked(0);
-        assert_eq!(c.free_attempts(), MAX_FREE_ATTEMPTS);
+        assert_eq!(c.free_attempts(), ThrottleConfig::MAX_FREE_ATTEMPTS);
         assert_eq!(
-            c.delay_after(MAX_FREE_ATTEMPTS + 1),
+            c.delay_after(ThrottleConfig::MAX_FREE_ATTEMPTS + 1),
             Duration::from_millis(1)
         );
-        assert_eq!(c.delay_after(u32::MAX), MAX_DELAY);
+        assert_eq!(c.delay_after(u32::MAX), ThrottleConfig::MAX_DELAY);
+        assert_eq!(
+            c.delays(),
+            (Duration::from_millis(1), ThrottleConfig::MAX_DELAY)
+        );
         assert_eq!(c.max_tracked(), 1);
+        let c = c.with_forget_after(Duration::from_secs(1));
+        assert_eq!(c.forget_after(), ThrottleConfig::MAX_DELAY);
     }
 }

@@ -1,23 +1,22 @@
 //! Factory batches (EN 303 645 5.1-1: unique per-device passwords, recorded
 //! with their hashes for provisioning).
 #![cfg(feature = "std")]
-// Tests unwrap and index: a panic is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 mod common;
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 use common::ReplayRng;
 use iot_creds::factory::{BatchProgress, FactoryBatch, GeneratorMode};
 use iot_creds::{DevicePassword, Error, GeneratorConfig, HashParams, OsRng, verify_password};
 
+#[allow(
+    clippy::unwrap_used,
+    reason = "fixed parameters inside the allowed range"
+)]
 fn cheap() -> HashParams {
     HashParams::insecure_low_cost(256, 1, 1).unwrap()
 }
@@ -29,12 +28,12 @@ fn ids(n: usize) -> Vec<String> {
 #[test]
 fn a_batch_gives_every_device_a_unique_verifiable_password() {
     let ids = ids(200);
-    let progress = Mutex::new(Vec::new());
+    let progress = Arc::new(Mutex::new(Vec::new()));
+    let reports = Arc::clone(&progress);
     let manifest = FactoryBatch::new(cheap())
         .with_threads(3)
-        .run(&ids, &mut OsRng::new(), |p: BatchProgress| {
-            progress.lock().unwrap().push(p);
-        })
+        .on_progress(move |p: &BatchProgress| reports.lock().unwrap().push(*p))
+        .run(&ids, &mut OsRng::new())
         .unwrap();
     assert_eq!(manifest.mode(), GeneratorMode::Random);
     assert_eq!(manifest.hash_params(), cheap());
@@ -59,28 +58,64 @@ fn a_batch_gives_every_device_a_unique_verifiable_password() {
         ),
         Err(Error::Verification)
     );
-    let mut seen: Vec<usize> = progress
-        .into_inner()
+    let seen: Vec<(usize, usize)> = progress
+        .lock()
         .unwrap()
         .iter()
-        .map(|p| p.done)
+        .map(|p| (p.done, p.total))
         .collect();
-    seen.sort_unstable();
     assert_eq!(
         seen,
-        (1..=200).collect::<Vec<_>>(),
-        "one progress call per device"
+        (1..=200).map(|done| (done, 200)).collect::<Vec<_>>(),
+        "one progress call per device, counting up"
     );
+}
+
+#[test]
+fn progress_is_reported_on_the_calling_thread_one_call_at_a_time() {
+    let caller = std::thread::current().id();
+    let threads = Arc::new(Mutex::new(HashSet::new()));
+    let seen = Arc::clone(&threads);
+    FactoryBatch::new(cheap())
+        .with_threads(4)
+        .on_progress(move |_| {
+            seen.lock().unwrap().insert(std::thread::current().id());
+        })
+        .run(&ids(40), &mut OsRng::new())
+        .unwrap();
+    assert_eq!(*threads.lock().unwrap(), HashSet::from([caller]));
+}
+
+#[test]
+fn a_panic_in_the_progress_callback_propagates_out_of_run() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&calls);
+    let batch = FactoryBatch::new(cheap())
+        .with_threads(2)
+        .on_progress(move |p| {
+            counted.fetch_add(1, Ordering::Relaxed);
+            assert!(p.done < 3, "progress bar broke");
+        });
+    let ids = ids(50);
+    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| batch.run(&ids, &mut OsRng::new())));
+    let payload = outcome.expect_err("the callback's panic reaches the caller");
+    let message = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap();
+    assert!(message.contains("progress bar broke"), "{message}");
+    assert_eq!(calls.load(Ordering::Relaxed), 3, "no call after the panic");
+    // The batch stays usable, with its callback.
+    let manifest = batch.run(&ids[..2], &mut OsRng::new()).unwrap();
+    assert_eq!(manifest.records().len(), 2);
+    assert_eq!(calls.load(Ordering::Relaxed), 5);
 }
 
 #[test]
 fn the_manifest_is_written_as_csv() {
     let manifest = FactoryBatch::new(cheap())
-        .run(
-            &["AA:BB:CC:00:00:01", "lot-7/unit.2"],
-            &mut OsRng::new(),
-            |_| {},
-        )
+        .run(&["AA:BB:CC:00:00:01", "lot-7/unit.2"], &mut OsRng::new())
         .unwrap();
     let mut csv = Vec::new();
     manifest.write_csv(&mut csv).unwrap();
@@ -100,11 +135,57 @@ fn the_manifest_is_written_as_csv() {
     }
 }
 
+/// A writer whose every write fails, like a full disk.
+struct FullDisk;
+
+impl std::io::Write for FullDisk {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::StorageFull.into())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_failing_writer_is_reported_as_the_family_io_error() {
+    let manifest = FactoryBatch::new(cheap())
+        .run(&["SN-1"], &mut OsRng::new())
+        .unwrap();
+    let err = manifest.write_csv(FullDisk).unwrap_err();
+    assert_eq!(
+        err,
+        Error::Io {
+            during: "writing the csv manifest",
+            kind: std::io::ErrorKind::StorageFull,
+        }
+    );
+    assert_eq!(
+        err.to_string(),
+        "i/o error while writing the csv manifest: no storage space"
+    );
+}
+
+#[test]
+fn a_batch_above_the_bound_is_refused_before_any_work() {
+    let ids = vec!["SN-1"; FactoryBatch::MAX_DEVICES + 1];
+    let err = FactoryBatch::new(cheap())
+        .run(&ids, &mut OsRng::new())
+        .unwrap_err();
+    assert_eq!(
+        err,
+        Error::BatchTooLarge {
+            max: FactoryBatch::MAX_DEVICES
+        }
+    );
+}
+
 #[cfg(feature = "serde")]
 #[test]
 fn the_manifest_is_written_as_json() {
     let manifest = FactoryBatch::new(cheap())
-        .run(&["SN-1", "SN-2"], &mut OsRng::new(), |_| {})
+        .run(&["SN-1", "SN-2"], &mut OsRng::new())
         .unwrap();
     let json: serde_json::Value = serde_json::to_value(&manifest).unwrap();
     assert_eq!(json["mode"], "random");
@@ -127,21 +208,16 @@ fn bad_or_repeated_device_ids_are_refused_with_their_index() {
     let mut rng = OsRng::new();
     assert_eq!(
         batch
-            .run(&["SN-1", "=HYPERLINK(\"x\")"], &mut rng, |_| {})
+            .run(&["SN-1", "=HYPERLINK(\"x\")"], &mut rng)
             .unwrap_err(),
         Error::InvalidDeviceId { index: 1 }
     );
     assert_eq!(
-        batch
-            .run(&["SN-1", "SN-2", "SN-1"], &mut rng, |_| {})
-            .unwrap_err(),
+        batch.run(&["SN-1", "SN-2", "SN-1"], &mut rng).unwrap_err(),
         Error::DuplicateDeviceId { index: 2 }
     );
     let empty: [&str; 0] = [];
-    assert_eq!(
-        batch.run(&empty, &mut rng, |_| {}).unwrap().records().len(),
-        0
-    );
+    assert_eq!(batch.run(&empty, &mut rng).unwrap().records().len(), 0);
 }
 
 #[test]
@@ -150,7 +226,7 @@ fn a_generator_that_repeats_itself_cannot_produce_duplicate_passwords() {
     // fail rather than give two devices one password.
     let mut stuck = ReplayRng::new(vec![7; 64]);
     let err = FactoryBatch::new(cheap())
-        .run(&["SN-1", "SN-2"], &mut stuck, |_| {})
+        .run(&["SN-1", "SN-2"], &mut stuck)
         .unwrap_err();
     assert_eq!(err, Error::DuplicatePassword);
 }
@@ -162,7 +238,7 @@ fn the_generator_configuration_is_used() {
         .with_check_symbol(true);
     let manifest = FactoryBatch::new(cheap())
         .with_generator(config)
-        .run(&ids(5), &mut OsRng::new(), |_| {})
+        .run(&ids(5), &mut OsRng::new())
         .unwrap();
     for record in manifest.records() {
         let label = record.password().expose_secret();
@@ -179,7 +255,7 @@ fn derived_batches_are_reproducible_from_the_factory_key() {
     let ids = ids(20);
     let manifest = FactoryBatch::new(cheap())
         .derived_from_factory_key(&key)
-        .run(&ids, &mut OsRng::new(), |_| {})
+        .run(&ids, &mut OsRng::new())
         .unwrap();
     assert_eq!(manifest.mode(), GeneratorMode::FactoryKeyDerived);
     for (record, id) in manifest.records().iter().zip(&ids) {

@@ -1,16 +1,9 @@
 //! Argon2id password storage (EN 303 645 5.1-3) and password change (5.1-4).
 #![cfg(feature = "std")]
-// Tests unwrap and index: a panic is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use iot_creds::{
     CostLimit, Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, Pepper, PolicyViolation,
-    change_password, hash_password, needs_rehash, verify_password,
+    hash_password, needs_rehash, verify_password,
 };
 use proptest::prelude::*;
 
@@ -35,12 +28,17 @@ const RFC9106: [(&str, &str); 3] = [
 
 const RFC_PASSWORD: [u8; 32] = [0x01; 32];
 
+#[allow(clippy::unwrap_used, reason = "a fixed pepper of a valid length")]
 fn rfc_pepper() -> Pepper {
     // The RFC's secret input K goes in through the crate's pepper.
     Pepper::new(&[0x03; 8]).unwrap()
 }
 
 /// Cheap parameters for tests that are about logic, not cost.
+#[allow(
+    clippy::unwrap_used,
+    reason = "fixed parameters inside the allowed range"
+)]
 fn cheap() -> HashParams {
     HashParams::insecure_low_cost(64, 1, 1).unwrap()
 }
@@ -91,6 +89,11 @@ fn rfc9106_vectors_fail_without_the_right_pepper_or_password() {
 }
 
 /// The committed `tests/data/libargon2_phc.txt`: (comment, password, PHC).
+#[allow(
+    clippy::unwrap_used,
+    clippy::indexing_slicing,
+    reason = "a test helper: a failure here is a failed test"
+)]
 fn libargon2_vectors() -> Vec<(String, String, String)> {
     let text = include_str!("data/libargon2_phc.txt");
     let lines: Vec<&str> = text.lines().collect();
@@ -230,15 +233,9 @@ fn change_password_old_stops_working_new_works() {
     let old = "K7QM-X3PZ-9RTA-CW4H";
     let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
 
-    let new_phc = change_password(
-        old,
-        "glacier velvet comet",
-        &phc,
-        &policy,
-        &params,
-        &mut rng,
-    )
-    .unwrap();
+    let new_phc = PasswordHasher::new(params)
+        .change_password(old, "glacier velvet comet", &phc, &policy, &[], &mut rng)
+        .unwrap();
     assert_eq!(verify_password(b"glacier velvet comet", &new_phc), Ok(()));
     assert_eq!(
         verify_password(old.as_bytes(), &new_phc),
@@ -251,21 +248,22 @@ fn change_password_old_stops_working_new_works() {
 fn change_password_verifies_the_old_password_first() {
     let mut rng = OsRng::new();
     let params = cheap();
+    let hasher = PasswordHasher::new(params);
     let policy = PasswordPolicy::default();
     let phc = hash_password(b"K7QM-X3PZ-9RTA-CW4H", &params, &mut rng).unwrap();
     // A wrong old password is refused even when the new one is also bad:
     // an unauthenticated caller learns nothing about the policy.
     assert_eq!(
-        change_password("guess", "admin", &phc, &policy, &params, &mut rng),
+        hasher.change_password("guess", "admin", &phc, &policy, &[], &mut rng),
         Err(Error::Verification)
     );
     assert_eq!(
-        change_password(
+        hasher.change_password(
             "guess",
             "glacier velvet comet",
             &phc,
             &policy,
-            &params,
+            &[],
             &mut rng
         ),
         Err(Error::Verification)
@@ -279,8 +277,11 @@ fn change_password_applies_the_policy() {
     let policy = PasswordPolicy::default();
     let old = "tundra maple harbor";
     let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
+    let hasher = PasswordHasher::new(params);
     let refused = |new: &str, rng: &mut OsRng| {
-        change_password(old, new, &phc, &policy, &params, rng).unwrap_err()
+        hasher
+            .change_password(old, new, &phc, &policy, &[], rng)
+            .unwrap_err()
     };
     assert_eq!(
         refused(old, &mut rng),
@@ -294,8 +295,7 @@ fn change_password_applies_the_policy() {
         refused("short", &mut rng),
         Error::Policy(PolicyViolation::TooShort { min_chars: 8 })
     );
-    // Context words need the configurable form.
-    let hasher = PasswordHasher::new(params);
+    // Context words (user name, model...) are refused too.
     assert_eq!(
         hasher.change_password(old, "alice loves cats", &phc, &policy, &["Alice"], &mut rng),
         Err(Error::Policy(PolicyViolation::ContextWord { index: 0 }))
@@ -392,7 +392,7 @@ proptest! {
 #[test]
 #[ignore = "interop: needs argon2 (Debian package argon2); run by .ci/run"]
 fn interop_libargon2_cli_hashes_verify() {
-    use rand_core::Rng;
+    use iot_creds::rand_core::Rng;
     use std::io::Write;
     use std::process::{Command, Stdio};
 

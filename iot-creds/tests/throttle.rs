@@ -1,15 +1,8 @@
 //! Brute-force throttling (EN 303 645 5.1-5), driven by a fake clock.
-// Tests unwrap and index: a panic is a failed test.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use core::time::Duration;
 
-use iot_creds::{Error, MAX_DELAY, RetryAfter, Throttle, ThrottleConfig};
+use iot_creds::{Error, RetryAfter, Throttle, ThrottleConfig};
 use proptest::prelude::*;
 
 const fn s(secs: u64) -> Duration {
@@ -281,7 +274,7 @@ fn malformed_snapshots_are_rejected() {
     cases.push((zero, "zero failures"));
     // A delay longer than any configuration allows.
     let mut too_long = good.clone();
-    let over = u32::try_from(MAX_DELAY.as_millis() + 1).unwrap();
+    let over = u32::try_from(ThrottleConfig::MAX_DELAY.as_millis() + 1).unwrap();
     too_long[37..41].copy_from_slice(&over.to_le_bytes());
     cases.push((too_long, "delay"));
     // A count claiming more than the hard maximum of keys.

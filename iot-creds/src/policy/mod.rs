@@ -9,21 +9,6 @@ use core::fmt;
 
 use crate::error::Error;
 
-/// The longest password accepted anywhere in this crate, in bytes. Longer
-/// input is refused before hashing, which bounds the cost an attacker can
-/// make each attempt take.
-pub const MAX_PASSWORD_BYTES: usize = 1024;
-
-/// The shortest password [`PasswordPolicy::default`] accepts, in characters.
-pub const MIN_CHARS: usize = 8;
-
-/// The shortest password [`PasswordPolicy::single_factor`] accepts, in characters.
-pub const SINGLE_FACTOR_MIN_CHARS: usize = 15;
-
-/// The highest minimum length a policy can ask for: NIST requires verifiers to
-/// accept at least 64 characters, so a minimum above that would lock users out.
-pub const MAX_MIN_CHARS: usize = 64;
-
 /// Context words shorter than this many letters and digits are ignored: they
 /// would reject far too many good passwords.
 const MIN_CONTEXT_WORD_CHARS: usize = 3;
@@ -37,16 +22,18 @@ const MIN_CONTEXT_PIECE_CHARS: usize = 4;
 const MIN_VARIANT_BASE_CHARS: usize = 4;
 
 /// Rules for passwords people choose, for example in
-/// [`crate::change_password`].
+/// [`PasswordHasher::change_password`](crate::PasswordHasher::change_password).
 ///
 /// What it checks, in this order (the first failure is reported):
 ///
-/// 1. at most [`MAX_PASSWORD_BYTES`] bytes (bounds the hashing cost);
+/// 1. at most [`MAX_PASSWORD_BYTES`](Self::MAX_PASSWORD_BYTES) bytes (bounds
+///    the hashing cost);
 /// 2. not a default credential that IoT botnets try: every password of the
 ///    Mirai botnet's table and common vendor defaults such as `admin`,
 ///    `password`, `default`, `1234`;
 /// 3. not one of the 1,000 most common passwords of a large breach corpus;
-/// 4. at least [`MIN_CHARS`] characters (or [`SINGLE_FACTOR_MIN_CHARS`] for
+/// 4. at least [`MIN_CHARS`](Self::MIN_CHARS) characters (or
+///    [`SINGLE_FACTOR_MIN_CHARS`](Self::SINGLE_FACTOR_MIN_CHARS) for
 ///    [`single_factor`](Self::single_factor)); Unicode characters count one each;
 /// 5. no context word given by the caller (user name, model, vendor, serial,
 ///    SSID), case-insensitively and also inside the password;
@@ -82,20 +69,40 @@ pub struct PasswordPolicy {
 }
 
 impl PasswordPolicy {
-    /// The default policy: at least [`MIN_CHARS`] characters.
+    /// The longest password accepted anywhere in this crate, in bytes: by
+    /// [`check`](Self::check) and by hashing and verification. Longer input is
+    /// refused before hashing, which bounds the cost an attacker can make each
+    /// attempt take.
+    pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+    /// The shortest password [`PasswordPolicy::default`] accepts, in
+    /// characters, and the lowest minimum a policy can ask for.
+    pub const MIN_CHARS: usize = 8;
+
+    /// The shortest password [`PasswordPolicy::single_factor`] accepts, in
+    /// characters.
+    pub const SINGLE_FACTOR_MIN_CHARS: usize = 15;
+
+    /// The highest minimum length a policy can ask for: NIST requires
+    /// verifiers to accept at least 64 characters, so a minimum above that
+    /// would lock users out.
+    pub const MAX_MIN_CHARS: usize = 64;
+
+    /// The default policy: at least [`Self::MIN_CHARS`] characters.
     #[must_use]
     pub const fn new() -> Self {
         Self {
-            min_chars: MIN_CHARS,
+            min_chars: Self::MIN_CHARS,
         }
     }
 
     /// For passwords that are the only authentication factor, as NIST SP
-    /// 800-63B rev 4 asks: at least [`SINGLE_FACTOR_MIN_CHARS`] characters.
+    /// 800-63B rev 4 asks: at least [`Self::SINGLE_FACTOR_MIN_CHARS`]
+    /// characters.
     #[must_use]
     pub const fn single_factor() -> Self {
         Self {
-            min_chars: SINGLE_FACTOR_MIN_CHARS,
+            min_chars: Self::SINGLE_FACTOR_MIN_CHARS,
         }
     }
 
@@ -103,11 +110,13 @@ impl PasswordPolicy {
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidParameters`] unless `min_chars` is between [`MIN_CHARS`]
-    /// and [`MAX_MIN_CHARS`]: shorter passwords are too easy to guess.
+    /// [`Error::InvalidPolicy`] unless `min_chars` is between
+    /// [`Self::MIN_CHARS`] and [`Self::MAX_MIN_CHARS`]: shorter passwords are
+    /// too easy to guess (a security floor, refused rather than raised
+    /// silently), longer minimums would lock users out.
     pub const fn with_min_chars(self, min_chars: usize) -> Result<Self, Error> {
-        if min_chars < MIN_CHARS || min_chars > MAX_MIN_CHARS {
-            return Err(Error::InvalidParameters);
+        if min_chars < Self::MIN_CHARS || min_chars > Self::MAX_MIN_CHARS {
+            return Err(Error::InvalidPolicy);
         }
         Ok(Self { min_chars })
     }
@@ -134,9 +143,9 @@ impl PasswordPolicy {
     /// The first [`PolicyViolation`] found; see the type's documentation for
     /// the order.
     pub fn check(&self, candidate: &str, context: &[&str]) -> Result<(), PolicyViolation> {
-        if candidate.len() > MAX_PASSWORD_BYTES {
+        if candidate.len() > Self::MAX_PASSWORD_BYTES {
             return Err(PolicyViolation::TooLong {
-                max_bytes: MAX_PASSWORD_BYTES,
+                max_bytes: Self::MAX_PASSWORD_BYTES,
             });
         }
         if matches_any(candidate, known_defaults()) {
@@ -184,7 +193,7 @@ pub enum PolicyViolation {
         /// The policy's minimum, in characters.
         min_chars: usize,
     },
-    /// More than [`MAX_PASSWORD_BYTES`] bytes.
+    /// More than [`PasswordPolicy::MAX_PASSWORD_BYTES`] bytes.
     TooLong {
         /// The maximum, in bytes.
         max_bytes: usize,
@@ -203,7 +212,8 @@ pub enum PolicyViolation {
     Repetitive,
     /// A run of neighbouring characters or keys, such as `12345678` or `qwertyui`.
     Sequential,
-    /// The new password equals the current one (in [`crate::change_password`]).
+    /// The new password equals the current one (in
+    /// [`PasswordHasher::change_password`](crate::PasswordHasher::change_password)).
     SameAsCurrent,
 }
 
@@ -285,13 +295,15 @@ fn common_passwords() -> impl Iterator<Item = &'static str> + Clone {
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
-/// Every password the policy rejects as a known default (for tests and docs).
+/// Every password the policy rejects as a known default (test hook).
+#[cfg(feature = "__test-hooks")]
 #[doc(hidden)]
 pub fn __known_defaults() -> impl Iterator<Item = &'static str> {
     known_defaults()
 }
 
-/// The Mirai table as `(user, password)` (for tests and docs).
+/// The Mirai table as `(user, password)` (test hook).
+#[cfg(feature = "__test-hooks")]
 #[doc(hidden)]
 pub fn __mirai_credentials() -> &'static [(&'static str, &'static str)] {
     lists::MIRAI_CREDENTIALS

@@ -1,10 +1,14 @@
 //! Helpers shared by the integration tests.
 
 #![allow(dead_code)] // each test file uses a different subset
+#![allow(
+    clippy::indexing_slicing,
+    reason = "the generators index their own buffers within their counters"
+)]
 
 use core::convert::Infallible;
 
-use rand_core::{TryCryptoRng, TryRng};
+use iot_creds::rand_core::{TryCryptoRng, TryRng};
 use ring::digest;
 
 /// A deterministic generator for reproducible statistics: SHA-256 of
