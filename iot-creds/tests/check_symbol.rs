@@ -2,6 +2,9 @@
 //! neighbouring symbols: checked exhaustively over every symbol pair, at every
 //! position, for every alphabet size that supports a check symbol.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 mod common;
 
 use common::{ReplayRng, TestDrbg};
@@ -12,11 +15,6 @@ const SYMBOLS: &str = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 const SUPPORTED: [usize; 14] = [3, 4, 5, 7, 8, 11, 13, 16, 17, 19, 23, 29, 31, 32];
 const DATA_SYMBOLS: usize = 8;
 
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test helper: a failure here is a failed test"
-)]
 fn config(n: usize) -> GeneratorConfig {
     GeneratorConfig::new()
         .with_alphabet(Alphabet::new(&SYMBOLS[..n]).unwrap())
@@ -29,19 +27,11 @@ fn config(n: usize) -> GeneratorConfig {
 
 /// The label whose random symbols are exactly `data` (indices below `n`:
 /// every such byte is accepted by the rejection sampler unchanged).
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test helper: a failure here is a failed test"
-)]
 fn label(config: &GeneratorConfig, data: &[u8]) -> Vec<u8> {
     let p = DevicePassword::generate_with(&mut ReplayRng::new(data.to_vec()), config).unwrap();
     p.expose_secret().as_bytes().to_vec()
 }
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "a test helper: a failure here is a failed test"
-)]
 fn assert_rejected(config: &GeneratorConfig, typed: &[u8], what: &str) {
     let typed = std::str::from_utf8(typed).unwrap();
     assert_eq!(

@@ -1,4 +1,7 @@
 //! Passwords derived under a factory key (feature `derive`).
+
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 #![cfg(feature = "derive")]
 
 use std::collections::HashSet;

@@ -1,5 +1,8 @@
 //! Factory batches (EN 303 645 5.1-1: unique per-device passwords, recorded
 //! with their hashes for provisioning).
+
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 #![cfg(feature = "std")]
 
 mod common;
@@ -13,10 +16,6 @@ use common::ReplayRng;
 use iot_creds::factory::{BatchProgress, FactoryBatch, GeneratorMode};
 use iot_creds::{DevicePassword, Error, GeneratorConfig, HashParams, OsRng, verify_password};
 
-#[allow(
-    clippy::unwrap_used,
-    reason = "fixed parameters inside the allowed range"
-)]
 fn cheap() -> HashParams {
     HashParams::insecure_low_cost(256, 1, 1).unwrap()
 }

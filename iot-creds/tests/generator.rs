@@ -1,4 +1,7 @@
 //! The password generator and label entry (EN 303 645 5.1-1, 5.1-2).
+
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 #![cfg(feature = "std")]
 
 mod common;
@@ -93,11 +96,6 @@ fn symbol_frequencies_of_one_million_passwords_pass_chi_square_at_1_percent() {
 /// Rejection sampling matters where the alphabet size does not divide 256:
 /// a modulo would make the first `256 % n` symbols about 1/(256/n) more likely,
 /// which these tests detect by a wide margin.
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test helper: a failure here is a failed test"
-)]
 fn uniform_for(alphabet: &str, length: usize, passwords: usize, critical: f64) {
     let a = Alphabet::new(alphabet).unwrap();
     let config = GeneratorConfig::new()

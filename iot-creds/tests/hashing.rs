@@ -1,4 +1,7 @@
 //! Argon2id password storage (EN 303 645 5.1-3) and password change (5.1-4).
+
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 #![cfg(feature = "std")]
 
 use iot_creds::{
@@ -28,17 +31,12 @@ const RFC9106: [(&str, &str); 3] = [
 
 const RFC_PASSWORD: [u8; 32] = [0x01; 32];
 
-#[allow(clippy::unwrap_used, reason = "a fixed pepper of a valid length")]
 fn rfc_pepper() -> Pepper {
     // The RFC's secret input K goes in through the crate's pepper.
     Pepper::new(&[0x03; 8]).unwrap()
 }
 
 /// Cheap parameters for tests that are about logic, not cost.
-#[allow(
-    clippy::unwrap_used,
-    reason = "fixed parameters inside the allowed range"
-)]
 fn cheap() -> HashParams {
     HashParams::insecure_low_cost(64, 1, 1).unwrap()
 }
@@ -89,11 +87,6 @@ fn rfc9106_vectors_fail_without_the_right_pepper_or_password() {
 }
 
 /// The committed `tests/data/libargon2_phc.txt`: (comment, password, PHC).
-#[allow(
-    clippy::unwrap_used,
-    clippy::indexing_slicing,
-    reason = "a test helper: a failure here is a failed test"
-)]
 fn libargon2_vectors() -> Vec<(String, String, String)> {
     let text = include_str!("data/libargon2_phc.txt");
     let lines: Vec<&str> = text.lines().collect();
