@@ -1,0 +1,212 @@
+//! Strict, bounded JSON validation (RFC 8259) without recursion.
+//!
+//! [`validate`] checks a document against RFC 8259 and [`Limits`] in one
+//! pass with an explicit, fixed-size stack, so no input can exhaust the call
+//! stack and nothing is allocated. With feature `json`, [`from_slice`]
+//! validates first and only then hands the bytes to `serde_json`.
+
+mod keys;
+mod scan;
+#[cfg(feature = "json")]
+mod serde;
+
+use crate::{Error, ErrorKind};
+
+/// Bounds for [`validate`]. Every field has a secure default; the
+/// builder methods change one bound each.
+///
+/// ```
+/// use iot_input::json::{validate, Limits};
+///
+/// let tight = Limits::new().max_depth(2).max_string_len(16);
+/// assert!(validate(br#"{"a": [1, 2]}"#, &tight).is_ok());
+/// assert!(validate(br#"{"a": [[1]]}"#, &tight).is_err());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    max_bytes: usize,
+    max_depth: usize,
+    max_string_len: usize,
+    max_members: usize,
+    max_number_len: usize,
+}
+
+impl Limits {
+    /// The hard cap on [`Limits::max_bytes`], 4 GiB − 1: the duplicate-key
+    /// index stores key positions in 32 bits.
+    pub const MAX_BYTES: usize = u32::MAX as usize;
+    /// The hard cap on [`Limits::max_depth`]: the size of the fixed stack.
+    pub const MAX_DEPTH: usize = 100;
+    /// How many object keys can be open at once along the nesting path (the
+    /// keys of every object that has not been closed yet). Duplicate-key
+    /// detection keeps a small hash of each; a document that needs more is
+    /// rejected with [`ErrorKind::TooManyMembers`] whatever
+    /// [`Limits::max_members`] says.
+    pub const MAX_OPEN_KEYS: usize = 1024;
+
+    /// The defaults: 64 KiB, depth 32, strings of 4096 bytes, 1024 members
+    /// per object or array, numbers of 64 characters.
+    pub const fn new() -> Self {
+        Self {
+            max_bytes: 64 * 1024,
+            max_depth: 32,
+            max_string_len: 4096,
+            max_members: 1024,
+            max_number_len: 64,
+        }
+    }
+
+    /// The longest document in bytes, at most [`Limits::MAX_BYTES`] (a
+    /// larger value is clamped to it).
+    #[must_use]
+    pub const fn max_bytes(mut self, n: usize) -> Self {
+        self.max_bytes = if n > Self::MAX_BYTES {
+            Self::MAX_BYTES
+        } else {
+            n
+        };
+        self
+    }
+
+    /// The deepest nesting of objects and arrays (a scalar document has
+    /// depth 0, `[1]` depth 1), at most [`Limits::MAX_DEPTH`] (a larger
+    /// value is clamped to it).
+    #[must_use]
+    pub const fn max_depth(mut self, n: usize) -> Self {
+        self.max_depth = if n > Self::MAX_DEPTH {
+            Self::MAX_DEPTH
+        } else {
+            n
+        };
+        self
+    }
+
+    /// The longest string (object keys included), counted in bytes of the
+    /// JSON text between the quotes.
+    #[must_use]
+    pub const fn max_string_len(mut self, n: usize) -> Self {
+        self.max_string_len = n;
+        self
+    }
+
+    /// The most members of one object or elements of one array.
+    #[must_use]
+    pub const fn max_members(mut self, n: usize) -> Self {
+        self.max_members = n;
+        self
+    }
+
+    /// The longest number in characters.
+    #[must_use]
+    pub const fn max_number_len(mut self, n: usize) -> Self {
+        self.max_number_len = n;
+        self
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Checks that `input` is one JSON value (RFC 8259) within `limits`.
+///
+/// Strict: no comments, trailing commas, leading zeros, `NaN`/`Infinity`,
+/// single quotes, unescaped control characters, invalid escapes or lone
+/// surrogate escapes; the input must be valid UTF-8 and must not start with
+/// a byte-order mark. Rejects the same key twice in one object (compared
+/// after unescaping, so `"a"` and `"\u0061"` are the same key): when two
+/// parsers resolve duplicates differently, an attacker can show each a
+/// different document. Numbers are checked for syntax and length, not for
+/// range: `1e400` passes (a parser into `f64` may still refuse it). Works
+/// in one pass with a fixed-size stack (about 9 KiB), allocating nothing.
+///
+/// ```
+/// use iot_input::{json::{validate, Limits}, ErrorKind};
+///
+/// let limits = Limits::default();
+/// validate(br#"{"ssid": "home", "channels": [1, 6, 11]}"#, &limits)?;
+///
+/// assert_eq!(validate(b"", &limits).unwrap_err().kind(), ErrorKind::Empty);
+/// assert_eq!(validate(br#"{"a": 1,}"#, &limits).unwrap_err().kind(), ErrorKind::InvalidSyntax);
+/// assert_eq!(validate(br#"{"a": 1, "\u0061": 2}"#, &limits).unwrap_err().kind(), ErrorKind::DuplicateKey);
+/// assert_eq!(validate(b"[01]", &limits).unwrap_err().kind(), ErrorKind::LeadingZero);
+/// # Ok::<(), iot_input::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// The first problem found, with its byte offset: [`ErrorKind::Empty`],
+/// [`ErrorKind::TooLong`], [`ErrorKind::InvalidUtf8`],
+/// [`ErrorKind::InvalidSyntax`], [`ErrorKind::InvalidCharacter`],
+/// [`ErrorKind::UnexpectedEnd`], [`ErrorKind::TrailingInput`],
+/// [`ErrorKind::LeadingZero`], [`ErrorKind::InvalidEscape`],
+/// [`ErrorKind::TooDeep`], [`ErrorKind::TooManyMembers`] or
+/// [`ErrorKind::DuplicateKey`].
+pub fn validate(input: &[u8], limits: &Limits) -> Result<(), Error> {
+    if input.is_empty() {
+        return Err(Error::new(ErrorKind::Empty, 0));
+    }
+    // `max_bytes` is at most `Limits::MAX_BYTES`, so every key position
+    // fits the 32 bits the duplicate-key index stores.
+    if input.len() > limits.max_bytes {
+        return Err(Error::new(ErrorKind::TooLong, limits.max_bytes));
+    }
+    // UTF-8 is checked where it can occur, inside strings; outside them any
+    // byte above 0x7F is a syntax error anyway.
+    scan::run(input, limits)
+}
+
+/// `validate`, then `serde_json::from_slice`: the document `T` sees has
+/// passed every check of [`validate`].
+///
+/// ```
+/// # #[cfg(feature = "json")] {
+/// use iot_input::{json, mqtt::TopicName, EndpointUrl, ErrorKind, Ssid};
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Config {
+///     ssid: Ssid,
+///     broker: EndpointUrl,
+///     topic: TopicName,
+/// }
+///
+/// let doc = br#"{"ssid": "home", "broker": "mqtts://broker.example:8883", "topic": "devices/42"}"#;
+/// let config: Config = json::from_slice(doc, &json::Limits::default())?;
+/// assert_eq!(config.broker.port(), Some(8883));
+///
+/// let plain = br#"{"ssid": "home", "broker": "mqtt://broker.example", "topic": "devices/42"}"#;
+/// let err = json::from_slice::<Config>(plain, &json::Limits::default()).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::SchemeNotAllowed); // the field's own reason
+/// assert_eq!(err.to_string(), "scheme not allowed at byte 49");
+/// assert_eq!(json::from_slice::<Config>(b"", &json::Limits::default()).unwrap_err().kind(), ErrorKind::Empty);
+/// # }
+/// # Ok::<(), iot_input::Error>(())
+/// ```
+///
+/// # Errors
+///
+/// Any error of [`validate`]. When a field's validated type refuses its
+/// value (an [`EndpointUrl`](crate::EndpointUrl) with credentials, a
+/// [`DeviceName`](crate::DeviceName) with a bidi override), that type's
+/// [`ErrorKind`] with the offset in the document where `serde_json` stopped
+/// (the value's last byte). Otherwise [`ErrorKind::Deserialize`] with that
+/// offset: the document does not fit `T` (the message of `serde_json`,
+/// which may quote the input, is dropped).
+#[cfg(feature = "json")]
+pub fn from_slice<'a, T: ::serde::Deserialize<'a>>(
+    input: &'a [u8],
+    limits: &Limits,
+) -> Result<T, Error> {
+    validate(input, limits)?;
+    serde_json::from_slice(input).map_err(|e| {
+        let offset = serde::offset_of_line_column(input, e.line(), e.column());
+        let kind = if e.is_data() {
+            serde::kind_of_validation_error(&e)
+        } else {
+            ErrorKind::Deserialize
+        };
+        Error::new(kind, offset)
+    })
+}
