@@ -4,4 +4,3 @@
 //! one run on one machine.
 //!
 //! Run a fast pass with `cargo bench -p iot-benches --bench '*' -- --quick --noplot`.
-

@@ -5,5 +5,4 @@
 //! The integration test `tests/provision_map.rs` checks the workspace's
 //! `docs/PROVISIONS.md` against the sources.
 
-
 pub mod pki;
