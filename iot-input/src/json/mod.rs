@@ -3,7 +3,8 @@
 //! [`validate`] checks a document against RFC 8259 and [`Limits`] in one
 //! pass with an explicit, fixed-size stack, so no input can exhaust the call
 //! stack and nothing is allocated. With feature `json`, [`from_slice`]
-//! validates first and only then hands the bytes to `serde_json`.
+//! validates first and only then hands the bytes to `serde_json`; its
+//! [`JsonError`] names the field path and the reason, never the value.
 
 mod keys;
 mod scan;
@@ -158,8 +159,9 @@ pub fn validate(input: &[u8], limits: &Limits) -> Result<(), Error> {
     scan::run(input, limits)
 }
 
-/// `validate`, then `serde_json::from_slice`: the document `T` sees has
-/// passed every check of [`validate`].
+/// `validate`, then `serde_json`: the document `T` sees has passed every
+/// check of [`validate`], and an error names the field and the reason,
+/// never the value.
 ///
 /// ```
 /// # #[cfg(feature = "json")] {
@@ -169,44 +171,149 @@ pub fn validate(input: &[u8], limits: &Limits) -> Result<(), Error> {
 /// struct Config {
 ///     ssid: Ssid,
 ///     broker: EndpointUrl,
-///     topic: TopicName,
+///     topics: Vec<TopicName>,
 /// }
 ///
-/// let doc = br#"{"ssid": "home", "broker": "mqtts://broker.example:8883", "topic": "devices/42"}"#;
-/// let config: Config = json::from_slice(doc, &json::Limits::default())?;
+/// let limits = json::Limits::default();
+/// let doc = br#"{"ssid": "home", "broker": "mqtts://broker.example:8883", "topics": ["devices/42"]}"#;
+/// let config: Config = json::from_slice(doc, &limits)?;
 /// assert_eq!(config.broker.port(), Some(8883));
 ///
-/// let plain = br#"{"ssid": "home", "broker": "mqtt://broker.example", "topic": "devices/42"}"#;
-/// let err = json::from_slice::<Config>(plain, &json::Limits::default()).unwrap_err();
-/// assert_eq!(err.kind(), ErrorKind::SchemeNotAllowed); // the field's own reason
-/// assert_eq!(err.to_string(), "scheme not allowed at byte 49");
-/// assert_eq!(json::from_slice::<Config>(b"", &json::Limits::default()).unwrap_err().kind(), ErrorKind::Empty);
+/// // The field's own reason, where it is, and where in the document.
+/// let plain = br#"{"ssid": "home", "broker": "mqtt://broker.example", "topics": ["devices/42"]}"#;
+/// let err = json::from_slice::<Config>(plain, &limits).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::SchemeNotAllowed);
+/// assert_eq!(err.path(), Some("broker"));
+/// assert_eq!(err.to_string(), "broker: scheme not allowed at byte 49");
+///
+/// let wildcard = br#"{"ssid": "home", "broker": "mqtts://b.example", "topics": ["a", "devices/+"]}"#;
+/// let err = json::from_slice::<Config>(wildcard, &limits).unwrap_err();
+/// assert_eq!((err.kind(), err.path()), (ErrorKind::InvalidWildcard, Some("topics[1]")));
+///
+/// let missing = br#"{"ssid": "home", "topics": []}"#;
+/// let err = json::from_slice::<Config>(missing, &limits).unwrap_err();
+/// assert_eq!((err.kind(), err.path()), (ErrorKind::MissingField, Some("broker")));
+///
+/// assert_eq!(json::from_slice::<Config>(b"", &limits).unwrap_err().kind(), ErrorKind::Empty);
 /// # }
-/// # Ok::<(), iot_input::Error>(())
+/// # Ok::<(), iot_input::json::JsonError>(())
 /// ```
 ///
 /// # Errors
 ///
-/// Any error of [`validate`]. When a field's validated type refuses its
-/// value (an [`EndpointUrl`](crate::EndpointUrl) with credentials, a
-/// [`DeviceName`](crate::DeviceName) with a bidi override), that type's
-/// [`ErrorKind`] with the offset in the document where `serde_json` stopped
-/// (the value's last byte). Otherwise [`ErrorKind::Deserialize`] with that
-/// offset: the document does not fit `T` (the message of `serde_json`,
-/// which may quote the input, is dropped).
+/// A [`JsonError`]: its [`kind`](JsonError::kind), its
+/// [`offset`](JsonError::offset) in the document and, once the document is
+/// valid, its [`path`](JsonError::path) in `T`.
+///
+/// - Any error of [`validate`], without a path.
+/// - A field's validated type refused its value (an
+///   [`EndpointUrl`](crate::EndpointUrl) with credentials, a
+///   [`DeviceName`](crate::DeviceName) with a bidi override): that type's
+///   [`ErrorKind`], at the value's last byte.
+/// - The document does not fit `T`: [`ErrorKind::MissingField`] (at the
+///   object's closing brace; the path names the field),
+///   [`ErrorKind::UnknownField`] (with `#[serde(deny_unknown_fields)]`; at
+///   the key's opening quote, the path names the object: the key itself is
+///   input and is never shown), [`ErrorKind::WrongType`],
+///   [`ErrorKind::WrongLength`], [`ErrorKind::InvalidValue`], or
+///   [`ErrorKind::Deserialize`] for a refusal whose reason this crate does
+///   not know (another crate's message is dropped: it may quote the input).
 #[cfg(feature = "json")]
 pub fn from_slice<'a, T: ::serde::Deserialize<'a>>(
     input: &'a [u8],
     limits: &Limits,
-) -> Result<T, Error> {
+) -> Result<T, JsonError> {
     validate(input, limits)?;
-    serde_json::from_slice(input).map_err(|e| {
-        let offset = serde::offset_of_line_column(input, e.line(), e.column());
-        let kind = if e.is_data() {
-            serde::kind_of_validation_error(&e)
-        } else {
-            ErrorKind::Deserialize
-        };
-        Error::new(kind, offset)
-    })
+    serde::from_slice(input)
+}
+
+/// An error of [`from_slice`]: the reason and the byte offset of an
+/// [`Error`], and where in the target type it happened.
+///
+/// The path names only what the target type itself names, so it never
+/// holds input: struct fields and enum variants (`broker.url`), array
+/// indices (`topics[2]`), and `?` for a map entry, whose key is input.
+/// Its length is bounded: one segment per nesting level, and
+/// [`Limits::max_depth`] bounds the nesting. `Display` is
+/// `"{path}: {reason} at byte {offset}"`, or without the path when there
+/// is none; safe to log.
+///
+/// ```
+/// # #[cfg(feature = "json")] {
+/// use iot_input::{json, ErrorKind};
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// #[serde(deny_unknown_fields)]
+/// struct Broker { url: iot_input::EndpointUrl }
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Config { broker: Broker }
+///
+/// let doc = br#"{"broker": {"url": "mqtts://b.example", "password": "hunter2"}}"#;
+/// let err = json::from_slice::<Config>(doc, &json::Limits::default()).unwrap_err();
+/// assert_eq!(err.kind(), ErrorKind::UnknownField);
+/// assert_eq!(err.path(), Some("broker"));
+/// assert_eq!(&doc[err.offset()..err.offset() + 10], br#""password""#);
+/// assert_eq!(err.to_string(), "broker: unknown field at byte 40");
+///
+/// // Into the crate's `Error` (the path is dropped):
+/// let plain: iot_input::Error = err.into();
+/// assert_eq!(plain.to_string(), "unknown field at byte 40");
+/// # }
+/// ```
+#[cfg(feature = "json")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct JsonError {
+    error: Error,
+    path: Option<alloc::boxed::Box<str>>,
+}
+
+#[cfg(feature = "json")]
+impl JsonError {
+    const fn new(error: Error, path: Option<alloc::boxed::Box<str>>) -> Self {
+        Self { error, path }
+    }
+
+    /// Why the document was rejected.
+    pub const fn kind(&self) -> ErrorKind {
+        self.error.kind()
+    }
+
+    /// The byte offset in the document where the problem was found.
+    pub const fn offset(&self) -> usize {
+        self.error.offset()
+    }
+
+    /// Where in the target type: `broker.url`, `topics[2]`; `None` for an
+    /// error of [`validate`] or at the top level.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+}
+
+#[cfg(feature = "json")]
+impl core::fmt::Display for JsonError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        match &self.path {
+            Some(path) => write!(f, "{path}: {}", self.error),
+            None => core::fmt::Display::fmt(&self.error, f),
+        }
+    }
+}
+
+#[cfg(feature = "json")]
+impl core::error::Error for JsonError {}
+
+#[cfg(feature = "json")]
+impl From<Error> for JsonError {
+    fn from(error: Error) -> Self {
+        Self::new(error, None)
+    }
+}
+
+/// Keeps the reason and the offset, drops the path.
+#[cfg(feature = "json")]
+impl From<JsonError> for Error {
+    fn from(error: JsonError) -> Self {
+        error.error
+    }
 }
