@@ -67,9 +67,3 @@ pub use mac::MacAddress;
 pub use timestamp::Timestamp;
 pub use version::FirmwareVersion;
 pub use wifi::{Ssid, WpaPassphrase, WpaPsk};
-
-/// Entry points for the fuzz targets in `fuzz/`: each runs one parser
-/// family on arbitrary bytes and panics if a property that must hold does
-/// not (a round trip, a bound). Not part of the API.
-#[doc(hidden)]
-pub mod __fuzz;
