@@ -2,13 +2,6 @@
 //! configuration struct rejects bad input at the edge; `json::from_slice`
 //! validates the document first.
 #![cfg(feature = "json")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-// Tests unwrap and index: a panic is a failed test.
 
 use iot_input::mqtt::{TopicFilter, TopicName};
 use iot_input::{

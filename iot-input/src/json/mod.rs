@@ -14,7 +14,9 @@ mod serde;
 use crate::{Error, ErrorKind};
 
 /// Bounds for [`validate`]. Every field has a secure default; the
-/// builder methods change one bound each.
+/// builder methods change one bound each. A bound that sizes something
+/// clamps to its hard cap ([`Limits::MAX_BYTES`], [`Limits::MAX_DEPTH`]);
+/// the others take any value, since nothing is allocated or sized by them.
 ///
 /// ```
 /// use iot_input::json::{validate, Limits};
@@ -47,6 +49,7 @@ impl Limits {
 
     /// The defaults: 64 KiB, depth 32, strings of 4096 bytes, 1024 members
     /// per object or array, numbers of 64 characters.
+    #[must_use]
     pub const fn new() -> Self {
         Self {
             max_bytes: 64 * 1024,
