@@ -2,9 +2,9 @@
 //!
 //! [`validate`] checks a document against RFC 8259 and [`Limits`] in one
 //! pass with an explicit, fixed-size stack, so no input can exhaust the call
-//! stack and nothing is allocated. With feature `json`, [`from_slice`]
+//! stack and nothing is allocated. With feature `json`, `from_slice`
 //! validates first and only then hands the bytes to `serde_json`; its
-//! [`JsonError`] names the field path and the reason, never the value.
+//! `JsonError` names the field path and the reason, never the value.
 
 mod keys;
 mod scan;
