@@ -6,7 +6,7 @@ use core::net::{Ipv4Addr, Ipv6Addr};
 use nom::Parser;
 use nom::bytes::complete::{tag, take_while, take_while1};
 
-use crate::grammar::{PResult, cut_fail, non_empty, offset_of, to_error};
+use crate::grammar::{PResult, cut_fail, hex_value, non_empty, offset_of, to_error};
 use crate::inline::InlineStr;
 use crate::{Error, ErrorKind, Hostname, parse_ipv4, parse_ipv6};
 
@@ -107,6 +107,7 @@ pub struct UrlPolicy {
 
 impl UrlPolicy {
     /// `https`, `mqtts`, `wss` and `coaps`.
+    #[must_use]
     pub const fn new() -> Self {
         Self {
             allowed: Scheme::Https.bit()
@@ -498,7 +499,7 @@ fn check_escaped(text: &[u8], base: usize, ok: impl Fn(u8) -> bool) -> Result<()
         if b == b'%' {
             let value = match (text.get(i + 1), text.get(i + 2)) {
                 (Some(&h), Some(&l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => {
-                    (hex(h) << 4) | hex(l)
+                    (hex_value(h) << 4) | hex_value(l)
                 }
                 _ => return Err(Error::new(ErrorKind::InvalidEscape, base + i)),
             };
@@ -513,15 +514,6 @@ fn check_escaped(text: &[u8], base: usize, ok: impl Fn(u8) -> bool) -> Result<()
         }
     }
     Ok(())
-}
-
-fn hex(d: u8) -> u8 {
-    match d {
-        b'0'..=b'9' => d - b'0',
-        b'a'..=b'f' => d - b'a' + 10,
-        b'A'..=b'F' => d - b'A' + 10,
-        _ => 0,
-    }
 }
 
 /// `.` or `..`, also as `%2e` in either case.

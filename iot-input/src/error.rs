@@ -56,17 +56,38 @@ pub enum ErrorKind {
     TooDeep,
     /// More members in one JSON object or array than the limit allows.
     TooManyMembers,
-    /// The same key twice in one JSON object.
+    /// The same key twice in one JSON object (or, from `json::from_slice`,
+    /// a field given twice under two of its serde aliases).
     DuplicateKey,
-    /// Well-formed JSON that does not have the shape the target type expects
-    /// (only from `json::from_slice`).
+    /// A value the target type refused with a reason this crate does not
+    /// know (only from `json::from_slice`): a type outside this crate
+    /// refused it with a message, which may quote the input and is
+    /// dropped, or `serde_json` refused its shape (a number beyond `f64`).
     Deserialize,
+    /// A field the target type requires is not in the JSON object (only
+    /// from `json::from_slice`; the error's path names the field).
+    MissingField,
+    /// A key the target type does not accept (`#[serde(deny_unknown_fields)]`;
+    /// only from `json::from_slice`). The key is input, so it is reported
+    /// by its offset only.
+    UnknownField,
+    /// A JSON value of another type than the target expects: a number for
+    /// a string, an object for an array (only from `json::from_slice`).
+    WrongType,
+    /// An array with more or fewer elements than the target (a tuple, a
+    /// fixed-size array) holds (only from `json::from_slice`).
+    WrongLength,
+    /// A value of the right JSON type that the target does not accept and
+    /// names no reason for: an integer out of the target's range, an
+    /// unknown enum variant (only from `json::from_slice`).
+    InvalidValue,
 }
 
 impl ErrorKind {
-    /// Every kind, for mapping a description back to its kind.
+    /// Every kind, for reading a kind back from our own `Display` form
+    /// ([`Error::kind_of_message`]).
     #[cfg(feature = "json")]
-    const ALL: [ErrorKind; 22] = [
+    const ALL: [ErrorKind; 27] = [
         Self::Empty,
         Self::TooShort,
         Self::TooLong,
@@ -89,6 +110,11 @@ impl ErrorKind {
         Self::TooManyMembers,
         Self::DuplicateKey,
         Self::Deserialize,
+        Self::MissingField,
+        Self::UnknownField,
+        Self::WrongType,
+        Self::WrongLength,
+        Self::InvalidValue,
     ];
 
     /// The kind whose [`as_str`](Self::as_str) is `description`.
@@ -121,7 +147,12 @@ impl ErrorKind {
             Self::TooDeep => "nesting too deep",
             Self::TooManyMembers => "too many members",
             Self::DuplicateKey => "duplicate key",
-            Self::Deserialize => "unexpected json shape",
+            Self::Deserialize => "value refused by the target type",
+            Self::MissingField => "missing field",
+            Self::UnknownField => "unknown field",
+            Self::WrongType => "wrong type",
+            Self::WrongLength => "wrong length",
+            Self::InvalidValue => "invalid value",
         }
     }
 }
@@ -181,9 +212,63 @@ impl fmt::Display for Error {
 
 impl core::error::Error for Error {}
 
+#[cfg(feature = "json")]
+impl Error {
+    /// The kind of the error whose [`Display`](fmt::Display) form
+    /// `message` writes (`"credentials in url at byte 12"`), if it is one.
+    ///
+    /// Our validating `Deserialize` impls refuse a value with
+    /// `serde::de::Error::custom(error)`. Inside `json::from_slice` that
+    /// message reaches our own serde error type, which reads the kind back
+    /// with this: a format this crate writes and reads itself, next to each
+    /// other here, which `serde_json` never sees or rewords. Anything else
+    /// (longer than any of our messages, or another shape) is `None`. It
+    /// formats into a fixed buffer: no allocation.
+    pub(crate) fn kind_of_message(message: &dyn fmt::Display) -> Option<ErrorKind> {
+        let mut text = Capture {
+            bytes: [0; Capture::LEN],
+            len: 0,
+        };
+        fmt::write(&mut text, format_args!("{message}")).ok()?;
+        let text = core::str::from_utf8(text.bytes.get(..text.len)?).ok()?;
+        let (description, offset) = text.rsplit_once(" at byte ")?;
+        if offset.is_empty() || !offset.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        ErrorKind::from_description(description)
+    }
+}
+
+/// A bounded `fmt::Write` target: longer output is an error.
+#[cfg(feature = "json")]
+struct Capture {
+    bytes: [u8; Capture::LEN],
+    len: usize,
+}
+
+#[cfg(feature = "json")]
+impl Capture {
+    /// Longer than any `Error`'s `Display` form (a description of at most
+    /// 32 bytes, " at byte ", 20 digits).
+    const LEN: usize = 64;
+}
+
+#[cfg(feature = "json")]
+impl fmt::Write for Capture {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len.checked_add(s.len()).ok_or(fmt::Error)?;
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
 #[cfg(all(test, feature = "json"))]
 mod tests {
-    use super::ErrorKind;
+    use super::{Error, ErrorKind};
 
     #[test]
     fn every_kind_maps_back_from_its_description() {
@@ -212,10 +297,27 @@ mod tests {
                 | ErrorKind::TooDeep
                 | ErrorKind::TooManyMembers
                 | ErrorKind::DuplicateKey
-                | ErrorKind::Deserialize => {}
+                | ErrorKind::Deserialize
+                | ErrorKind::MissingField
+                | ErrorKind::UnknownField
+                | ErrorKind::WrongType
+                | ErrorKind::WrongLength
+                | ErrorKind::InvalidValue => {}
             }
             assert_eq!(ErrorKind::from_description(kind.as_str()), Some(kind));
+            assert!(kind.as_str().len() <= 32, "{kind:?}");
+            let error = Error::new(kind, usize::MAX);
+            assert_eq!(Error::kind_of_message(&error), Some(kind));
         }
         assert_eq!(ErrorKind::from_description("invalid type: string"), None);
+        let long = "a".repeat(100);
+        for other in [
+            "invalid type: string \"x at byte 3\", expected u8",
+            "empty input at byte ",
+            "empty input at byte 1x",
+            long.as_str(),
+        ] {
+            assert_eq!(Error::kind_of_message(&other), None, "{other}");
+        }
     }
 }

@@ -108,3 +108,14 @@ pub(crate) const fn at_most(input: &[u8], max: usize) -> Result<(), Error> {
         Ok(())
     }
 }
+
+/// The value of one hex digit, either case. The callers have checked that
+/// `d` is one (`is_ascii_hexdigit`); anything else is 0.
+pub(crate) const fn hex_value(d: u8) -> u8 {
+    match d {
+        b'0'..=b'9' => d - b'0',
+        b'a'..=b'f' => d - b'a' + 10,
+        b'A'..=b'F' => d - b'A' + 10,
+        _ => 0,
+    }
+}

@@ -7,7 +7,7 @@ use nom::branch::alt;
 use nom::bytes::complete::take_while_m_n;
 use nom::character::complete::char;
 
-use crate::grammar::{PResult, cut_fail, fail, non_empty, parse_all};
+use crate::grammar::{PResult, cut_fail, fail, hex_value, non_empty, parse_all};
 use crate::{Error, ErrorKind};
 
 /// An EUI-48 MAC address.
@@ -68,15 +68,6 @@ impl MacAddress {
     /// randomized Wi-Fi addresses?
     pub const fn is_locally_administered(&self) -> bool {
         self.0[0] & 0x02 != 0
-    }
-}
-
-fn hex_value(d: u8) -> u8 {
-    match d {
-        b'0'..=b'9' => d - b'0',
-        b'a'..=b'f' => d - b'a' + 10,
-        b'A'..=b'F' => d - b'A' + 10,
-        _ => 0,
     }
 }
 

@@ -1,10 +1,11 @@
 //! MQTT topic names and topic filters (OASIS MQTT 3.1.1 §4.7, 5.0 §4.7).
 //!
-//! Both types store their text inline up to [`INLINE_CAPACITY`] bytes, so
-//! the common case allocates nothing; with feature `alloc` longer topics (up
-//! to the protocol's 65,535 bytes) are kept in one heap buffer, allocated
-//! after validation has succeeded. Without `alloc` the bound is
-//! [`INLINE_CAPACITY`].
+//! Both types store their text inline up to
+//! [`TopicName::INLINE_CAPACITY`] bytes, so the common case allocates
+//! nothing; with feature `alloc` longer topics (up to the protocol's 65,535
+//! bytes) are kept in one heap buffer, allocated after validation has
+//! succeeded. Without `alloc` the bound ([`TopicName::MAX_LEN`]) is the
+//! inline capacity.
 
 use core::fmt;
 
@@ -13,16 +14,13 @@ use crate::inline::InlineStr;
 use crate::{Error, ErrorKind};
 
 /// Topics up to this many bytes are stored without allocating.
-pub const INLINE_CAPACITY: usize = 256;
+const INLINE_CAPACITY: usize = 256;
 
-/// The longest accepted topic name or filter in bytes: the protocol's
-/// 65,535 with feature `alloc`, [`INLINE_CAPACITY`] without it.
+/// The longest accepted topic name or filter in bytes.
 #[cfg(feature = "alloc")]
-pub const MAX_LEN: usize = 65_535;
-/// The longest accepted topic name or filter in bytes: the protocol's
-/// 65,535 with feature `alloc`, [`INLINE_CAPACITY`] without it.
+const MAX_LEN: usize = 65_535;
 #[cfg(not(feature = "alloc"))]
-pub const MAX_LEN: usize = INLINE_CAPACITY;
+const MAX_LEN: usize = INLINE_CAPACITY;
 
 /// Parsing options for topic names and filters. The default is the strict
 /// one; [`Options::insecure_allow_control_characters`] relaxes it.
@@ -47,6 +45,7 @@ impl Options {
 
     /// The strict default: at most [`Options::DEFAULT_MAX_LEVELS`] levels,
     /// no control characters.
+    #[must_use]
     pub const fn new() -> Self {
         Self {
             max_levels: Self::DEFAULT_MAX_LEVELS,
@@ -169,7 +168,7 @@ fn check(input: &str, options: &Options, role: Role) -> Result<(), Error> {
 
 /// A topic name a message is published to.
 ///
-/// Accepts 1 to [`MAX_LEN`] bytes of UTF-8 without U+0000, without the
+/// Accepts 1 to [`TopicName::MAX_LEN`] bytes of UTF-8 without U+0000, without the
 /// wildcards `+` and `#`, without control characters (unless
 /// [`Options::insecure_allow_control_characters`]) or noncharacters, and
 /// with at most [`Options::DEFAULT_MAX_LEVELS`] levels (configurable).
@@ -192,6 +191,13 @@ pub struct TopicName {
 }
 
 impl TopicName {
+    /// Topics up to this many bytes (256) are stored inline, without
+    /// allocating.
+    pub const INLINE_CAPACITY: usize = INLINE_CAPACITY;
+    /// The longest accepted topic in bytes: the protocol's 65,535 with
+    /// feature `alloc`, [`TopicName::INLINE_CAPACITY`] without it.
+    pub const MAX_LEN: usize = MAX_LEN;
+
     /// Validates `input` with the default [`Options`].
     ///
     /// # Errors
@@ -252,6 +258,13 @@ pub struct TopicFilter {
 }
 
 impl TopicFilter {
+    /// Filters up to this many bytes (256) are stored inline, without
+    /// allocating.
+    pub const INLINE_CAPACITY: usize = INLINE_CAPACITY;
+    /// The longest accepted filter in bytes: the protocol's 65,535 with
+    /// feature `alloc`, [`TopicFilter::INLINE_CAPACITY`] without it.
+    pub const MAX_LEN: usize = MAX_LEN;
+
     /// Validates `input` with the default [`Options`].
     ///
     /// # Errors

@@ -7,7 +7,7 @@ use nom::bytes::complete::take_while_m_n;
 use subtle::ConstantTimeEq;
 use zeroize::Zeroize;
 
-use crate::grammar::{PResult, non_empty, parse_all};
+use crate::grammar::{PResult, hex_value, non_empty, parse_all};
 use crate::{Error, ErrorKind};
 
 /// A Wi-Fi network name: 1–32 arbitrary octets (IEEE 802.11).
@@ -119,15 +119,6 @@ fn parse_escape(input: &[u8]) -> PResult<'_, u8> {
     }
 }
 
-fn hex_value(d: u8) -> u8 {
-    match d {
-        b'0'..=b'9' => d - b'0',
-        b'a'..=b'f' => d - b'a' + 10,
-        b'A'..=b'F' => d - b'A' + 10,
-        _ => 0,
-    }
-}
-
 impl fmt::Display for Ssid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for &b in self.as_bytes() {
@@ -152,7 +143,8 @@ crate::macros::impl_text_type!(Ssid, "an SSID (escaped text)");
 /// A WPA2/WPA3-Personal passphrase: 8–63 characters, each printable ASCII
 /// (0x20–0x7E), as IEEE 802.11 requires for the passphrase-to-PSK mapping.
 ///
-/// A secret: there is no `Display` or `Serialize`, `Debug` is redacted,
+/// A secret: there is no `Display`, `Serialize` or `Clone`, `Debug`
+/// prints `WpaPassphrase([REDACTED])`,
 /// `==` runs in constant time, the memory is wiped on drop, and the text is
 /// reachable only through [`WpaPassphrase::expose_secret`]. Errors name the
 /// offset, never the character.
@@ -162,14 +154,13 @@ crate::macros::impl_text_type!(Ssid, "an SSID (escaped text)");
 ///
 /// let pass = WpaPassphrase::parse("correct horse battery")?;
 /// assert_eq!(pass.expose_secret(), "correct horse battery");
-/// assert_eq!(format!("{pass:?}"), "WpaPassphrase(<redacted>)");
+/// assert_eq!(format!("{pass:?}"), "WpaPassphrase([REDACTED])");
 ///
 /// assert_eq!(WpaPassphrase::parse("").unwrap_err().kind(), ErrorKind::Empty);
 /// assert_eq!(WpaPassphrase::parse("short").unwrap_err().kind(), ErrorKind::TooShort);
 /// assert_eq!(WpaPassphrase::parse("tab\there!").unwrap_err().kind(), ErrorKind::InvalidCharacter);
 /// # Ok::<(), iot_input::Error>(())
 /// ```
-#[derive(Clone)]
 pub struct WpaPassphrase {
     bytes: [u8; WpaPassphrase::MAX_LEN],
     len: u8,
@@ -235,7 +226,7 @@ impl Drop for WpaPassphrase {
 
 impl fmt::Debug for WpaPassphrase {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WpaPassphrase(<redacted>)")
+        f.write_str("WpaPassphrase([REDACTED])")
     }
 }
 
@@ -244,7 +235,8 @@ crate::macros::impl_text_type!(secret WpaPassphrase, "a WPA passphrase");
 /// A WPA2-Personal pre-shared key: exactly 64 hex digits (32 octets), the
 /// form in which a PSK is entered instead of a passphrase.
 ///
-/// A secret: no `Display` or `Serialize`, `Debug` redacted, `==` in
+/// A secret: no `Display`, `Serialize` or `Clone`, `Debug` prints
+/// `WpaPsk([REDACTED])`, `==` in
 /// constant time, wiped on drop; the key is reachable only through
 /// [`WpaPsk::expose_secret`].
 ///
@@ -254,13 +246,13 @@ crate::macros::impl_text_type!(secret WpaPassphrase, "a WPA passphrase");
 /// let hex = "0123456789abcdef".repeat(4);
 /// let psk = WpaPsk::parse(&hex)?;
 /// assert_eq!(psk.expose_secret()[..2], [0x01, 0x23]);
+/// assert_eq!(format!("{psk:?}"), "WpaPsk([REDACTED])");
 ///
 /// assert_eq!(WpaPsk::parse("").unwrap_err().kind(), ErrorKind::Empty);
 /// assert_eq!(WpaPsk::parse(&hex[..63]).unwrap_err().kind(), ErrorKind::TooShort);
 /// assert_eq!(WpaPsk::parse(&hex.replace('a', "g")).unwrap_err().kind(), ErrorKind::InvalidCharacter);
 /// # Ok::<(), iot_input::Error>(())
 /// ```
-#[derive(Clone)]
 pub struct WpaPsk([u8; 32]);
 
 impl WpaPsk {
@@ -318,7 +310,7 @@ impl Drop for WpaPsk {
 
 impl fmt::Debug for WpaPsk {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("WpaPsk(<redacted>)")
+        f.write_str("WpaPsk([REDACTED])")
     }
 }
 

@@ -1,12 +1,5 @@
 //! `json::validate`: RFC 8259 strictness, every limit at its boundary,
 //! duplicate keys, and deep nesting without recursion.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-// Tests unwrap and index: a panic is a failed test.
 
 use iot_input::ErrorKind;
 use iot_input::json::{Limits, validate};

@@ -2,13 +2,6 @@
 //! round trips (`parse(x.to_string()) == x`), "never panics" on arbitrary
 //! input, and differential tests against independent implementations
 //! (`core::net`, the `semver` crate, the `url` crate, `serde_json`).
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-// Tests unwrap and index: a panic is a failed test.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 

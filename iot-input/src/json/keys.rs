@@ -1,0 +1,439 @@
+//! The duplicate-key index: the keys of every open object, with a small
+//! unkeyed hash of each, and the key-text comparison that settles equal
+//! hashes. Keys are compared after unescaping, so `"a"` and `"\u0061"` are
+//! the same key.
+
+use crate::json::Limits;
+use crate::{Error, ErrorKind};
+
+/// A key seen in an open object: its hash and where its string starts.
+#[derive(Clone, Copy)]
+struct KeySlot {
+    hash: u32,
+    at: u32,
+}
+
+/// The keys of all open objects, innermost last.
+///
+/// A small object's keys are searched linearly by hash, the fastest way for
+/// the few keys a configuration object has (colliding hashes cost at most
+/// [`Keys::LINEAR`] text comparisons per key). From [`Keys::LINEAR`] keys on,
+/// an object's keys are kept sorted by hash and then by decoded text and
+/// found by binary search: even when an adversary makes every hash collide
+/// (the hash is unkeyed), a key costs O(log n) comparisons of key text, not
+/// one per earlier key.
+pub(super) struct Keys {
+    slots: [KeySlot; Limits::MAX_OPEN_KEYS],
+    len: usize,
+    /// How many times two keys' text was compared (tests bound the work
+    /// that colliding hashes can cause).
+    #[cfg(test)]
+    compared: core::cell::Cell<usize>,
+}
+
+impl Keys {
+    /// Objects with fewer keys than this are searched linearly.
+    const LINEAR: usize = 16;
+
+    /// An empty table.
+    pub(super) const fn new() -> Self {
+        Self {
+            slots: [KeySlot { hash: 0, at: 0 }; Limits::MAX_OPEN_KEYS],
+            len: 0,
+            #[cfg(test)]
+            compared: core::cell::Cell::new(0),
+        }
+    }
+
+    /// How many keys are open: where the keys of an object opened now
+    /// start.
+    #[inline(always)]
+    pub(super) const fn open(&self) -> usize {
+        self.len
+    }
+
+    /// Forgets the keys of the object whose keys start at `from` (it was
+    /// closed).
+    #[inline(always)]
+    pub(super) const fn close(&mut self, from: usize) {
+        self.len = from;
+    }
+
+    /// Records the key whose string starts at `at` in the object whose keys
+    /// start at `from`, or reports it as a duplicate of one already there.
+    #[inline(always)]
+    pub(super) fn add(
+        &mut self,
+        bytes: &[u8],
+        from: usize,
+        at: usize,
+        hash: u32,
+    ) -> Result<(), Error> {
+        if self.len.saturating_sub(from) >= Self::LINEAR {
+            return self.add_sorted(bytes, from, at, hash);
+        }
+        let open = self.slots.get(from..self.len).unwrap_or_default();
+        if open.iter().any(|slot| slot.hash == hash) && self.is_duplicate(bytes, from, at, hash) {
+            return Err(Error::new(ErrorKind::DuplicateKey, at));
+        }
+        let slot = self
+            .slots
+            .get_mut(self.len)
+            .ok_or(Error::new(ErrorKind::TooManyMembers, at))?;
+        *slot = KeySlot {
+            hash,
+            at: u32::try_from(at).unwrap_or(u32::MAX),
+        };
+        self.len += 1;
+        Ok(())
+    }
+
+    /// Equal hashes in a small object: compare the keys themselves.
+    #[cold]
+    fn is_duplicate(&self, bytes: &[u8], from: usize, at: usize, hash: u32) -> bool {
+        self.slots
+            .get(from..self.len)
+            .unwrap_or_default()
+            .iter()
+            .filter(|slot| slot.hash == hash)
+            .any(|slot| {
+                #[cfg(test)]
+                self.compared.set(self.compared.get() + 1);
+                compare_text(bytes, position(slot.at), at).is_eq()
+            })
+    }
+
+    /// [`Keys::add`] for an object that already has [`Keys::LINEAR`] keys
+    /// or more: they are kept sorted (the first call sorts them) and
+    /// searched by binary search.
+    #[inline(never)]
+    fn add_sorted(&mut self, bytes: &[u8], from: usize, at: usize, hash: u32) -> Result<(), Error> {
+        #[cfg(test)]
+        let compared = &self.compared;
+        let order = |slot: &KeySlot, hash: u32, at: usize| {
+            slot.hash.cmp(&hash).then_with(|| {
+                #[cfg(test)]
+                compared.set(compared.get() + 1);
+                compare_text(bytes, position(slot.at), at)
+            })
+        };
+        let open = self.slots.get_mut(from..self.len).unwrap_or_default();
+        if open.len() == Self::LINEAR {
+            // The object outgrows the linear search: sort its keys once.
+            open.sort_unstable_by(|a, b| order(a, b.hash, position(b.at)));
+        }
+        let index = match open.binary_search_by(|slot| order(slot, hash, at)) {
+            Ok(_) => return Err(Error::new(ErrorKind::DuplicateKey, at)),
+            Err(i) => from + i,
+        };
+        // Make room at `index` by rotating the free slot at `len` there.
+        let room = self
+            .slots
+            .get_mut(index..=self.len)
+            .ok_or(Error::new(ErrorKind::TooManyMembers, at))?;
+        room.rotate_right(1);
+        if let Some(slot) = room.first_mut() {
+            *slot = KeySlot {
+                hash,
+                at: u32::try_from(at).unwrap_or(u32::MAX),
+            };
+        }
+        self.len += 1;
+        Ok(())
+    }
+}
+
+/// A key position stored in a [`KeySlot`].
+fn position(at: u32) -> usize {
+    usize::try_from(at).unwrap_or(usize::MAX)
+}
+
+/// The order of the decoded texts of the (validated) key strings starting
+/// at `a` and `b`; used only when their hashes are equal.
+#[cold]
+fn compare_text(bytes: &[u8], a: usize, b: usize) -> core::cmp::Ordering {
+    let (a, a_escaped) = string_body(bytes, a);
+    let (b, b_escaped) = string_body(bytes, b);
+    if a_escaped || b_escaped {
+        Decoded::new(a).cmp(Decoded::new(b))
+    } else {
+        // Without escapes the text is its decoded bytes: compare at once.
+        a.cmp(b)
+    }
+}
+
+/// The text between the quotes of an already validated string that starts
+/// at `start`, and whether it has escapes.
+fn string_body(bytes: &[u8], start: usize) -> (&[u8], bool) {
+    let body = bytes.get(start + 1..).unwrap_or_default();
+    let mut i = 0usize;
+    let mut escaped = false;
+    while let Some(&b) = body.get(i) {
+        match b {
+            b'"' => break,
+            b'\\' => {
+                escaped = true;
+                i += 2;
+            }
+            _ => i += 1,
+        }
+    }
+    (body.get(..i).unwrap_or_default(), escaped)
+}
+
+/// A fast, unkeyed hash of a key's decoded bytes, eight bytes at a time.
+/// Collisions only cost comparisons of key text, O(log n) per key (see
+/// [`Keys`]), so an adversary who forces them gains little.
+pub(super) struct KeyHasher {
+    hash: u64,
+    word: [u8; 8],
+    fill: usize,
+    len: u64,
+}
+
+/// Folds one little-endian word of key bytes into the hash. A rotation and
+/// an xor: enough to tell realistic keys apart, and cheap. An adversary can
+/// make keys collide with any unkeyed hash; that only costs a few
+/// comparisons of key text per key (see [`Keys`]).
+#[inline(always)]
+pub(super) const fn mix(hash: u64, word: u64) -> u64 {
+    hash.rotate_left(7) ^ word
+}
+
+/// The 32-bit table entry for a key of `len` decoded bytes.
+#[inline(always)]
+pub(super) const fn finish(hash: u64, len: u64) -> u32 {
+    let h = hash ^ len.rotate_right(8);
+    (h ^ (h >> 32)) as u32
+}
+
+impl KeyHasher {
+    pub(super) const fn new() -> Self {
+        Self {
+            hash: 0,
+            word: [0; 8],
+            fill: 0,
+            len: 0,
+        }
+    }
+
+    pub(super) fn push(&mut self, b: u8) {
+        if let Some(slot) = self.word.get_mut(self.fill) {
+            *slot = b;
+        }
+        self.fill += 1;
+        self.len += 1;
+        if self.fill == 8 {
+            self.hash = mix(self.hash, u64::from_le_bytes(self.word));
+            self.word = [0; 8];
+            self.fill = 0;
+        }
+    }
+
+    pub(super) fn finish(self) -> u32 {
+        let mut hash = self.hash;
+        if self.fill > 0 {
+            hash = mix(hash, u64::from_le_bytes(self.word));
+        }
+        finish(hash, self.len)
+    }
+}
+
+/// [`KeyHasher`] over bytes that need no unescaping, a word at a time.
+#[inline]
+pub(super) fn hash_plain(raw: &[u8]) -> u32 {
+    let mut chunks = raw.chunks_exact(8);
+    let mut hash = 0u64;
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        hash = mix(hash, u64::from_le_bytes(word));
+    }
+    let rest = chunks.remainder();
+    if !rest.is_empty() {
+        // Little-endian, zero-padded, like `KeyHasher`; shifts rather than
+        // a variable-length copy, which would be a `memcpy` call.
+        let word = rest
+            .iter()
+            .enumerate()
+            .fold(0u64, |w, (k, &b)| w | (u64::from(b) << (8 * k)));
+        hash = mix(hash, word);
+    }
+    finish(hash, raw.len() as u64)
+}
+
+/// Four hex digits as a number.
+pub(super) fn hex4(digits: Option<&[u8]>) -> Option<u32> {
+    digits?.iter().try_fold(0u32, |acc, &d| {
+        let v = char::from(d).to_digit(16)?;
+        Some((acc << 4) | v)
+    })
+}
+
+/// The UTF-8 bytes a validated JSON string body stands for, escapes
+/// resolved; used to hash and compare keys.
+pub(super) struct Decoded<'a> {
+    raw: &'a [u8],
+    pending: [u8; 4],
+    pending_len: u8,
+    pending_at: u8,
+}
+
+impl<'a> Decoded<'a> {
+    pub(super) const fn new(raw: &'a [u8]) -> Self {
+        Self {
+            raw,
+            pending: [0; 4],
+            pending_len: 0,
+            pending_at: 0,
+        }
+    }
+}
+
+impl Iterator for Decoded<'_> {
+    type Item = u8;
+
+    fn next(&mut self) -> Option<u8> {
+        if self.pending_at < self.pending_len {
+            let b = self.pending.get(usize::from(self.pending_at)).copied();
+            self.pending_at += 1;
+            return b;
+        }
+        let (&first, rest) = self.raw.split_first()?;
+        if first != b'\\' {
+            self.raw = rest;
+            return Some(first);
+        }
+        let (&kind, rest) = rest.split_first()?;
+        self.raw = rest;
+        let simple = match kind {
+            b'b' => Some(0x08),
+            b'f' => Some(0x0c),
+            b'n' => Some(b'\n'),
+            b'r' => Some(b'\r'),
+            b't' => Some(b'\t'),
+            b'u' => None,
+            other => Some(other),
+        };
+        if let Some(b) = simple {
+            return Some(b);
+        }
+        let unit = hex4(self.raw.get(..4))?;
+        self.raw = self.raw.get(4..).unwrap_or_default();
+        let cp = if (0xd800..0xdc00).contains(&unit) {
+            let low = hex4(self.raw.get(2..6))?;
+            self.raw = self.raw.get(6..).unwrap_or_default();
+            0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00)
+        } else {
+            unit
+        };
+        let c = char::from_u32(cp)?;
+        let len = c.encode_utf8(&mut self.pending).len();
+        self.pending_len = u8::try_from(len).ok()?;
+        self.pending_at = 1;
+        self.pending.first().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    extern crate std;
+    use std::format;
+    use std::string::String;
+
+    use super::*;
+    use crate::json::scan::key_string;
+    use crate::json::validate;
+
+    /// Eight-byte keys of the form `XYZxXYZx`: the two halves of the word
+    /// cancel when the hash is folded to 32 bits, so all of them collide.
+    fn colliding_keys(n: usize) -> impl Iterator<Item = String> {
+        (0..n).map(|i| {
+            let half: String = [i / 676, (i / 26) % 26, i % 26]
+                .iter()
+                .map(|&d| char::from(b'a' + d as u8))
+                .chain(['x'])
+                .collect();
+            format!("{half}{half}")
+        })
+    }
+
+    #[test]
+    fn colliding_keys_collide_and_stay_distinct() {
+        let keys: std::vec::Vec<String> = colliding_keys(3).collect();
+        let hashes: std::vec::Vec<u32> = keys.iter().map(|k| hash_plain(k.as_bytes())).collect();
+        assert!(hashes.iter().all(|&h| h == hashes[0]), "{keys:?}");
+        let doc = format!(r#"{{"{}":1,"{}":2}}"#, keys[0], keys[1]);
+        assert_eq!(validate(doc.as_bytes(), &Limits::default()), Ok(()));
+        let doc = format!(r#"{{"{0}":1,"{1}":2,"{0}":3}}"#, keys[0], keys[1]);
+        assert_eq!(
+            validate(doc.as_bytes(), &Limits::default()).map_err(|e| e.kind()),
+            Err(ErrorKind::DuplicateKey)
+        );
+    }
+
+    #[test]
+    fn duplicates_are_found_on_both_sides_of_the_linear_bound() {
+        // Around Keys::LINEAR, where an object's keys get sorted: with plain
+        // and with colliding keys, every repeat of every earlier key.
+        let colliding: std::vec::Vec<String> = colliding_keys(40).collect();
+        let plain = |i: usize| format!("k{i}");
+        let collide = |i: usize| colliding[i].clone();
+        let spellings: [&dyn Fn(usize) -> String; 2] = [&plain, &collide];
+        for n in [Keys::LINEAR - 1, Keys::LINEAR, Keys::LINEAR + 1, 40] {
+            for key in spellings {
+                let members: std::vec::Vec<String> =
+                    (0..n).map(|i| format!(r#""{}":{i}"#, key(i))).collect();
+                let doc = format!("{{{}}}", members.join(","));
+                assert_eq!(
+                    validate(doc.as_bytes(), &Limits::default()),
+                    Ok(()),
+                    "{doc}"
+                );
+                for repeat in 0..n {
+                    let doc = format!(r#"{{{},"{}":0}}"#, members.join(","), key(repeat));
+                    let err = validate(doc.as_bytes(), &Limits::default()).unwrap_err();
+                    // At the repeat's opening quote: `"KEY":0}` ends the doc.
+                    assert_eq!(
+                        (err.kind(), err.offset()),
+                        (ErrorKind::DuplicateKey, doc.len() - key(repeat).len() - 5),
+                        "{doc}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn colliding_hashes_cost_a_logarithmic_number_of_comparisons() {
+        // An adversary can make every key of an object collide (the hash is
+        // unkeyed). Finding each key must still take O(log n) comparisons of
+        // key text, not one per earlier key: 1,000 keys, about 10 each.
+        let n = 1000;
+        let mut doc = String::new();
+        let mut starts = std::vec::Vec::new();
+        for key in colliding_keys(n) {
+            starts.push(doc.len());
+            doc.push_str(&format!(r#""{key}","#));
+        }
+        let bytes = doc.as_bytes();
+        let mut keys = Keys::new();
+        for &at in &starts {
+            let hash = key_string(bytes, at, 4096).unwrap().1;
+            keys.add(bytes, 0, at, hash).unwrap();
+        }
+        assert_eq!(keys.len, n);
+        assert!(
+            keys.compared.get() <= n * 11,
+            "{} comparisons",
+            keys.compared.get()
+        );
+        // And the next repeat is still found.
+        let at = starts[n / 2];
+        let hash = key_string(bytes, at, 4096).unwrap().1;
+        assert_eq!(
+            keys.add(bytes, 0, at, hash).map_err(|e| e.kind()),
+            Err(ErrorKind::DuplicateKey)
+        );
+    }
+}
