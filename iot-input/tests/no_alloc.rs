@@ -2,6 +2,9 @@
 //! global allocator (the `allocation-counter` crate, which counts per
 //! thread), on accepted and on rejected input.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::hint::black_box;
 
 use iot_input::mqtt::{TopicFilter, TopicName};

@@ -1,6 +1,9 @@
 //! With feature `serde`, every type deserializes through its parser, so a
 //! configuration struct rejects bad input at the edge; `json::from_slice`
 //! validates the document first.
+
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 #![cfg(feature = "json")]
 
 use iot_input::mqtt::{TopicFilter, TopicName};
