@@ -35,8 +35,15 @@ pub use profile::{Profile, UnknownProfile};
 pub use report::{IdentityReport, PolicyReport};
 pub use server::ServerPolicy;
 
+/// The rustls this crate builds on, re-exported so that you name the exact
+/// version in our signatures (`ClientConfig`, `RootCertStore`,
+/// `TimeProvider`, `AlertDescription`, `rustls::Error`) without adding a
+/// `rustls` dependency of your own: one with default features would pull in
+/// aws-lc-rs beside ring.
+pub use rustls;
+
 /// Certificate, key and time types (re-exported from `rustls-pki-types`,
-/// the same types rustls uses).
+/// the same types rustls uses); the same module as [`rustls::pki_types`].
 pub use rustls::pki_types;
 
 /// Entry points for the fuzz targets in the workspace's `fuzz/` crate. Not
