@@ -8,8 +8,7 @@ use iot_testkit::pki::{LEAF_VALIDITY_DAYS, TestPki};
 fn certificates_follow_the_modern_profile() {
     let pki = TestPki::new();
     let server = pki.server("localhost");
-    let config =
-        ServerPolicy::new(Profile::Modern).identity(server.chain().to_vec(), server.key());
+    let config = ServerPolicy::new(Profile::Modern).identity(server.chain().to_vec(), server.key());
     let report = config.report();
     let id = report.identity.unwrap();
     assert_eq!(id.key, "ECDSA P-256");
