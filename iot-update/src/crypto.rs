@@ -197,6 +197,37 @@ mod tests {
     }
 
     #[test]
+    fn ecdsa_p256_hex_keys_verify_asn1_signatures_and_ed25519_refuses_a_flipped_bit() {
+        use ring::rand::SystemRandom;
+        use ring::signature::{
+            ECDSA_P256_SHA256_ASN1_SIGNING, EcdsaKeyPair, Ed25519KeyPair, KeyPair,
+        };
+        let rng = SystemRandom::new();
+        let pkcs8 = EcdsaKeyPair::generate_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, &rng).unwrap();
+        let pair = EcdsaKeyPair::from_pkcs8(&ECDSA_P256_SHA256_ASN1_SIGNING, pkcs8.as_ref(), &rng)
+            .unwrap();
+        let public = hex_encode(pair.public_key().as_ref());
+        let sig = pair.sign(&rng, b"msg").unwrap();
+        for keytype in ["ecdsa", "ecdsa-sha2-nistp256"] {
+            let key = PublicKey::parse(keytype, "ecdsa-sha2-nistp256", &public).unwrap();
+            assert!(key.verify(b"msg", sig.as_ref()));
+            assert!(!key.verify(b"msG", sig.as_ref()));
+        }
+        let pkcs8 = Ed25519KeyPair::generate_pkcs8(&rng).unwrap();
+        let pair = Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).unwrap();
+        let key = PublicKey::parse(
+            "ed25519",
+            "ed25519",
+            &hex_encode(pair.public_key().as_ref()),
+        )
+        .unwrap();
+        let mut sig = pair.sign(b"msg").as_ref().to_vec();
+        assert!(key.verify(b"msg", &sig));
+        sig[10] ^= 1;
+        assert!(!key.verify(b"msg", &sig));
+    }
+
+    #[test]
     fn multi_hasher_needs_every_algorithm_known() {
         let sha = hex_encode(&sha256(b"abc"));
         let mut h = MultiHasher::new([("sha256", sha.as_str())]).unwrap();
