@@ -56,6 +56,17 @@ impl Envelope {
             role,
             reason: "no canonical json form",
         })?;
+        // olpc-cjson normalises strings to NFC, so raw JSON with a non-NFC
+        // string has the canonical bytes (and the signature) of its NFC
+        // form: what is trusted would differ from what was signed. Such
+        // metadata is refused (python-tuf's canonical form does not
+        // normalise, so it would not verify anyway).
+        if !all_strings_nfc(&raw.signed, 0) {
+            return Err(Error::Malformed {
+                role,
+                reason: "a string is not in unicode nfc",
+            });
+        }
         let mut signatures = BTreeMap::new();
         for s in raw.signatures {
             let sig = crypto::hex_decode(&s.sig);
@@ -68,6 +79,29 @@ impl Envelope {
             canonical,
             signatures,
         })
+    }
+}
+
+/// Whether every string and object key in `value` is in Unicode NFC.
+/// (`serde_json` bounds the depth at 128 when parsing; `depth` guards values
+/// built otherwise.)
+fn all_strings_nfc(value: &Value, depth: usize) -> bool {
+    use unicode_normalization::{IsNormalized, is_nfc_quick};
+    let nfc = |s: &str| match is_nfc_quick(s.chars()) {
+        IsNormalized::Yes => true,
+        IsNormalized::No => false,
+        IsNormalized::Maybe => unicode_normalization::is_nfc(s),
+    };
+    if depth > 256 {
+        return false;
+    }
+    match value {
+        Value::String(s) => nfc(s),
+        Value::Array(items) => items.iter().all(|v| all_strings_nfc(v, depth + 1)),
+        Value::Object(map) => map
+            .iter()
+            .all(|(k, v)| nfc(k) && all_strings_nfc(v, depth + 1)),
+        _ => true,
     }
 }
 

@@ -121,3 +121,29 @@ fn a_flipped_byte_in_signed_timestamp_never_passes_unchanged_content() {
         }
     }
 }
+
+/// Fuzz finding (update_canonical_json, crash-d2918232): `olpc-cjson`
+/// normalises strings to Unicode NFC, so raw JSON with a non-NFC string
+/// and its NFC form have the same canonical bytes and the same signature.
+/// What is trusted must be what was signed, so metadata with a non-NFC
+/// string (which an attacker could swap for its NFC form, or back, without
+/// breaking the signature) is refused.
+#[test]
+fn metadata_with_strings_that_are_not_nfc_is_refused() {
+    let mut repo = Repo::new();
+    repo.add_target("targets", "cafe\u{301}.bin", b"x", None);
+    repo.bump();
+    assert_eq!(
+        repo.updater().refresh().unwrap_err(),
+        Error::Malformed {
+            role: Role::Targets,
+            reason: "a string is not in unicode nfc"
+        }
+    );
+    let mut repo = Repo::new();
+    repo.add_target("targets", "caf\u{e9}.bin", b"x", None);
+    repo.bump();
+    let mut updater = repo.updater();
+    updater.refresh().unwrap();
+    assert_eq!(updater.target("caf\u{e9}.bin").unwrap().length(), 1);
+}
