@@ -155,15 +155,17 @@ mod http {
                     ureq::ErrorKind::InvalidUrl
                     | ureq::ErrorKind::UnknownScheme
                     | ureq::ErrorKind::InsecureRequestHttpsOnly => FetchProblem::UnsupportedUrl,
-                    ureq::ErrorKind::Io => {
-                        let kind = std::error::Error::source(&t)
-                            .and_then(|s| s.downcast_ref::<std::io::Error>())
-                            .map(std::io::Error::kind);
-                        match kind {
+                    ureq::ErrorKind::Io | ureq::ErrorKind::ConnectionFailed => {
+                        let io = std::error::Error::source(&t)
+                            .and_then(|s| s.downcast_ref::<std::io::Error>());
+                        let tls = io
+                            .and_then(std::io::Error::get_ref)
+                            .is_some_and(|inner| inner.is::<iot_comm::rustls::Error>());
+                        match io.map(std::io::Error::kind) {
+                            _ if tls => FetchProblem::Tls,
                             Some(std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock) => {
                                 FetchProblem::Deadline
                             }
-                            Some(std::io::ErrorKind::InvalidData) => FetchProblem::Tls,
                             _ => FetchProblem::Connection,
                         }
                     }

@@ -329,3 +329,23 @@ pub(crate) fn restore(repo: &Repo, saved: &tempfile::TempDir, names: &[&str]) {
         std::fs::copy(saved.path().join(n), repo.path("metadata").join(n)).unwrap();
     }
 }
+
+pub(crate) fn read_request(sock: &mut impl std::io::Read) {
+    let mut req = Vec::new();
+    let mut b = [0u8; 1];
+    while !req.ends_with(b"\r\n\r\n") && sock.read(&mut b).unwrap_or(0) == 1 {
+        req.push(b[0]);
+    }
+}
+
+/// Serves one connection per call of `handle` on 127.0.0.1.
+pub(crate) fn server(n: usize, handle: impl Fn(std::net::TcpStream) + Send + 'static) -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for sock in listener.incoming().take(n) {
+            handle(sock.unwrap());
+        }
+    });
+    port
+}
