@@ -8,7 +8,7 @@ use crate::error::Error;
 ///
 /// `iot-update` uses it for anti-rollback state beyond what TUF metadata
 /// versions give (the security counter of an installed image). With feature
-/// `storage`, every `iot_storage::MonotonicCounter` is one.
+/// `storage`, [`StorageCounter`] adapts any `iot_storage::MonotonicCounter`.
 pub trait RollbackCounter: Send + Sync + core::fmt::Debug {
     /// The current value (0 for a counter never advanced).
     ///
@@ -24,12 +24,30 @@ pub trait RollbackCounter: Send + Sync + core::fmt::Debug {
     fn advance_to(&self, value: u64) -> Result<(), Error>;
 }
 
+/// Any `iot_storage::MonotonicCounter` as a [`RollbackCounter`] (an
+/// adapter, so that enabling the feature never changes which of your own
+/// types implement which trait).
+///
+/// ```
+/// use iot_update::iot_storage::FileCounter;
+/// use iot_update::{RollbackCounter, StorageCounter};
+/// # let dir = tempfile::tempdir()?;
+/// let counter = StorageCounter(FileCounter::open(dir.path().join("counter"))?);
+/// counter.advance_to(3)?;
+/// assert_eq!(counter.read()?, 3);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[cfg(feature = "storage")]
-impl<C: iot_storage::MonotonicCounter + ?Sized> RollbackCounter for C {
+#[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
+#[derive(Debug)]
+pub struct StorageCounter<C>(pub C);
+
+#[cfg(feature = "storage")]
+impl<C: iot_storage::MonotonicCounter> RollbackCounter for StorageCounter<C> {
     fn read(&self) -> Result<u64, Error> {
-        iot_storage::MonotonicCounter::read(self).map_err(crate::error::storage)
+        self.0.read().map_err(crate::error::storage)
     }
     fn advance_to(&self, value: u64) -> Result<(), Error> {
-        iot_storage::MonotonicCounter::advance_to(self, value).map_err(crate::error::storage)
+        self.0.advance_to(value).map_err(crate::error::storage)
     }
 }

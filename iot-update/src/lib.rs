@@ -26,6 +26,8 @@ pub mod __fuzz;
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use config::Limits;
 pub use counter::RollbackCounter;
+#[cfg(feature = "storage")]
+pub use counter::StorageCounter;
 pub use error::{Error, FetchProblem, IntegrityRule, Role, Subject, VersionRule};
 pub use metadata::canonical_json;
 #[cfg(feature = "storage")]

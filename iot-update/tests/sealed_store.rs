@@ -5,7 +5,8 @@ mod support;
 
 use iot_update::iot_storage::{FileCounter, RootKey, SealedStore, StoreOptions};
 use iot_update::{
-    FileTransport, FixedClock, MetadataStore, RollbackCounter, SealedMetadataStore, Updater,
+    FileTransport, FixedClock, MetadataStore, RollbackCounter, SealedMetadataStore, StorageCounter,
+    Updater,
 };
 
 #[test]
@@ -57,7 +58,7 @@ fn a_refresh_keeps_its_trusted_metadata_sealed() {
 #[test]
 fn an_iot_storage_counter_is_a_rollback_counter() {
     let dir = tempfile::tempdir().unwrap();
-    let counter = FileCounter::open(dir.path().join("c")).unwrap();
+    let counter = StorageCounter(FileCounter::open(dir.path().join("c")).unwrap());
     let counter: &dyn RollbackCounter = &counter;
     assert_eq!(counter.read().unwrap(), 0);
     counter.advance_to(5).unwrap();
