@@ -5,12 +5,13 @@
 
 use std::process::Command;
 
-const EXAMPLES: [&str; 5] = [
+const EXAMPLES: [&str; 6] = [
     "device_lifecycle",
     "factory_batch",
     "mqtt_device",
     "tls_client",
     "tls_server",
+    "tuf_conformance_client",
 ];
 
 #[test]
