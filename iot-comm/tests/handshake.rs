@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use iot_comm::pki_types::{CertificateDer, ServerName, UnixTime};
+use iot_comm::pki_types::{ServerName, UnixTime};
 use iot_comm::{
     CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, Timeouts, connect, spki_sha256,
 };
@@ -220,18 +220,18 @@ fn dangerous_pin_only_accepts_a_pinned_self_signed_device() {
         .unwrap();
     let (addr, _server) = serve_with_accept(server, 2);
     let config = ClientPolicy::new(Profile::Modern)
-        .pin_spki_sha256(pin)
+        .pin_spki_sha256_for("127.0.0.1", pin)
         .dangerous_pin_only()
         .build()
         .unwrap();
-    // Reached by IP address: no host name check in this mode.
+    // Reached by IP address: no certificate name check in this mode.
     let mut tls = connect(addr, "127.0.0.1", config, timeouts()).unwrap();
     assert_eq!(echo(&mut tls, b"local\n").unwrap(), b"local\n");
 
     // A different self-signed key is refused.
     let stranger = self_signed("device.local");
     let config = ClientPolicy::new(Profile::Modern)
-        .pin_spki_sha256(spki_sha256(&stranger.chain()[0]).unwrap())
+        .pin_spki_sha256_for("127.0.0.1", spki_sha256(&stranger.chain()[0]).unwrap())
         .dangerous_pin_only()
         .build()
         .unwrap();
@@ -246,7 +246,7 @@ fn dangerous_pin_only_still_checks_the_validity_period() {
     // Our ServerPolicy would refuse to serve an expired certificate.
     let (addr, _server) = serve_with_accept(raw_server(&device, &[&rustls::version::TLS13]), 1);
     let config = ClientPolicy::new(Profile::Modern)
-        .pin_spki_sha256(pin)
+        .pin_spki_sha256_for("127.0.0.1", pin)
         .dangerous_pin_only()
         .build()
         .unwrap();
@@ -559,11 +559,23 @@ fn a_client_that_stops_reading_cannot_stretch_the_handshake_past_its_deadline() 
     let ca = TestPki::named("test ca");
     let leaf = ca.server("localhost");
     let mut chain = leaf.chain().to_vec();
-    // Padding after the end-entity certificate: build() inspects only the
-    // end entity, and this peer never parses the chain. 14 MiB in all: under
-    // the 16 MiB a TLS handshake message can hold, and well over what Linux
-    // buffers on loopback by default (send buffer at most 4 MiB).
-    chain.extend((0..7).map(|_| CertificateDer::from(vec![0u8; 2 << 20])));
+    // Padding after the end-entity certificate: a well-formed, currently
+    // valid certificate (build() checks the whole chain) with a 2 MiB
+    // extension, seven times; this peer never verifies the chain. 14 MiB in
+    // all: under the 16 MiB a TLS handshake message can hold, and well over
+    // what Linux buffers on loopback by default (send buffer at most 4 MiB).
+    let padding = {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .custom_extensions
+            .push(rcgen::CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 4, 1, 32473, 1],
+                vec![0u8; 2 << 20],
+            ));
+        let key = rcgen::KeyPair::generate().unwrap();
+        params.self_signed(&key).unwrap().der().clone()
+    };
+    chain.extend((0..7).map(|_| padding.clone()));
     let server = ServerPolicy::new(Profile::Modern)
         .identity(chain, leaf.key())
         .build()
