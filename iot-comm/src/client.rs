@@ -343,6 +343,7 @@ impl ClientPolicy {
         let clock = &self.common.clock;
         let provider = profile.provider_arc();
         self.common.check_alpn()?;
+        clock.check_floor_plausible()?;
         if self.pins.len() + self.named_pins.len() > Self::MAX_PINS {
             return Err(Error::Policy(PolicyProblem::TooManyPins));
         }

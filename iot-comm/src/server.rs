@@ -8,7 +8,7 @@ use rustls::time_provider::TimeProvider;
 use rustls::{RootCertStore, ServerConfig};
 
 use crate::common::{self, Common};
-use crate::error::Error;
+use crate::error::{Error, PolicyProblem};
 use crate::identity::{Identity, Role};
 use crate::profile::Profile;
 use crate::report::{self, ClientAuthentication, PeerVerification, PolicyReport, Side};
@@ -175,6 +175,14 @@ impl ServerPolicy {
     /// every 6 hours by rustls) so that clients can resume. Off by default:
     /// a ticket key that leaks exposes every session it protected, and most
     /// device servers see few reconnects.
+    ///
+    /// Not together with [`require_client_auth`](Self::require_client_auth):
+    /// a resumed session carries the client certificate of the full
+    /// handshake without checking it again, so a device certificate that has
+    /// expired since (or a server clock now below the floor) would still be
+    /// accepted for as long as the ticket lives. `build()` refuses the pair
+    /// with [`PolicyProblem::TicketsWithClientAuth`](crate::PolicyProblem::TicketsWithClientAuth);
+    /// a mutual-TLS server runs a full handshake every time.
     #[must_use]
     pub fn enable_session_tickets(mut self) -> Self {
         self.session_tickets = true;
@@ -212,6 +220,10 @@ impl ServerPolicy {
         let clock = &self.common.clock;
         let provider = profile.provider_arc();
         self.common.check_alpn()?;
+        clock.check_floor_plausible()?;
+        if self.session_tickets && self.client_roots.is_some() {
+            return Err(Error::Policy(PolicyProblem::TicketsWithClientAuth));
+        }
         let identity = self.identity.as_ref().ok_or(Error::MissingIdentity)?;
         let certified = identity.certified_key(profile, &provider, clock, Role::Server)?;
 

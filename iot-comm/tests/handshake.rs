@@ -411,6 +411,69 @@ fn the_server_checks_client_certificates_against_its_clock_floor() {
     );
 }
 
+/// A clock the test moves.
+#[derive(Debug)]
+struct Adjustable(Arc<std::sync::atomic::AtomicU64>);
+impl TimeProvider for Adjustable {
+    fn current_time(&self) -> Option<UnixTime> {
+        let secs = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        Some(UnixTime::since_unix_epoch(Duration::from_secs(secs)))
+    }
+}
+
+/// T2, the review's probe on today's API: a device reconnects after its
+/// certificate expired by the server's clock, and again with the server's
+/// clock below the floor. With tickets refused beside client
+/// authentication, each reconnect is a full handshake and is refused;
+/// before, both resumed and carried data.
+#[test]
+fn a_mutual_tls_server_checks_the_client_certificate_on_every_connection() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let ca = TestPki::named("test ca");
+    let devices = TestPki::named("device ca");
+    let leaf = ca.server("broker.local");
+    let clock = Arc::new(AtomicU64::new(unix_now()));
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain().to_vec(), leaf.key())
+        .require_client_auth(devices.root_store())
+        .time_provider(Arc::new(Adjustable(clock.clone())))
+        .build()
+        .unwrap();
+    let mut spec = LeafSpec::client("device-0001");
+    spec.not_after = unix_now() + 2 * DAY;
+    let device = devices.leaf(&spec);
+    let config = client(&ca)
+        .client_identity(device.chain().to_vec(), device.key())
+        .build()
+        .unwrap();
+    let (addr, handle) = serve_with_accept(server, 3);
+    let mut tls = connect(addr, "broker.local", config.clone(), timeouts()).unwrap();
+    assert_eq!(echo(&mut tls, b"1").unwrap(), b"1");
+    // The server's clock: the device certificate expired 8 days ago.
+    clock.store(unix_now() + 10 * DAY, Ordering::SeqCst);
+    let second = connect(addr, "broker.local", config.clone(), timeouts())
+        .and_then(|mut t| echo(&mut t, b"2"));
+    // The server's clock after a power cut: 1970, below the floor.
+    clock.store(0, Ordering::SeqCst);
+    let third =
+        connect(addr, "broker.local", config, timeouts()).and_then(|mut t| echo(&mut t, b"3"));
+    assert!(second.is_err() && third.is_err(), "{second:?} {third:?}");
+    let seen: Vec<_> = handle
+        .join()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.result.map(|_| ()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            Ok(()),
+            Err(Error::PeerCertificate(CertificateProblem::Expired)),
+            Err(Error::ClockBeforeFloor)
+        ]
+    );
+}
+
 #[test]
 fn alpn_is_negotiated() {
     let ca = TestPki::named("test ca");
