@@ -19,7 +19,7 @@ pub mod manual;
 
 pub use cert::spki_sha256;
 pub use client::ClientPolicy;
-pub use connect::{Timeouts, accept, connect};
+pub use connect::{Timeouts, accept, connect, connect_host};
 pub use error::{CertificateProblem, Error, PemItem, PemProblem, PolicyProblem};
 pub use pin::SpkiPin;
 pub use profile::{Profile, UnknownProfile};

@@ -14,7 +14,8 @@ use std::time::{Duration, Instant};
 use common::*;
 use iot_comm::pki_types::{ServerName, UnixTime};
 use iot_comm::{
-    CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, Timeouts, connect, spki_sha256,
+    CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, Timeouts, connect,
+    connect_host, spki_sha256,
 };
 use iot_testkit::pki::*;
 use rustls::time_provider::TimeProvider;
@@ -711,5 +712,73 @@ fn invalid_server_names_are_refused_before_connecting() {
     assert_eq!(
         connect(addr, "not a host name", config, timeouts()).unwrap_err(),
         Error::InvalidServerName
+    );
+}
+
+/// T6: `connect_host` resolves a name and connects to the address that
+/// answers (`localhost` may resolve to `::1` first; the server listens on
+/// 127.0.0.1 only), checking the certificate against the name.
+#[test]
+fn connect_host_resolves_the_name_and_verifies_it() {
+    let ca = TestPki::named("test ca");
+    let (addr, _server) = serve_with_accept(modern_server(&ca, "localhost"), 2);
+    let mut tls = connect_host(
+        "localhost",
+        addr.port(),
+        client(&ca).build().unwrap(),
+        timeouts(),
+    )
+    .unwrap();
+    assert_eq!(echo(&mut tls, b"by name\n").unwrap(), b"by name\n");
+    // An IP literal is a name too, and must match the certificate.
+    let err = connect_host(
+        "127.0.0.1",
+        addr.port(),
+        client(&ca).build().unwrap(),
+        timeouts(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::PeerCertificate(CertificateProblem::NameMismatch)
+    );
+    assert_eq!(
+        connect_host(
+            "no spaces",
+            addr.port(),
+            client(&ca).build().unwrap(),
+            timeouts()
+        )
+        .unwrap_err(),
+        Error::InvalidServerName
+    );
+}
+
+/// T4: what `connect`'s docs and the README now say. Under TLS 1.3 the
+/// device finishes its side of the handshake before the server judges its
+/// certificate: `connect` succeeds, and the refusal surfaces on the first
+/// read as the server's alert.
+#[test]
+fn under_tls13_a_refused_client_certificate_surfaces_on_the_first_read() {
+    let ca = TestPki::named("test ca");
+    let devices = TestPki::named("device ca");
+    let (addr, server) = serve_with_accept(mutual_tls_server(&ca, &devices), 1);
+    let mut spec = LeafSpec::client("device-0001");
+    spec.not_before = unix_now() - 10 * DAY;
+    spec.not_after = unix_now() + DAY;
+    let fake = TestPki::named("impostor ca").leaf(&spec);
+    let config = client(&ca)
+        .client_identity(fake.chain().to_vec(), fake.key())
+        .build()
+        .unwrap();
+    let mut tls = connect(addr, "broker.local", config, timeouts()).unwrap();
+    assert_eq!(tls.conn.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+    assert_eq!(
+        echo(&mut tls, b"hello\n").unwrap_err(),
+        Error::PeerAlert(AlertDescription::UnknownCA)
+    );
+    assert_eq!(
+        server.join().unwrap().remove(0).result.unwrap_err(),
+        Error::PeerCertificate(CertificateProblem::UnknownIssuer)
     );
 }
