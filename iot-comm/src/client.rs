@@ -304,7 +304,11 @@ impl ClientPolicy {
 
     /// Refuse to check certificates while the clock reads earlier than
     /// `floor`. Default [`DEFAULT_CLOCK_FLOOR`](Self::DEFAULT_CLOCK_FLOOR);
-    /// better, your firmware's build time (e.g. from `SOURCE_DATE_EPOCH`):
+    /// better, your firmware's build time (e.g. from `SOURCE_DATE_EPOCH`).
+    /// A floor after 2100-01-01 (seconds, not milliseconds) is refused at
+    /// `build()` with
+    /// [`PolicyProblem::ClockFloorOutOfRange`]; `build()` never compares
+    /// the floor with the clock, which may not be set yet:
     ///
     /// ```
     /// use core::time::Duration;
@@ -334,9 +338,11 @@ impl ClientPolicy {
     /// # Errors
     ///
     /// [`Error::EmptyTrustStore`] without trust anchors; [`Error::Policy`]
-    /// for contradicting or out-of-bounds settings; for a client identity:
-    /// [`Error::LocalCertificate`] (expired, not yet valid, key type not
-    /// allowed, malformed), [`Error::InvalidPrivateKey`],
+    /// for contradicting or out-of-bounds settings (a clock floor after
+    /// 2100-01-01 among them); [`Error::InvalidServerName`] for a pin bound
+    /// to something that is not a server name; for a client identity:
+    /// [`Error::LocalCertificate`] (a certificate of the chain expired or
+    /// not yet valid, key type not allowed, malformed), [`Error::InvalidPrivateKey`],
     /// [`Error::KeyMismatch`], [`Error::ClockBeforeFloor`].
     pub fn build(&self) -> Result<Arc<ClientConfig>, Error> {
         let profile = self.common.profile;

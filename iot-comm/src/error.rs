@@ -22,7 +22,8 @@ use rustls::{AlertDescription, CertificateError, OtherError};
 ///   [`MissingIdentity`](Self::MissingIdentity),
 ///   [`InvalidPrivateKey`](Self::InvalidPrivateKey),
 ///   [`KeyMismatch`](Self::KeyMismatch),
-///   [`LocalCertificate`](Self::LocalCertificate), [`Policy`](Self::Policy);
+///   [`LocalCertificate`](Self::LocalCertificate), [`Policy`](Self::Policy),
+///   [`InvalidPin`](Self::InvalidPin);
 /// * **clock**: [`ClockBeforeFloor`](Self::ClockBeforeFloor),
 ///   [`ClockUnavailable`](Self::ClockUnavailable);
 /// * **connection** (returned by [`connect`](crate::connect) and

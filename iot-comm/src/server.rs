@@ -19,9 +19,10 @@ use crate::{clock, pem};
 /// (a local API for a phone app), a gateway or a test broker.
 ///
 /// An identity is mandatory: [`identity`](Self::identity) or
-/// [`identity_pem`](Self::identity_pem). `build()` refuses a certificate
-/// that is expired or not yet valid, has no subject alternative name, or
-/// whose key the profile does not allow. Defaults:
+/// [`identity_pem`](Self::identity_pem). `build()` refuses a chain with a
+/// certificate that is expired or not yet valid, and a certificate that has
+/// no subject alternative name or whose key the profile does not allow.
+/// Defaults:
 ///
 /// * protocol versions, suites, groups from the [`Profile`]; the client's
 ///   suite preference is honoured (all allowed suites are strong);
@@ -191,7 +192,9 @@ impl ServerPolicy {
 
     /// Refuse to check certificates while the clock reads earlier than
     /// `floor`. Default [`DEFAULT_CLOCK_FLOOR`](Self::DEFAULT_CLOCK_FLOOR);
-    /// better, your firmware's build time.
+    /// better, your firmware's build time. A floor after 2100-01-01 is
+    /// refused at `build()` with
+    /// [`PolicyProblem::ClockFloorOutOfRange`](crate::PolicyProblem::ClockFloorOutOfRange).
     #[must_use]
     pub fn clock_floor(mut self, floor: UnixTime) -> Self {
         self.common.clock.floor = floor;
@@ -210,11 +213,14 @@ impl ServerPolicy {
     /// # Errors
     ///
     /// [`Error::MissingIdentity`]; [`Error::LocalCertificate`] when the
-    /// certificate is expired, not yet valid, lacks a subject alternative
-    /// name, has a key the profile does not allow, or is malformed;
+    /// certificate (or another certificate of the chain) is expired, not
+    /// yet valid or malformed, or the certificate lacks a subject alternative
+    /// name or has a key the profile does not allow;
     /// [`Error::InvalidPrivateKey`]; [`Error::KeyMismatch`];
     /// [`Error::ClockBeforeFloor`]; [`Error::EmptyTrustStore`] for client
-    /// authentication without trust anchors; [`Error::Policy`].
+    /// authentication without trust anchors; [`Error::Policy`], among them
+    /// session tickets together with client authentication and a clock
+    /// floor after 2100-01-01.
     pub fn build(&self) -> Result<Arc<ServerConfig>, Error> {
         let profile = self.common.profile;
         let clock = &self.common.clock;
