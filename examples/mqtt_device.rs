@@ -15,8 +15,9 @@
 //! ```
 //!
 //! Options: `--topic NAME` (default `devices/dev-0001/telemetry`),
-//! `--filter FILTER` (default: the topic), `--message TEXT`, `--pin HEX` (an
-//! SPKI SHA-256 pin of the broker key; may repeat), `--profile
+//! `--filter FILTER` (default: the topic), `--message TEXT`, `--pin PIN` (an
+//! SPKI SHA-256 pin of the broker key or its CA, 64 hex digits or curl's
+//! `sha256//BASE64`; may repeat), `--profile
 //! modern|intermediate`, `--client-id ID`.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -42,7 +43,7 @@ connects to a broker, subscribes, publishes one message and waits for it.
 Usage:
   mqtt_device --write-test-pki DIR
   mqtt_device --broker mqtts://HOST[:PORT] --ca CA.pem --cert DEVICE.pem --key DEVICE.key
-              [--topic NAME] [--filter FILTER] [--message TEXT] [--pin HEX]...
+              [--topic NAME] [--filter FILTER] [--message TEXT] [--pin PIN]...
               [--profile modern|intermediate] [--client-id ID]
 
 Options:
@@ -53,7 +54,8 @@ Options:
   --topic NAME           topic to publish to (default devices/dev-0001/telemetry)
   --filter FILTER        topic filter to subscribe to (default: the topic)
   --message TEXT         message to publish
-  --pin HEX              SPKI SHA-256 pin of the broker (may be repeated)
+  --pin PIN              SPKI SHA-256 pin of the broker or its CA, as hex
+                         or sha256//BASE64 (may be repeated)
   --profile NAME         modern or intermediate (default modern)
   --client-id ID         MQTT client id (default dev-0001)
   -h, --help             print this help and exit";
@@ -125,26 +127,6 @@ fn parse_args() -> Result<Command> {
     }
 }
 
-fn parse_pin(hex: &str) -> Result<[u8; 32]> {
-    let digits: Vec<u8> = hex
-        .bytes()
-        .filter(|b| *b != b':')
-        .map(|b| match b {
-            b'0'..=b'9' => Ok(b - b'0'),
-            b'a'..=b'f' => Ok(b - b'a' + 10),
-            b'A'..=b'F' => Ok(b - b'A' + 10),
-            _ => Err("a pin is 64 hex digits"),
-        })
-        .collect::<std::result::Result<_, _>>()?;
-    let bytes: Vec<u8> = digits
-        .chunks(2)
-        .map(|p| p.iter().fold(0, |a, d| a * 16 + d))
-        .collect();
-    bytes
-        .try_into()
-        .map_err(|_| "a pin is 64 hex digits".into())
-}
-
 /// Writes a test CA, a broker and a device certificate, and a mosquitto
 /// configuration that requires TLS 1.3 and client certificates.
 fn write_test_pki(dir: PathBuf) -> Result<()> {
@@ -205,7 +187,7 @@ fn run(args: Args) -> Result<()> {
         .trust_pem(&fs::read(&args.ca)?)?
         .client_identity_pem(&fs::read(&args.cert)?, &fs::read(&args.key)?)?;
     for pin in &args.pins {
-        policy = policy.pin_spki_sha256(parse_pin(pin)?);
+        policy = policy.pin_spki_sha256(pin.parse::<iot_comm::SpkiPin>()?);
     }
     let config = policy.build()?;
     println!("TLS policy:\n{}", policy.report());

@@ -8,7 +8,8 @@
 //!
 //! Options: `--ca PATH` (required), `--port N` (default 8443), `--host NAME`
 //! (server name to verify; default `localhost`), `--profile
-//! modern|intermediate` (default modern), `--pin HEX` (SPKI SHA-256 pin,
+//! modern|intermediate` (default modern), `--pin PIN` (SPKI SHA-256 pin
+//! of the server key or its CA, 64 hex digits or curl's `sha256//BASE64`;
 //! may be repeated).
 
 // An example program: it prints what it does and stops with a message on
@@ -21,42 +22,30 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use iot_comm::{ClientPolicy, Profile, Timeouts, connect};
+use iot_comm::{ClientPolicy, Profile, SpkiPin, Timeouts, connect};
 
 struct Args {
     ca: PathBuf,
     port: u16,
     host: String,
     profile: Profile,
-    pins: Vec<[u8; 32]>,
+    pins: Vec<SpkiPin>,
 }
 
 const USAGE: &str = "\
 Connects to a TLS server with an iot-comm client profile and prints what was
 negotiated and the server's answer.
 
-Usage: tls_client --ca PATH [--port N] [--host NAME] [--profile modern|intermediate] [--pin HEX]...
+Usage: tls_client --ca PATH [--port N] [--host NAME] [--profile modern|intermediate] [--pin PIN]...
 
 Options:
   --ca PATH        the CA certificate (PEM) to trust (required)
   --port N         server port on 127.0.0.1 (default 8443)
   --host NAME      server name to verify (default localhost)
   --profile NAME   modern or intermediate (default modern)
-  --pin HEX        SPKI SHA-256 pin, 64 hex digits (may be repeated)
+  --pin PIN        SPKI SHA-256 pin, 64 hex digits or sha256//BASE64 (may be
+                   repeated)
   -h, --help       print this help and exit";
-
-fn parse_pin(hex: &str) -> Result<[u8; 32], String> {
-    let bytes = hex.as_bytes();
-    if bytes.len() != 64 {
-        return Err("--pin: expected 64 hex digits".into());
-    }
-    let mut pin = [0u8; 32];
-    for (out, pair) in pin.iter_mut().zip(bytes.chunks(2)) {
-        let s = std::str::from_utf8(pair).map_err(|_| "--pin: not hex")?;
-        *out = u8::from_str_radix(s, 16).map_err(|_| "--pin: not hex")?;
-    }
-    Ok(pin)
-}
 
 fn parse_args() -> Result<Args, String> {
     let mut ca = None;
@@ -75,7 +64,9 @@ fn parse_args() -> Result<Args, String> {
             "--port" => args.port = value()?.parse().map_err(|_| "--port: not a port number")?,
             "--host" => args.host = value()?,
             "--profile" => args.profile = value()?.parse().map_err(|e| format!("{e}"))?,
-            "--pin" => args.pins.push(parse_pin(&value()?)?),
+            "--pin" => args
+                .pins
+                .push(value()?.parse().map_err(|e| format!("--pin: {e}"))?),
             other => return Err(format!("unknown argument {other}\n{USAGE}")),
         }
     }

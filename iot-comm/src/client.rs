@@ -3,16 +3,17 @@
 use std::sync::Arc;
 
 use rustls::client::{Resumption, WebPkiServerVerifier};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::time_provider::TimeProvider;
 use rustls::{ClientConfig, RootCertStore};
 
 use crate::common::{self, Common};
 use crate::error::{Error, PolicyProblem};
 use crate::identity::{Identity, Role};
+use crate::pin::SpkiPin;
 use crate::profile::Profile;
 use crate::report::{self, ClientAuthentication, PeerVerification, PolicyReport, Side};
-use crate::verify::{PolicyServerVerifier, ServerTrust};
+use crate::verify::{Pins, PolicyServerVerifier, ServerTrust};
 use crate::{cert, clock, pem};
 
 /// rustls' in-memory session store is sized in TLS 1.3 tickets and keeps up
@@ -71,6 +72,8 @@ pub struct ClientPolicy {
     common: Common,
     roots: RootCertStore,
     pins: Vec<[u8; 32]>,
+    /// Pins bound to a server name, the name as given (parsed at `build()`).
+    named_pins: Vec<(String, [u8; 32])>,
     pin_only: bool,
     identity: Option<Identity>,
     session_cache: usize,
@@ -82,6 +85,7 @@ impl core::fmt::Debug for ClientPolicy {
             .field("profile", &self.common.profile)
             .field("trust_anchors", &self.roots.len())
             .field("pins", &self.pins.len())
+            .field("pins_bound_to_names", &self.named_pins.len())
             .field("pin_only", &self.pin_only)
             .field("identity", &self.identity)
             .field("alpn", &report::alpn_names(&self.common.alpn))
@@ -126,6 +130,7 @@ impl ClientPolicy {
             common: Common::new(profile),
             roots: RootCertStore::empty(),
             pins: Vec::new(),
+            named_pins: Vec::new(),
             pin_only: false,
             identity: None,
             session_cache: Self::DEFAULT_SESSION_CACHE,
@@ -159,30 +164,90 @@ impl ClientPolicy {
         self
     }
 
-    /// Requires the server certificate's SPKI SHA-256 (see
-    /// [`spki_sha256`](crate::spki_sha256)) to equal one of the pins, *after*
-    /// normal WebPKI verification. Call it several times to add backup pins
-    /// for key rotation (see the [manual](crate::manual::_03_howto)).
+    /// Requires, for every server name, that a certificate of the verified
+    /// path (the server's own, an intermediate or the trust anchor) has this
+    /// SPKI SHA-256 (see [`spki_sha256`](crate::spki_sha256) and
+    /// [`SpkiPin`] for the text forms), checked *after* full WebPKI
+    /// verification. Pinning a CA keeps working when a service you do not
+    /// control rotates its server keys (a cloud broker, an ACME renewal);
+    /// pinning the server's own key is stricter but only safe for keys you
+    /// rotate yourself, with backup pins. Call it several times to add
+    /// backup pins (see the [manual](crate::manual::_03_howto)): any one
+    /// match is enough. Certificates the server sends that are not on the
+    /// verified path never match.
+    ///
+    /// Not for [`dangerous_pin_only`](Self::dangerous_pin_only) mode, which
+    /// needs every pin bound to a name
+    /// ([`pin_spki_sha256_for`](Self::pin_spki_sha256_for)); `build()`
+    /// refuses the mix with [`PolicyProblem::PinOnlyWithUnboundPin`].
     #[must_use]
-    pub fn pin_spki_sha256(mut self, pin: [u8; 32]) -> Self {
+    pub fn pin_spki_sha256(mut self, pin: impl Into<SpkiPin>) -> Self {
+        let pin = *pin.into().sha256();
         if !self.pins.contains(&pin) {
             self.pins.push(pin);
         }
         self
     }
 
+    /// As [`pin_spki_sha256`](Self::pin_spki_sha256), but only for
+    /// connections to `server_name` (the name given to
+    /// [`connect`](crate::connect), compared as rustls compares names: DNS
+    /// names without regard to ASCII case, IP addresses by value).
+    /// Connections to other names are not affected by this pin. Several
+    /// pins may be bound to one name.
+    ///
+    /// In [`dangerous_pin_only`](Self::dangerous_pin_only) mode this is how
+    /// pins are given: each paired device's key is accepted only under that
+    /// device's name, so one paired device cannot impersonate another (after
+    /// DHCP hands it the other's address, say), and a name without a pin is
+    /// refused with [`CertificateProblem::PinMismatch`](crate::CertificateProblem::PinMismatch).
+    /// In that mode pins name the server's own key (there is no verified
+    /// path).
+    ///
+    /// An invalid name is refused at `build()` with
+    /// [`Error::InvalidServerName`].
+    #[must_use]
+    pub fn pin_spki_sha256_for(mut self, server_name: &str, pin: impl Into<SpkiPin>) -> Self {
+        let entry = (server_name.to_owned(), *pin.into().sha256());
+        if !self.named_pins.contains(&entry) {
+            self.named_pins.push(entry);
+        }
+        self
+    }
+
     /// **Dangerous**: trust a server on its pinned key alone, with no chain
-    /// and no host name check. The `dangerous_` prefix marks a skipped
-    /// verification step, so a reviewer finds it with
+    /// and no certificate name check. The `dangerous_` prefix marks a
+    /// skipped verification step, so a reviewer finds it with
     /// `grep -rn 'insecure_\|dangerous_'`.
     ///
     /// Only for device-local servers with self-signed certificates (an app
     /// on a phone talking to a device on the LAN, the device's key pinned at
     /// pairing). The certificate's validity period is still checked, and the
-    /// handshake still proves possession of the pinned key. Requires at least
-    /// one pin and no trust anchors: both contradictions are refused at
-    /// `build()` ([`PolicyProblem::PinOnlyWithoutPins`],
-    /// [`PolicyProblem::PinOnlyWithTrustAnchors`]).
+    /// handshake still proves possession of the pinned key. Every pin is
+    /// bound to the server name it is for
+    /// ([`pin_spki_sha256_for`](Self::pin_spki_sha256_for)), and a key is
+    /// accepted only when connecting under that name: one config can hold
+    /// the pins of several paired devices without letting one impersonate
+    /// another. Requires at least one pin, no unbound pin and no trust
+    /// anchors: these contradictions are refused at `build()`
+    /// ([`PolicyProblem::PinOnlyWithoutPins`],
+    /// [`PolicyProblem::PinOnlyWithTrustAnchors`],
+    /// [`PolicyProblem::PinOnlyWithUnboundPin`]).
+    ///
+    /// ```
+    /// use iot_comm::{ClientPolicy, Profile, SpkiPin};
+    ///
+    /// // Stored at pairing, one per device.
+    /// let plug: SpkiPin = "sha256//WlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlpaWlo=".parse()?;
+    /// let lamp: SpkiPin = "a5".repeat(32).parse()?;
+    /// let config = ClientPolicy::new(Profile::Modern)
+    ///     .pin_spki_sha256_for("kitchen-plug.local", plug)
+    ///     .pin_spki_sha256_for("192.168.1.23", lamp)
+    ///     .dangerous_pin_only()
+    ///     .build()?;
+    /// # let _ = config;
+    /// # Ok::<(), iot_comm::Error>(())
+    /// ```
     #[must_use]
     pub fn dangerous_pin_only(mut self) -> Self {
         self.pin_only = true;
@@ -239,7 +304,11 @@ impl ClientPolicy {
 
     /// Refuse to check certificates while the clock reads earlier than
     /// `floor`. Default [`DEFAULT_CLOCK_FLOOR`](Self::DEFAULT_CLOCK_FLOOR);
-    /// better, your firmware's build time (e.g. from `SOURCE_DATE_EPOCH`):
+    /// better, your firmware's build time (e.g. from `SOURCE_DATE_EPOCH`).
+    /// A floor after 2100-01-01 (seconds, not milliseconds) is refused at
+    /// `build()` with
+    /// [`PolicyProblem::ClockFloorOutOfRange`]; `build()` never compares
+    /// the floor with the clock, which may not be set yet:
     ///
     /// ```
     /// use core::time::Duration;
@@ -269,41 +338,54 @@ impl ClientPolicy {
     /// # Errors
     ///
     /// [`Error::EmptyTrustStore`] without trust anchors; [`Error::Policy`]
-    /// for contradicting or out-of-bounds settings; for a client identity:
-    /// [`Error::LocalCertificate`] (expired, not yet valid, key type not
-    /// allowed, malformed), [`Error::InvalidPrivateKey`],
+    /// for contradicting or out-of-bounds settings (a clock floor after
+    /// 2100-01-01 among them); [`Error::InvalidServerName`] for a pin bound
+    /// to something that is not a server name; for a client identity:
+    /// [`Error::LocalCertificate`] (a certificate of the chain expired or
+    /// not yet valid, key type not allowed, malformed), [`Error::InvalidPrivateKey`],
     /// [`Error::KeyMismatch`], [`Error::ClockBeforeFloor`].
     pub fn build(&self) -> Result<Arc<ClientConfig>, Error> {
         let profile = self.common.profile;
         let clock = &self.common.clock;
         let provider = profile.provider_arc();
         self.common.check_alpn()?;
-        if self.pins.len() > Self::MAX_PINS {
+        clock.check_floor_plausible()?;
+        if self.pins.len() + self.named_pins.len() > Self::MAX_PINS {
             return Err(Error::Policy(PolicyProblem::TooManyPins));
         }
+        let mut pins = Pins {
+            any_name: self.pins.clone(),
+            by_name: Vec::with_capacity(self.named_pins.len()),
+        };
+        for (name, pin) in &self.named_pins {
+            let name = ServerName::try_from(name.clone()).map_err(|_| Error::InvalidServerName)?;
+            pins.by_name.push((name, *pin));
+        }
         let trust = if self.pin_only {
-            if self.pins.is_empty() {
+            if pins.len() == 0 {
                 return Err(Error::Policy(PolicyProblem::PinOnlyWithoutPins));
             }
             if !self.roots.is_empty() {
                 return Err(Error::Policy(PolicyProblem::PinOnlyWithTrustAnchors));
+            }
+            if !pins.any_name.is_empty() {
+                return Err(Error::Policy(PolicyProblem::PinOnlyWithUnboundPin));
             }
             ServerTrust::PinOnly
         } else {
             if self.roots.is_empty() {
                 return Err(Error::EmptyTrustStore);
             }
-            let webpki = WebPkiServerVerifier::builder_with_provider(
-                Arc::new(self.roots.clone()),
-                provider.clone(),
-            )
-            .build()
-            .map_err(|_| Error::EmptyTrustStore)?;
-            ServerTrust::WebPki(webpki)
+            let roots = Arc::new(self.roots.clone());
+            let webpki =
+                WebPkiServerVerifier::builder_with_provider(roots.clone(), provider.clone())
+                    .build()
+                    .map_err(|_| Error::EmptyTrustStore)?;
+            ServerTrust::WebPki(webpki, roots)
         };
         let verifier = Arc::new(PolicyServerVerifier {
             trust,
-            pins: self.pins.clone(),
+            pins,
             floor: clock.floor,
             algorithms: provider.signature_verification_algorithms,
         });
@@ -342,7 +424,8 @@ impl ClientPolicy {
 
     /// What this policy allows, for conformance documentation.
     pub fn report(&self) -> PolicyReport {
-        let peer_verification = match (self.pin_only, self.pins.is_empty()) {
+        let unpinned = self.pins.is_empty() && self.named_pins.is_empty();
+        let peer_verification = match (self.pin_only, unpinned) {
             (true, _) => PeerVerification::PinOnly,
             (false, true) => PeerVerification::WebPki,
             (false, false) => PeerVerification::WebPkiThenPin,
@@ -357,6 +440,11 @@ impl ClientPolicy {
             .report(Side::Client, peer_verification, client_authentication);
         r.trust_anchors = self.roots.len();
         r.spki_pins_sha256 = self.pins.iter().map(|p| cert::hex(p)).collect();
+        r.spki_pins_sha256_by_server_name = self
+            .named_pins
+            .iter()
+            .map(|(name, p)| (name.clone(), cert::hex(p)))
+            .collect();
         r.session_resumption = if self.session_cache == 0 {
             "disabled".into()
         } else {

@@ -20,13 +20,19 @@ use std::sync::Arc;
 use rustls::pki_types::UnixTime;
 use rustls::time_provider::{DefaultTimeProvider, TimeProvider};
 
-use crate::error::{Error, VerifyFailure};
+use crate::error::{Error, PolicyProblem, VerifyFailure};
 
 /// The default clock floor: 2025-01-01T00:00:00Z, before this crate was
 /// released. Public as `ClientPolicy::DEFAULT_CLOCK_FLOOR` and
 /// `ServerPolicy::DEFAULT_CLOCK_FLOOR`.
 pub(crate) const DEFAULT_CLOCK_FLOOR: UnixTime =
     UnixTime::since_unix_epoch(Duration::from_secs(1_735_689_600));
+
+/// The latest clock floor `build()` accepts: 2100-01-01T00:00:00Z. A later
+/// floor cannot be a real time (milliseconds passed as seconds give a year
+/// in the tens of thousands) and would refuse every connection.
+pub(crate) const LATEST_CLOCK_FLOOR: UnixTime =
+    UnixTime::since_unix_epoch(Duration::from_secs(4_102_444_800));
 
 /// A time source and the floor its readings must not be below.
 #[derive(Debug, Clone)]
@@ -50,6 +56,17 @@ impl Clock {
     pub(crate) fn set_source(&mut self, source: Arc<dyn TimeProvider>) {
         self.source = source;
         self.custom_source = true;
+    }
+
+    /// Refuses a floor after [`LATEST_CLOCK_FLOOR`]. A constant bound, never
+    /// the current clock: a device without a real-time clock may build its
+    /// policies before it knows the time.
+    pub(crate) fn check_floor_plausible(&self) -> Result<(), Error> {
+        if self.floor > LATEST_CLOCK_FLOOR {
+            Err(Error::Policy(PolicyProblem::ClockFloorOutOfRange))
+        } else {
+            Ok(())
+        }
     }
 
     /// The current time, if the clock can be read and is past the floor.

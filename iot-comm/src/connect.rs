@@ -1,12 +1,18 @@
-//! Blocking TCP + TLS with timeouts: [`connect`] and [`accept`].
+//! Blocking TCP + TLS with timeouts: [`connect`], [`connect_host`] and
+//! [`accept`].
 //!
-//! Both complete the handshake before returning, so every certificate,
-//! pin, protocol and clock failure surfaces here as a typed [`Error`], not
-//! later on the first read.
+//! All three complete the handshake before returning, so every failure of
+//! the *peer's* certificate (and pin, protocol and clock failures) surfaces
+//! here as a typed [`Error`]. One failure cannot: under TLS 1.3 a client
+//! finishes its side of the handshake before the server has judged the
+//! client's certificate, so a server refusing our client certificate is
+//! seen on the first read of the returned stream (as
+//! [`Error::PeerAlert`], e.g. `CertificateRequired` or `UnknownCA`), not
+//! from `connect`.
 
 use core::time::Duration;
 use std::io;
-use std::net::{SocketAddr, TcpStream};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::ops::DerefMut;
 use std::sync::Arc;
 use std::time::Instant;
@@ -19,9 +25,10 @@ use rustls::{
 
 use crate::error::{Error, PolicyProblem};
 
-/// Timeouts for [`connect`] and [`accept`].
+/// Timeouts for [`connect`], [`connect_host`] and [`accept`].
 ///
-/// * `connect`: establishing the TCP connection;
+/// * `connect`: establishing the TCP connection (for [`connect_host`], all
+///   its attempts together; name resolution is not bounded by it);
 /// * `handshake`: the whole TLS handshake, however the peer paces it (a peer
 ///   sending one byte a second, or reading our flight that slowly, cannot
 ///   hold the connection open);
@@ -133,7 +140,18 @@ impl Timeouts {
 
 /// Connects to `addr`, runs the TLS handshake for `server_name` (a DNS name
 /// or an IP address, checked against the certificate) with `config`, and
-/// returns the established stream.
+/// returns the established stream. To connect by host name, see
+/// [`connect_host`].
+///
+/// Every failure of the server's certificate, of a pin, of the protocol
+/// negotiation or of the clock is returned from here. **Under TLS 1.3 a
+/// refusal of *our* client certificate is not**: the client has finished
+/// its side of the handshake before the server judges the certificate, so
+/// the refusal arrives on the first read of the returned stream, as
+/// [`Error::PeerAlert`] (for example `CertificateRequired`, `UnknownCA` or
+/// `CertificateExpired`) once converted with `?`. A device that must know
+/// its certificate was accepted reads the server's first message (MQTT's
+/// CONNACK, say) before it counts the connection as up.
 ///
 /// ```no_run
 /// use std::io::{Read, Write};
@@ -166,10 +184,110 @@ pub fn connect(
         ServerName::try_from(server_name.to_owned()).map_err(|_| Error::InvalidServerName)?;
     let sock =
         TcpStream::connect_timeout(&addr, timeouts.connect).map_err(Error::io("connecting"))?;
-    prepare(&sock, &timeouts)?;
+    client_handshake(sock, name, config, &timeouts)
+}
+
+/// Resolves `host`, connects to the first of its addresses that answers,
+/// runs the TLS handshake for `host` (checked against the certificate, as
+/// in [`connect`]) with `config`, and returns the established stream: the
+/// call a device makes to reach its cloud endpoint.
+///
+/// Addresses are tried in the order the resolver returns them, all within
+/// the one connect timeout: each attempt may use what is left of it divided
+/// by the number of addresses still to try (the last one gets all that is
+/// left), so one unreachable address cannot use up the whole deadline. The
+/// handshake then runs under its own timeout, as in [`connect`].
+///
+/// **Name resolution itself is not bounded by [`Timeouts`]**: it is the
+/// system resolver's blocking call (`getaddrinfo`), which has no timeout
+/// parameter; the resolver's own settings apply (on Linux
+/// `/etc/resolv.conf`, `options timeout:` and `attempts:`). A device that
+/// must bound it resolves on a thread of its own, or with its own resolver,
+/// and calls [`connect`].
+///
+/// As with [`connect`], under TLS 1.3 a refusal of our client certificate
+/// arrives on the first read, not from here.
+///
+/// ```no_run
+/// use std::io::Write;
+/// use iot_comm::{connect_host, ClientPolicy, Profile, Timeouts};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let config = ClientPolicy::new(Profile::Modern)
+///     .trust_pem(&std::fs::read("ca.pem")?)?
+///     .build()?;
+/// let mut tls = connect_host("broker.example.com", 8883, config, Timeouts::default())?;
+/// tls.write_all(b"hello")?;
+/// # Ok(()) }
+/// ```
+///
+/// # Errors
+///
+/// As [`connect`]; a name that does not resolve, or resolves to no address,
+/// gives [`Error::Io`] with `during` `"resolving the host name"`; when no
+/// address accepts the connection, the last attempt's failure
+/// ([`Error::Timeout`] when the connect timeout ran out, [`Error::Io`] with
+/// `during` `"connecting"` otherwise).
+pub fn connect_host(
+    host: &str,
+    port: u16,
+    config: Arc<ClientConfig>,
+    timeouts: Timeouts,
+) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
+    const RESOLVING: &str = "resolving the host name";
+    timeouts.check()?;
+    let name = ServerName::try_from(host.to_owned()).map_err(|_| Error::InvalidServerName)?;
+    let addrs: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(Error::io(RESOLVING))?
+        .collect();
+    if addrs.is_empty() {
+        return Err(Error::Io {
+            during: RESOLVING,
+            kind: io::ErrorKind::NotFound,
+        });
+    }
+    let deadline = Instant::now().checked_add(timeouts.connect);
+    let sock = connect_any(&addrs, deadline, timeouts.connect)?;
+    client_handshake(sock, name, config, &timeouts)
+}
+
+/// Connects to the first of `addrs` that accepts, sharing the time left
+/// until `deadline` among the addresses still to try.
+fn connect_any(
+    addrs: &[SocketAddr],
+    deadline: Option<Instant>,
+    step: Duration,
+) -> Result<TcpStream, Error> {
+    let mut last = Error::Io {
+        during: "connecting",
+        kind: io::ErrorKind::NotFound,
+    };
+    for (i, addr) in addrs.iter().enumerate() {
+        let left = time_left(deadline, step)?;
+        let untried = u32::try_from(addrs.len() - i).unwrap_or(u32::MAX);
+        // Never zero: the operating system reads a zero timeout as "wait
+        // forever" (std refuses it).
+        let share = (left / untried).max(Duration::from_millis(1)).min(left);
+        match TcpStream::connect_timeout(addr, share) {
+            Ok(sock) => return Ok(sock),
+            Err(e) => last = Error::io("connecting")(e),
+        }
+    }
+    Err(last)
+}
+
+/// The TLS client handshake on a connected socket.
+fn client_handshake(
+    sock: TcpStream,
+    name: ServerName<'static>,
+    config: Arc<ClientConfig>,
+    timeouts: &Timeouts,
+) -> Result<StreamOwned<ClientConnection, TcpStream>, Error> {
+    prepare(&sock, timeouts)?;
     let mut conn = ClientConnection::new(config, name)?;
     let mut sock = sock;
-    handshake(&mut conn, &mut sock, &timeouts)?;
+    handshake(&mut conn, &mut sock, timeouts)?;
     Ok(StreamOwned::new(conn, sock))
 }
 
@@ -318,6 +436,47 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn closed_port() -> SocketAddr {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.local_addr().unwrap()
+    }
+
+    /// T6: `connect_host` tries each address: a refused one is skipped.
+    #[test]
+    fn connect_any_skips_an_address_that_refuses() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let open = listener.local_addr().unwrap();
+        let deadline = Instant::now().checked_add(Duration::from_secs(5));
+        let sock = connect_any(&[closed_port(), open], deadline, Duration::from_secs(5)).unwrap();
+        assert_eq!(sock.peer_addr().unwrap(), open);
+    }
+
+    /// T6: the attempts share one deadline: none starts once it has passed,
+    /// and when every address refuses, the last refusal is returned.
+    #[test]
+    fn connect_any_stays_within_the_deadline_and_reports_the_last_failure() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let open = listener.local_addr().unwrap();
+        let passed = Some(Instant::now());
+        assert_eq!(
+            connect_any(&[open], passed, Duration::from_secs(5)).unwrap_err(),
+            Error::Timeout
+        );
+        let deadline = Instant::now().checked_add(Duration::from_secs(5));
+        assert_eq!(
+            connect_any(
+                &[closed_port(), closed_port()],
+                deadline,
+                Duration::from_secs(5)
+            )
+            .unwrap_err(),
+            Error::Io {
+                during: "connecting",
+                kind: io::ErrorKind::ConnectionRefused
+            }
+        );
+    }
 
     #[test]
     fn zero_timeouts_are_refused() {

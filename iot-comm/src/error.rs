@@ -22,7 +22,8 @@ use rustls::{AlertDescription, CertificateError, OtherError};
 ///   [`MissingIdentity`](Self::MissingIdentity),
 ///   [`InvalidPrivateKey`](Self::InvalidPrivateKey),
 ///   [`KeyMismatch`](Self::KeyMismatch),
-///   [`LocalCertificate`](Self::LocalCertificate), [`Policy`](Self::Policy);
+///   [`LocalCertificate`](Self::LocalCertificate), [`Policy`](Self::Policy),
+///   [`InvalidPin`](Self::InvalidPin);
 /// * **clock**: [`ClockBeforeFloor`](Self::ClockBeforeFloor),
 ///   [`ClockUnavailable`](Self::ClockUnavailable);
 /// * **connection** (returned by [`connect`](crate::connect) and
@@ -70,9 +71,14 @@ pub enum Error {
     ClockBeforeFloor,
     /// The clock could not be read at all.
     ClockUnavailable,
-    /// The server name given to [`connect`](crate::connect) is neither a DNS
-    /// name nor an IP address.
+    /// The server name given to [`connect`](crate::connect) or
+    /// [`connect_host`](crate::connect_host), or bound to a pin with
+    /// [`ClientPolicy::pin_spki_sha256_for`](crate::ClientPolicy::pin_spki_sha256_for),
+    /// is neither a DNS name nor an IP address.
     InvalidServerName,
+    /// An SPKI pin in text form is neither 64 hex digits nor curl's
+    /// `sha256//BASE64` ([`SpkiPin::parse`](crate::SpkiPin::parse)).
+    InvalidPin,
     /// The peer's certificate was refused during the handshake.
     PeerCertificate(CertificateProblem),
     /// The peer ended the handshake with this TLS alert (it refused us, for
@@ -174,6 +180,20 @@ pub enum PolicyProblem {
     /// Pin-only verification was chosen and trust anchors were given too:
     /// they would be ignored, which is almost certainly not what was meant.
     PinOnlyWithTrustAnchors,
+    /// Pin-only verification was chosen with a pin that is not bound to a
+    /// server name ([`ClientPolicy::pin_spki_sha256`](crate::ClientPolicy::pin_spki_sha256)
+    /// instead of
+    /// [`pin_spki_sha256_for`](crate::ClientPolicy::pin_spki_sha256_for)):
+    /// any device holding that key could then impersonate any other.
+    PinOnlyWithUnboundPin,
+    /// Session tickets together with required client certificates: a
+    /// resumed session skips the client-certificate checks (validity, clock
+    /// floor) a full handshake would run now.
+    TicketsWithClientAuth,
+    /// The clock floor is after 2100-01-01T00:00:00Z, so it cannot be a real
+    /// time (for example milliseconds passed as seconds); every check would
+    /// fail with [`Error::ClockBeforeFloor`](crate::Error::ClockBeforeFloor).
+    ClockFloorOutOfRange,
     /// More than [`ClientPolicy::MAX_PINS`](crate::ClientPolicy::MAX_PINS)
     /// pins.
     TooManyPins,
@@ -207,6 +227,7 @@ impl fmt::Display for Error {
             }
             Self::ClockUnavailable => f.write_str("clock unavailable"),
             Self::InvalidServerName => f.write_str("invalid server name"),
+            Self::InvalidPin => f.write_str("spki pin is neither 64 hex digits nor sha256//base64"),
             Self::PeerCertificate(p) => write!(f, "peer certificate refused: {p}"),
             Self::PeerAlert(a) => write!(f, "peer refused the handshake: {a:?}"),
             Self::Incompatible => f.write_str("peer offers nothing the profile allows"),
@@ -263,6 +284,11 @@ impl fmt::Display for PolicyProblem {
         f.write_str(match self {
             Self::PinOnlyWithoutPins => "pin-only verification needs at least one pin",
             Self::PinOnlyWithTrustAnchors => "pin-only verification takes no trust anchors",
+            Self::PinOnlyWithUnboundPin => "pin-only verification needs pins bound to server names",
+            Self::TicketsWithClientAuth => {
+                "session tickets cannot be combined with required client certificates"
+            }
+            Self::ClockFloorOutOfRange => "clock floor after 2100-01-01",
             Self::TooManyPins => "too many pins",
             Self::ChainLength => "certificate chain empty or too long",
             Self::InvalidAlpn => "invalid alpn protocol list",

@@ -76,6 +76,14 @@ impl Identity {
         }
         let now = clock.now()?;
         info.check_validity(now).map_err(Error::LocalCertificate)?;
+        // The rest of the chain is served as given: an expired or not yet
+        // valid intermediate would make every peer refuse us, so it is
+        // refused here, where the maker sees it.
+        for ca in self.chain.iter().skip(1) {
+            cert::inspect(ca)
+                .and_then(|info| info.check_validity(now))
+                .map_err(Error::LocalCertificate)?;
+        }
 
         // ring copies what it needs into its own key object; the copy we
         // hand over is wrapped in `Zeroizing` by rustls' ring key provider.

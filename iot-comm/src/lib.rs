@@ -9,6 +9,7 @@ mod connect;
 mod error;
 mod identity;
 mod pem;
+mod pin;
 mod profile;
 mod report;
 mod server;
@@ -18,8 +19,9 @@ pub mod manual;
 
 pub use cert::spki_sha256;
 pub use client::ClientPolicy;
-pub use connect::{Timeouts, accept, connect};
+pub use connect::{Timeouts, accept, connect, connect_host};
 pub use error::{CertificateProblem, Error, PemItem, PemProblem, PolicyProblem};
+pub use pin::SpkiPin;
 pub use profile::{Profile, UnknownProfile};
 pub use report::{ClientAuthentication, IdentityReport, PeerVerification, PolicyReport, Side};
 pub use server::ServerPolicy;

@@ -49,8 +49,11 @@ pub struct PolicyReport {
     pub peer_verification: PeerVerification,
     /// Number of trust anchors configured.
     pub trust_anchors: usize,
-    /// SPKI SHA-256 pins (lower-case hex); empty when pinning is off.
+    /// SPKI SHA-256 pins that apply to every server name (lower-case hex);
+    /// empty when pinning is off.
     pub spki_pins_sha256: Vec<String>,
+    /// SPKI SHA-256 pins bound to one server name: (name, lower-case hex).
+    pub spki_pins_sha256_by_server_name: Vec<(String, String)>,
     /// Client authentication (mutual TLS): for a server whether it is
     /// required; for a client whether it has a certificate to present.
     pub client_authentication: ClientAuthentication,
@@ -152,11 +155,11 @@ pub enum PeerVerification {
     /// Client: "WebPKI: chain to a trust anchor, validity, host name".
     WebPki,
     /// Client with pins: "WebPKI: chain to a trust anchor, validity, host
-    /// name; then SPKI pin".
+    /// name; then SPKI pin on the verified path".
     WebPkiThenPin,
     /// Client with
     /// [`dangerous_pin_only`](crate::ClientPolicy::dangerous_pin_only):
-    /// "SPKI pin and validity only, no chain or host name check (danger)".
+    /// "SPKI pin for the server name and validity only, no chain or certificate name check (danger)".
     PinOnly,
     /// Server requiring client certificates: "WebPKI: client certificate
     /// chain to a trust anchor, validity".
@@ -168,8 +171,8 @@ pub enum PeerVerification {
 
 report_words!(PeerVerification {
     WebPki => "WebPKI: chain to a trust anchor, validity, host name",
-    WebPkiThenPin => "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin",
-    PinOnly => "SPKI pin and validity only, no chain or host name check (danger)",
+    WebPkiThenPin => "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin on the verified path",
+    PinOnly => "SPKI pin for the server name and validity only, no chain or certificate name check (danger)",
     ClientCertificate => "WebPKI: client certificate chain to a trust anchor, validity",
     NotAuthenticated => "none: clients are not authenticated by TLS",
 });
@@ -243,6 +246,7 @@ pub(crate) fn base(
         peer_verification,
         trust_anchors: 0,
         spki_pins_sha256: Vec::new(),
+        spki_pins_sha256_by_server_name: Vec::new(),
         client_authentication,
         alpn_protocols: Vec::new(),
         session_resumption: String::new(),
@@ -290,7 +294,12 @@ fn list<T: fmt::Display>(items: &[T]) -> String {
 impl fmt::Display for PolicyReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "TLS {} policy: profile {}", self.side, self.profile)?;
-        let rows: [(&str, String); 20] = [
+        let named_pins: Vec<String> = self
+            .spki_pins_sha256_by_server_name
+            .iter()
+            .map(|(name, pin)| format!("{pin} for {name}"))
+            .collect();
+        let rows: [(&str, String); 21] = [
             ("guideline", self.guideline.into()),
             ("implementation", self.implementation.into()),
             ("protocol versions", list(&self.protocol_versions)),
@@ -301,6 +310,7 @@ impl fmt::Display for PolicyReport {
             ("peer verification", self.peer_verification.to_string()),
             ("trust anchors", self.trust_anchors.to_string()),
             ("spki pins (sha-256)", list(&self.spki_pins_sha256)),
+            ("spki pins bound to names", list(&named_pins)),
             ("client authentication", self.client_authentication.to_string()),
             ("alpn", list(&self.alpn_protocols)),
             ("session resumption", self.session_resumption.clone()),

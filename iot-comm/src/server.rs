@@ -8,7 +8,7 @@ use rustls::time_provider::TimeProvider;
 use rustls::{RootCertStore, ServerConfig};
 
 use crate::common::{self, Common};
-use crate::error::Error;
+use crate::error::{Error, PolicyProblem};
 use crate::identity::{Identity, Role};
 use crate::profile::Profile;
 use crate::report::{self, ClientAuthentication, PeerVerification, PolicyReport, Side};
@@ -19,9 +19,10 @@ use crate::{clock, pem};
 /// (a local API for a phone app), a gateway or a test broker.
 ///
 /// An identity is mandatory: [`identity`](Self::identity) or
-/// [`identity_pem`](Self::identity_pem). `build()` refuses a certificate
-/// that is expired or not yet valid, has no subject alternative name, or
-/// whose key the profile does not allow. Defaults:
+/// [`identity_pem`](Self::identity_pem). `build()` refuses a chain with a
+/// certificate that is expired or not yet valid, and a certificate that has
+/// no subject alternative name or whose key the profile does not allow.
+/// Defaults:
 ///
 /// * protocol versions, suites, groups from the [`Profile`]; the client's
 ///   suite preference is honoured (all allowed suites are strong);
@@ -175,6 +176,14 @@ impl ServerPolicy {
     /// every 6 hours by rustls) so that clients can resume. Off by default:
     /// a ticket key that leaks exposes every session it protected, and most
     /// device servers see few reconnects.
+    ///
+    /// Not together with [`require_client_auth`](Self::require_client_auth):
+    /// a resumed session carries the client certificate of the full
+    /// handshake without checking it again, so a device certificate that has
+    /// expired since (or a server clock now below the floor) would still be
+    /// accepted for as long as the ticket lives. `build()` refuses the pair
+    /// with [`PolicyProblem::TicketsWithClientAuth`](crate::PolicyProblem::TicketsWithClientAuth);
+    /// a mutual-TLS server runs a full handshake every time.
     #[must_use]
     pub fn enable_session_tickets(mut self) -> Self {
         self.session_tickets = true;
@@ -183,7 +192,9 @@ impl ServerPolicy {
 
     /// Refuse to check certificates while the clock reads earlier than
     /// `floor`. Default [`DEFAULT_CLOCK_FLOOR`](Self::DEFAULT_CLOCK_FLOOR);
-    /// better, your firmware's build time.
+    /// better, your firmware's build time. A floor after 2100-01-01 is
+    /// refused at `build()` with
+    /// [`PolicyProblem::ClockFloorOutOfRange`](crate::PolicyProblem::ClockFloorOutOfRange).
     #[must_use]
     pub fn clock_floor(mut self, floor: UnixTime) -> Self {
         self.common.clock.floor = floor;
@@ -202,16 +213,23 @@ impl ServerPolicy {
     /// # Errors
     ///
     /// [`Error::MissingIdentity`]; [`Error::LocalCertificate`] when the
-    /// certificate is expired, not yet valid, lacks a subject alternative
-    /// name, has a key the profile does not allow, or is malformed;
+    /// certificate (or another certificate of the chain) is expired, not
+    /// yet valid or malformed, or the certificate lacks a subject alternative
+    /// name or has a key the profile does not allow;
     /// [`Error::InvalidPrivateKey`]; [`Error::KeyMismatch`];
     /// [`Error::ClockBeforeFloor`]; [`Error::EmptyTrustStore`] for client
-    /// authentication without trust anchors; [`Error::Policy`].
+    /// authentication without trust anchors; [`Error::Policy`], among them
+    /// session tickets together with client authentication and a clock
+    /// floor after 2100-01-01.
     pub fn build(&self) -> Result<Arc<ServerConfig>, Error> {
         let profile = self.common.profile;
         let clock = &self.common.clock;
         let provider = profile.provider_arc();
         self.common.check_alpn()?;
+        clock.check_floor_plausible()?;
+        if self.session_tickets && self.client_roots.is_some() {
+            return Err(Error::Policy(PolicyProblem::TicketsWithClientAuth));
+        }
         let identity = self.identity.as_ref().ok_or(Error::MissingIdentity)?;
         let certified = identity.certified_key(profile, &provider, clock, Role::Server)?;
 

@@ -436,3 +436,139 @@ fn policies_build_again_and_again() {
     assert!(!Arc::ptr_eq(&a, &b));
     assert!(policy.report().identity.is_some());
 }
+
+/// A root, an intermediate valid from `from` to `to` (Unix seconds), and a
+/// server certificate for `localhost` it issued: (chain, key, root PEM).
+fn chain_with_intermediate_valid(
+    from: u64,
+    to: u64,
+) -> (
+    Vec<iot_comm::pki_types::CertificateDer<'static>>,
+    PrivateKeyDer<'static>,
+    String,
+) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let epoch = rcgen::date_time_ymd(1970, 1, 1);
+    let ca_params = |from: u64, to: u64| {
+        let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+        p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        p.not_before = epoch + Duration::from_secs(from);
+        p.not_after = epoch + Duration::from_secs(to);
+        p
+    };
+    let now = unix_now();
+    let root_key = KeyPair::generate().unwrap();
+    let root_params = ca_params(now - DAY, now + 365 * DAY);
+    let root = root_params.self_signed(&root_key).unwrap();
+    let root_issuer = Issuer::new(root_params, root_key);
+    let int_key = KeyPair::generate().unwrap();
+    let int_params = ca_params(from, to);
+    let int = int_params.signed_by(&int_key, &root_issuer).unwrap();
+    let int_issuer = Issuer::new(int_params, int_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let mut leaf_params = CertificateParams::new(vec!["localhost".into()]).unwrap();
+    leaf_params.not_before = epoch + Duration::from_secs(now - DAY);
+    leaf_params.not_after = epoch + Duration::from_secs(now + 30 * DAY);
+    let leaf = leaf_params.signed_by(&leaf_key, &int_issuer).unwrap();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(leaf_key.serialize_der()));
+    (vec![leaf.der().clone(), int.der().clone()], key, root.pem())
+}
+
+/// T5: our own chain is checked whole at `build()`: an expired or not yet
+/// valid intermediate is refused (for a server and a client identity), a
+/// valid one is accepted.
+#[test]
+fn an_identity_with_an_expired_or_not_yet_valid_intermediate_is_refused() {
+    let now = unix_now();
+    let (chain, key, _) = chain_with_intermediate_valid(now - 100 * DAY, now - DAY);
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity(chain, key)
+            .build()
+            .unwrap_err(),
+        Error::LocalCertificate(CertificateProblem::Expired)
+    );
+    let (chain, key, root_pem) = chain_with_intermediate_valid(now + DAY, now + 100 * DAY);
+    assert_eq!(
+        ClientPolicy::new(Profile::Modern)
+            .trust_pem(root_pem.as_bytes())
+            .unwrap()
+            .client_identity(chain, key)
+            .build()
+            .unwrap_err(),
+        Error::LocalCertificate(CertificateProblem::NotYetValid)
+    );
+    let (chain, key, _) = chain_with_intermediate_valid(now - DAY, now + 100 * DAY);
+    ServerPolicy::new(Profile::Modern)
+        .identity(chain, key)
+        .build()
+        .unwrap();
+}
+
+/// A clock that cannot be read (a device without a real-time clock before
+/// it learnt the time).
+#[derive(Debug)]
+struct NoClock;
+impl TimeProvider for NoClock {
+    fn current_time(&self) -> Option<UnixTime> {
+        None
+    }
+}
+
+/// T5: a clock floor that cannot be a real time (after 2100-01-01, here
+/// milliseconds passed as seconds) is refused at `build()` by both
+/// policies, without reading the clock: a client that cannot read its clock
+/// builds with a floor years ahead, and 2100-01-01 itself is accepted.
+#[test]
+fn a_clock_floor_after_2100_is_refused_without_reading_the_clock() {
+    let ca = TestPki::named("ca");
+    let millis = UnixTime::since_unix_epoch(Duration::from_secs(1_767_225_600_000));
+    let year_2100 = UnixTime::since_unix_epoch(Duration::from_secs(4_102_444_800));
+    let client = |floor| {
+        ClientPolicy::new(Profile::Modern)
+            .trust(ca.root_store())
+            .time_provider(Arc::new(NoClock))
+            .clock_floor(floor)
+            .build()
+    };
+    assert_eq!(
+        client(millis).unwrap_err(),
+        Error::Policy(PolicyProblem::ClockFloorOutOfRange)
+    );
+    client(year_2100).unwrap();
+    let after = UnixTime::since_unix_epoch(Duration::from_secs(4_102_444_801));
+    assert_eq!(
+        client(after).unwrap_err(),
+        Error::Policy(PolicyProblem::ClockFloorOutOfRange)
+    );
+    let leaf = ca.server("localhost");
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity(leaf.chain().to_vec(), leaf.key())
+            .time_provider(Arc::new(NoClock))
+            .clock_floor(millis)
+            .build()
+            .unwrap_err(),
+        Error::Policy(PolicyProblem::ClockFloorOutOfRange)
+    );
+}
+
+/// T2: session tickets together with required client certificates are
+/// refused at `build()`: a resumed session would carry a device certificate
+/// that has expired since, or pass while the server's clock is below the
+/// floor (the review's probe showed both resuming).
+#[test]
+fn session_tickets_with_required_client_certificates_are_refused() {
+    let ca = TestPki::named("ca");
+    let devices = TestPki::named("device ca");
+    let leaf = ca.server("broker.local");
+    assert_eq!(
+        ServerPolicy::new(Profile::Modern)
+            .identity(leaf.chain().to_vec(), leaf.key())
+            .require_client_auth(devices.root_store())
+            .enable_session_tickets()
+            .build()
+            .unwrap_err(),
+        Error::Policy(PolicyProblem::TicketsWithClientAuth)
+    );
+}

@@ -12,9 +12,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use common::*;
-use iot_comm::pki_types::{CertificateDer, ServerName, UnixTime};
+use iot_comm::pki_types::{ServerName, UnixTime};
 use iot_comm::{
-    CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, Timeouts, connect, spki_sha256,
+    CertificateProblem, ClientPolicy, Error, Profile, ServerPolicy, Timeouts, connect,
+    connect_host, spki_sha256,
 };
 use iot_testkit::pki::*;
 use rustls::time_provider::TimeProvider;
@@ -220,18 +221,18 @@ fn dangerous_pin_only_accepts_a_pinned_self_signed_device() {
         .unwrap();
     let (addr, _server) = serve_with_accept(server, 2);
     let config = ClientPolicy::new(Profile::Modern)
-        .pin_spki_sha256(pin)
+        .pin_spki_sha256_for("127.0.0.1", pin)
         .dangerous_pin_only()
         .build()
         .unwrap();
-    // Reached by IP address: no host name check in this mode.
+    // Reached by IP address: no certificate name check in this mode.
     let mut tls = connect(addr, "127.0.0.1", config, timeouts()).unwrap();
     assert_eq!(echo(&mut tls, b"local\n").unwrap(), b"local\n");
 
     // A different self-signed key is refused.
     let stranger = self_signed("device.local");
     let config = ClientPolicy::new(Profile::Modern)
-        .pin_spki_sha256(spki_sha256(&stranger.chain()[0]).unwrap())
+        .pin_spki_sha256_for("127.0.0.1", spki_sha256(&stranger.chain()[0]).unwrap())
         .dangerous_pin_only()
         .build()
         .unwrap();
@@ -246,7 +247,7 @@ fn dangerous_pin_only_still_checks_the_validity_period() {
     // Our ServerPolicy would refuse to serve an expired certificate.
     let (addr, _server) = serve_with_accept(raw_server(&device, &[&rustls::version::TLS13]), 1);
     let config = ClientPolicy::new(Profile::Modern)
-        .pin_spki_sha256(pin)
+        .pin_spki_sha256_for("127.0.0.1", pin)
         .dangerous_pin_only()
         .build()
         .unwrap();
@@ -411,6 +412,69 @@ fn the_server_checks_client_certificates_against_its_clock_floor() {
     );
 }
 
+/// A clock the test moves.
+#[derive(Debug)]
+struct Adjustable(Arc<std::sync::atomic::AtomicU64>);
+impl TimeProvider for Adjustable {
+    fn current_time(&self) -> Option<UnixTime> {
+        let secs = self.0.load(std::sync::atomic::Ordering::SeqCst);
+        Some(UnixTime::since_unix_epoch(Duration::from_secs(secs)))
+    }
+}
+
+/// T2, the review's probe on today's API: a device reconnects after its
+/// certificate expired by the server's clock, and again with the server's
+/// clock below the floor. With tickets refused beside client
+/// authentication, each reconnect is a full handshake and is refused;
+/// before, both resumed and carried data.
+#[test]
+fn a_mutual_tls_server_checks_the_client_certificate_on_every_connection() {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    let ca = TestPki::named("test ca");
+    let devices = TestPki::named("device ca");
+    let leaf = ca.server("broker.local");
+    let clock = Arc::new(AtomicU64::new(unix_now()));
+    let server = ServerPolicy::new(Profile::Modern)
+        .identity(leaf.chain().to_vec(), leaf.key())
+        .require_client_auth(devices.root_store())
+        .time_provider(Arc::new(Adjustable(clock.clone())))
+        .build()
+        .unwrap();
+    let mut spec = LeafSpec::client("device-0001");
+    spec.not_after = unix_now() + 2 * DAY;
+    let device = devices.leaf(&spec);
+    let config = client(&ca)
+        .client_identity(device.chain().to_vec(), device.key())
+        .build()
+        .unwrap();
+    let (addr, handle) = serve_with_accept(server, 3);
+    let mut tls = connect(addr, "broker.local", config.clone(), timeouts()).unwrap();
+    assert_eq!(echo(&mut tls, b"1").unwrap(), b"1");
+    // The server's clock: the device certificate expired 8 days ago.
+    clock.store(unix_now() + 10 * DAY, Ordering::SeqCst);
+    let second = connect(addr, "broker.local", config.clone(), timeouts())
+        .and_then(|mut t| echo(&mut t, b"2"));
+    // The server's clock after a power cut: 1970, below the floor.
+    clock.store(0, Ordering::SeqCst);
+    let third =
+        connect(addr, "broker.local", config, timeouts()).and_then(|mut t| echo(&mut t, b"3"));
+    assert!(second.is_err() && third.is_err(), "{second:?} {third:?}");
+    let seen: Vec<_> = handle
+        .join()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.result.map(|_| ()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            Ok(()),
+            Err(Error::PeerCertificate(CertificateProblem::Expired)),
+            Err(Error::ClockBeforeFloor)
+        ]
+    );
+}
+
 #[test]
 fn alpn_is_negotiated() {
     let ca = TestPki::named("test ca");
@@ -559,11 +623,23 @@ fn a_client_that_stops_reading_cannot_stretch_the_handshake_past_its_deadline() 
     let ca = TestPki::named("test ca");
     let leaf = ca.server("localhost");
     let mut chain = leaf.chain().to_vec();
-    // Padding after the end-entity certificate: build() inspects only the
-    // end entity, and this peer never parses the chain. 14 MiB in all: under
-    // the 16 MiB a TLS handshake message can hold, and well over what Linux
-    // buffers on loopback by default (send buffer at most 4 MiB).
-    chain.extend((0..7).map(|_| CertificateDer::from(vec![0u8; 2 << 20])));
+    // Padding after the end-entity certificate: a well-formed, currently
+    // valid certificate (build() checks the whole chain) with a 2 MiB
+    // extension, seven times; this peer never verifies the chain. 14 MiB in
+    // all: under the 16 MiB a TLS handshake message can hold, and well over
+    // what Linux buffers on loopback by default (send buffer at most 4 MiB).
+    let padding = {
+        let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        params
+            .custom_extensions
+            .push(rcgen::CustomExtension::from_oid_content(
+                &[1, 3, 6, 1, 4, 1, 32473, 1],
+                vec![0u8; 2 << 20],
+            ));
+        let key = rcgen::KeyPair::generate().unwrap();
+        params.self_signed(&key).unwrap().der().clone()
+    };
+    chain.extend((0..7).map(|_| padding.clone()));
     let server = ServerPolicy::new(Profile::Modern)
         .identity(chain, leaf.key())
         .build()
@@ -636,5 +712,73 @@ fn invalid_server_names_are_refused_before_connecting() {
     assert_eq!(
         connect(addr, "not a host name", config, timeouts()).unwrap_err(),
         Error::InvalidServerName
+    );
+}
+
+/// T6: `connect_host` resolves a name and connects to the address that
+/// answers (`localhost` may resolve to `::1` first; the server listens on
+/// 127.0.0.1 only), checking the certificate against the name.
+#[test]
+fn connect_host_resolves_the_name_and_verifies_it() {
+    let ca = TestPki::named("test ca");
+    let (addr, _server) = serve_with_accept(modern_server(&ca, "localhost"), 2);
+    let mut tls = connect_host(
+        "localhost",
+        addr.port(),
+        client(&ca).build().unwrap(),
+        timeouts(),
+    )
+    .unwrap();
+    assert_eq!(echo(&mut tls, b"by name\n").unwrap(), b"by name\n");
+    // An IP literal is a name too, and must match the certificate.
+    let err = connect_host(
+        "127.0.0.1",
+        addr.port(),
+        client(&ca).build().unwrap(),
+        timeouts(),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        Error::PeerCertificate(CertificateProblem::NameMismatch)
+    );
+    assert_eq!(
+        connect_host(
+            "no spaces",
+            addr.port(),
+            client(&ca).build().unwrap(),
+            timeouts()
+        )
+        .unwrap_err(),
+        Error::InvalidServerName
+    );
+}
+
+/// T4: what `connect`'s docs and the README now say. Under TLS 1.3 the
+/// device finishes its side of the handshake before the server judges its
+/// certificate: `connect` succeeds, and the refusal surfaces on the first
+/// read as the server's alert.
+#[test]
+fn under_tls13_a_refused_client_certificate_surfaces_on_the_first_read() {
+    let ca = TestPki::named("test ca");
+    let devices = TestPki::named("device ca");
+    let (addr, server) = serve_with_accept(mutual_tls_server(&ca, &devices), 1);
+    let mut spec = LeafSpec::client("device-0001");
+    spec.not_before = unix_now() - 10 * DAY;
+    spec.not_after = unix_now() + DAY;
+    let fake = TestPki::named("impostor ca").leaf(&spec);
+    let config = client(&ca)
+        .client_identity(fake.chain().to_vec(), fake.key())
+        .build()
+        .unwrap();
+    let mut tls = connect(addr, "broker.local", config, timeouts()).unwrap();
+    assert_eq!(tls.conn.protocol_version(), Some(ProtocolVersion::TLSv1_3));
+    assert_eq!(
+        echo(&mut tls, b"hello\n").unwrap_err(),
+        Error::PeerAlert(AlertDescription::UnknownCA)
+    );
+    assert_eq!(
+        server.join().unwrap().remove(0).result.unwrap_err(),
+        Error::PeerCertificate(CertificateProblem::UnknownIssuer)
     );
 }

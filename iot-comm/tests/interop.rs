@@ -459,3 +459,107 @@ fn interop_openssl_computes_the_same_spki_pin() {
         .collect();
     assert_eq!(digest.split_whitespace().next().unwrap(), ours);
 }
+
+/// The two `openssl` pipelines the docs give (in the how-to and at
+/// [`iot_comm::SpkiPin`]), exactly as written: the line after `# 64 hex
+/// digits` and the line after `# curl's …` in the how-to's text block.
+fn documented_pipelines() -> [String; 2] {
+    let howto = include_str!("../src/manual/03_howto.md");
+    let line_after = |marker: &str| {
+        let mut lines = howto.lines().skip_while(|l| !l.starts_with(marker));
+        assert!(lines.next().is_some(), "the how-to has {marker}");
+        lines.next().unwrap().to_owned()
+    };
+    let pipelines = [line_after("# 64 hex digits"), line_after("# curl's")];
+    // The rustdoc of SpkiPin gives the same two lines.
+    let pin_rs = include_str!("../src/pin.rs");
+    for p in &pipelines {
+        assert!(p.contains("openssl pkey -pubin -outform DER"), "{p}");
+        assert!(
+            pin_rs.contains(&format!("/// {p}\n")),
+            "pin.rs differs: {p}"
+        );
+    }
+    pipelines
+}
+
+/// T6: the documented `openssl` pipelines print the value `spki_sha256`
+/// computes (hex, and curl's `sha256//BASE64`), for a server certificate
+/// and for a CA certificate, and both parse into the same `SpkiPin`; the
+/// certificate's fingerprint is a different value.
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_the_documented_pin_pipelines_print_spki_sha256() {
+    let [hex_pipeline, curl_pipeline] = documented_pipelines();
+    let ca = TestPki::named("ca");
+    let leaf = ca.server("localhost");
+    for (pem, der) in [
+        (leaf.cert_pem(), &leaf.chain()[0]),
+        (ca.ca_cert_pem(), ca.ca_cert_der()),
+    ] {
+        let files = Files::new();
+        files.write("cert.pem", pem);
+        let run = |pipeline: &str| {
+            let out = Command::new("sh")
+                .args(["-c", pipeline])
+                .current_dir(files.dir.path())
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{}", text(&out));
+            String::from_utf8(out.stdout).unwrap()
+        };
+        let ours = iot_comm::SpkiPin::from(iot_comm::spki_sha256(der).unwrap());
+        let hex = run(&hex_pipeline);
+        assert_eq!(hex.trim(), ours.to_string());
+        assert_eq!(iot_comm::SpkiPin::parse(&hex).unwrap(), ours);
+        let curl = run(&curl_pipeline);
+        assert!(curl.starts_with("sha256//"), "{curl}");
+        assert_eq!(iot_comm::SpkiPin::parse(&curl).unwrap(), ours);
+        let fingerprint = run("openssl x509 -in cert.pem -noout -fingerprint -sha256");
+        let fingerprint: String = fingerprint
+            .split('=')
+            .nth(1)
+            .unwrap()
+            .trim()
+            .replace(':', "")
+            .to_lowercase();
+        assert_eq!(fingerprint.len(), 64);
+        assert_ne!(fingerprint, ours.to_string());
+    }
+}
+
+/// T1 against an independent server: `openssl s_server` serving a
+/// three-level chain (leaf, intermediate; the root is the client's only
+/// anchor) is accepted with a pin on the intermediate and refused with a
+/// pin on an unrelated CA.
+#[test]
+#[ignore = "interop: needs openssl; run by .ci/run"]
+fn interop_openssl_s_server_is_accepted_with_a_pin_on_its_intermediate() {
+    let root = TestPki::named("root");
+    let issuing = root.intermediate("issuing");
+    let leaf = issuing.server("localhost");
+    let files = Files::new();
+    let cert = files.write("server.pem", leaf.cert_pem());
+    let key = files.write("server.key", leaf.key_pem());
+    let chain = files.write("chain.pem", issuing.ca_cert_pem());
+    let chain_arg = chain.to_str().unwrap();
+    let policy = |pin| {
+        ClientPolicy::new(Profile::Modern)
+            .trust_pem(root.ca_cert_pem().as_bytes())
+            .unwrap()
+            .pin_spki_sha256(pin)
+            .build()
+            .unwrap()
+    };
+
+    let server = SServer::start(&cert, &key, &["-tls1_3", "-cert_chain", chain_arg]);
+    let pin = iot_comm::spki_sha256(issuing.ca_cert_der()).unwrap();
+    let mut tls = connect(server.addr, "localhost", policy(pin), timeouts()).unwrap();
+    assert_eq!(echo(&mut tls, b"ca pin\n").unwrap(), b"nip ac\n");
+    drop(server);
+
+    let server = SServer::start(&cert, &key, &["-tls1_3", "-cert_chain", chain_arg]);
+    let unrelated = iot_comm::spki_sha256(TestPki::named("other").ca_cert_der()).unwrap();
+    let err = connect(server.addr, "localhost", policy(unrelated), timeouts()).unwrap_err();
+    assert_eq!(err, Error::PeerCertificate(CertificateProblem::PinMismatch));
+}

@@ -403,20 +403,20 @@ fn report_json_names_the_verification_modes_in_words() {
             ),
             [
                 "client",
-                "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin",
+                "WebPKI: chain to a trust anchor, validity, host name; then SPKI pin on the verified path",
                 "client certificate presented when requested",
             ],
         ),
         (
             fields(
                 &client()
-                    .pin_spki_sha256([1; 32])
+                    .pin_spki_sha256_for("device.local", [1; 32])
                     .dangerous_pin_only()
                     .report(),
             ),
             [
                 "client",
-                "SPKI pin and validity only, no chain or host name check (danger)",
+                "SPKI pin for the server name and validity only, no chain or certificate name check (danger)",
                 "no client certificate",
             ],
         ),
