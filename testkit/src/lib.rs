@@ -9,8 +9,8 @@
 //!   relative name).
 //!
 //! Its integration tests are the repository-wide checks:
-//! `tests/provision_map.rs` (every claim in `docs/PROVISIONS.md` cites a test
-//! that exists) and `tests/secrets.rs` (no secret type of any crate shows its
+//! `tests/provision_map.rs` (every claim in the compliance maps of `docs/`,
+//! one per regime, cites a test that exists) and `tests/secrets.rs` (no secret type of any crate shows its
 //! bytes in `Debug` or `Display`). Run them with `cargo test -p iot-testkit`.
 //!
 //! **Test only.** Nothing here protects anything: the CA key lives in process
