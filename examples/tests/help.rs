@@ -5,7 +5,8 @@
 
 use std::process::Command;
 
-const EXAMPLES: [&str; 5] = [
+const EXAMPLES: [&str; 6] = [
+    "conformance_evidence",
     "device_lifecycle",
     "factory_batch",
     "mqtt_device",
