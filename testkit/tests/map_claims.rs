@@ -4,6 +4,7 @@
 
 #![cfg(test)]
 
+use iot_storage::secrecy::ExposeSecret;
 use iot_storage::{Algorithm, RootKey, SealedStore, StoreOptions};
 
 /// Every file below `dir`, recursively.
@@ -32,10 +33,7 @@ fn sealed_values_and_names_never_appear_in_plaintext_on_the_medium() {
         .unwrap();
         store.put(name, value).unwrap();
         store.put_write_once("identity/serial", value).unwrap();
-        assert_eq!(
-            &*iot_storage::secrecy::ExposeSecret::expose_secret(&store.get(name).unwrap().unwrap()),
-            value
-        );
+        assert_eq!(store.get(name).unwrap().unwrap().expose_secret(), value);
         drop(store);
         let mut contents = Vec::new();
         files(dir.path(), &mut contents);
