@@ -5,7 +5,8 @@
 
 use std::process::Command;
 
-const EXAMPLES: [&str; 6] = [
+const EXAMPLES: [&str; 7] = [
+    "conformance_evidence",
     "device_lifecycle",
     "factory_batch",
     "mqtt_device",

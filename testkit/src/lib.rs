@@ -9,9 +9,11 @@
 //!   relative name).
 //!
 //! Its integration tests are the repository-wide checks:
-//! `tests/provision_map.rs` (every claim in `docs/PROVISIONS.md` cites a test
-//! that exists) and `tests/secrets.rs` (no secret type of any crate shows its
-//! bytes in `Debug` or `Display`). Run them with `cargo test -p iot-testkit`.
+//! `tests/provision_map.rs` (every claim in the compliance maps of `docs/`,
+//! one per regime, cites a test that exists), `tests/map_claims.rs` (claims
+//! of the maps that no crate test covers yet) and `tests/secrets.rs` (no
+//! secret type of any crate shows its bytes in `Debug` or `Display`). Run
+//! them with `cargo test -p iot-testkit`.
 //!
 //! **Test only.** Nothing here protects anything: the CA key lives in process
 //! memory, and helpers panic on failure (a failed helper is a failed test).
