@@ -42,6 +42,7 @@ use iot_storage::{
     Algorithm, FileCounter, FileRootKeySource, RootKeySource, SealedStore, StoreOptions,
 };
 use iot_testkit::pki::{IssuedCert, TestPki};
+use iot_update::{DirectoryStore, FileTransport, MetadataStore, Updater};
 use serde_json::{Value, json};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
@@ -86,6 +87,8 @@ pub struct Settings {
     /// The user directories a factory reset erases, below `data/`
     /// (`iot-erase`).
     pub erase_dirs: Vec<&'static str>,
+    /// The bounds of the update client (`iot-update`).
+    pub update_limits: iot_update::Limits,
 }
 
 impl Default for Settings {
@@ -100,6 +103,7 @@ impl Default for Settings {
             throttle: ThrottleConfig::new(),
             json_limits: json::Limits::default(),
             erase_dirs: vec!["user"],
+            update_limits: iot_update::Limits::default(),
         }
     }
 }
@@ -160,12 +164,13 @@ pub struct Evidence {
 }
 
 /// The EN 18031 families the sections use, with a short name in our words.
-pub const FAMILIES: [(&str, &str); 5] = [
+pub const FAMILIES: [(&str, &str); 6] = [
     ("AUM", "authentication"),
     ("SSM", "secure storage"),
     ("SCM", "secure communication"),
     ("GEC", "general equipment capabilities: input validation"),
     ("DLM", "deletion"),
+    ("SUM", "secure update"),
 ];
 
 /// Builds the sample configuration described by `settings` under `dir`
@@ -340,6 +345,54 @@ pub fn collect(settings: &Settings, fixture: &Fixture, dir: &Path) -> Result<Evi
             "receipt": receipt,
             "complete": complete,
             "bytes_overwritten": bytes,
+        }),
+    });
+
+    // SUM: the update client's trust configuration, after a verified
+    // refresh of a sample TUF repository (the one the update benches use:
+    // 1,000 targets in 8 delegated roles, made with python-tuf).
+    // Canonical: the file transport refuses `..` in a repository path.
+    let repository = fs::canonicalize(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../benches/fixtures/tuf-1k/metadata"),
+    )?;
+    let trusted = dir.join("update-metadata");
+    fs::create_dir_all(&trusted)?;
+    DirectoryStore::open(&trusted)?.store("root", &fs::read(repository.join("root.json"))?)?;
+    let limits = settings.update_limits.clone();
+    let mut updater = Updater::builder(
+        repository.to_str().ok_or("repository path is not UTF-8")?,
+        FileTransport::new(),
+        DirectoryStore::open(&trusted)?,
+    )
+    .limits(limits.clone())
+    .build();
+    updater.refresh()?;
+    let sample = updater.target("role-3/file-0003.bin")?;
+    sections.push(Section {
+        key: "update",
+        family: "SUM",
+        title: "Update client: TUF trust, freshness and bounds",
+        en303645: &["5.3-7", "5.3-9", "5.3-10"],
+        reported_by: "iot_update::Limits, iot_update::Updater::{refresh, target}, iot_update::TargetInfo",
+        facts: json!({
+            "refresh_verified": true,
+            "clock_floor_unix": Updater::DEFAULT_CLOCK_FLOOR,
+            "max_root_rotations": limits.max_root_rotations(),
+            "max_delegations": limits.max_delegations(),
+            "metadata_max_bytes": {
+                "root": limits.root_max_length(),
+                "timestamp": limits.timestamp_max_length(),
+                "snapshot": limits.snapshot_max_length(),
+                "targets": limits.targets_max_length(),
+            },
+            "max_target_bytes": limits.max_target_length(),
+            "metadata_deadline_s": limits.metadata_deadline().as_secs_f64(),
+            "target_deadline_s": limits.target_deadline().as_secs_f64(),
+            "sample_target": {
+                "path": sample.path(),
+                "length": sample.length(),
+                "hash_algorithms": sample.hashes().keys().collect::<Vec<_>>(),
+            },
         }),
     });
 

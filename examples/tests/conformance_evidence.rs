@@ -51,7 +51,7 @@ fn each_section_changes_alone_when_its_crate_setting_changes() {
         Vec::<&str>::new()
     );
 
-    let one_change: [(&str, Settings); 8] = [
+    let one_change: [(&str, Settings); 9] = [
         (
             "tls",
             Settings {
@@ -106,6 +106,13 @@ fn each_section_changes_alone_when_its_crate_setting_changes() {
             "input",
             Settings {
                 json_limits: json::Limits::default().max_depth(8),
+                ..Settings::default()
+            },
+        ),
+        (
+            "update",
+            Settings {
+                update_limits: iot_update::Limits::default().with_max_delegations(64),
                 ..Settings::default()
             },
         ),
