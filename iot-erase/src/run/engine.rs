@@ -116,18 +116,26 @@ impl JournalFile {
 
     /// Appends a record the report can do without (a `count` of a
     /// directory target, the `rename` of a file target: both only refine
-    /// what `resume` finds anyway). On a full file system it is dropped,
-    /// and so are the optional records after it, rather than stopping the
-    /// erase: the journal must not be what blocks a reset (E5).
-    pub(super) fn append_optional(&mut self, line: &str) -> Result<(), Error> {
+    /// what `resume` finds anyway), encoded by `encode` to continue the
+    /// check chain. On a full file system it is dropped, the chain goes on
+    /// from the last record written, and no optional record follows,
+    /// rather than stopping the erase: the journal must not be what blocks a
+    /// reset (E5).
+    pub(super) fn append_optional(
+        &mut self,
+        encode: impl FnOnce(&mut LineWriter) -> String,
+    ) -> Result<(), Error> {
         if self.optional_off {
             return Ok(());
         }
-        match self.append(line, false) {
+        let chain = self.writer.clone();
+        let line = encode(&mut self.writer);
+        match self.append(&line, false) {
             Err(Error::Io {
                 kind: std::io::ErrorKind::StorageFull,
                 ..
             }) => {
+                self.writer = chain;
                 self.optional_off = true;
                 Ok(())
             }

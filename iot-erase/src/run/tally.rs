@@ -8,6 +8,7 @@ use rustix::io::Errno;
 
 use super::engine::JournalFile;
 use crate::Error;
+use crate::io_kind;
 use crate::journal::{self, COUNT_RECORDS_LIMIT, Counters, Renamed};
 use crate::overwrite::OverwriteError;
 use crate::report::{FailReason, Method, Outcome, RefuseReason, SkipReason, TargetReport};
@@ -49,6 +50,10 @@ impl<'j> Tally<'j> {
     }
 
     pub(super) fn fail(&mut self, reason: FailReason) {
+        let reason = match reason {
+            FailReason::Io(kind) => FailReason::Io(io_kind::canonical(kind)),
+            other => other,
+        };
         self.counters.all_verified = false;
         self.failure.get_or_insert(reason);
     }
@@ -74,9 +79,9 @@ impl<'j> Tally<'j> {
         if !self.journal_counts || file.len > COUNT_RECORDS_LIMIT {
             return Ok(());
         }
-        let line = journal::count_record(&mut file.writer, self.index, &self.counters);
+        let (index, counters) = (self.index, self.counters);
         // Not synced: a lost count only under-reports work (see `run`).
-        file.append_optional(&line)
+        file.append_optional(|w| journal::count_record(w, index, &counters))
     }
 
     /// Announces that a file target was overwritten and verified and gets
@@ -91,8 +96,8 @@ impl<'j> Tally<'j> {
         if file.len > COUNT_RECORDS_LIMIT {
             return Ok(());
         }
-        let line = journal::rename_record(&mut file.writer, self.index, record);
-        file.append_optional(&line)
+        let index = self.index;
+        file.append_optional(|w| journal::rename_record(w, index, record))
     }
 
     pub(super) fn add_bytes(&mut self, bytes: u64, hard_linked: bool) {
