@@ -106,9 +106,13 @@ impl ErasePlan {
     ///
     /// `root` is the directory holding the user data (e.g. `/data/user`). It
     /// is trusted: it may itself be reached through links. Nothing below it
-    /// is ever followed through a link. The journal and the persisted report
-    /// live directly in it (`.iot-erase-journal`, `.iot-erase-report`), so
-    /// it must be writable and should be on the same storage as the data.
+    /// is ever followed through a link. The journal, the persisted report
+    /// and the lock file live directly in it (`.iot-erase-journal`,
+    /// `.iot-erase-report`, `.iot-erase-lock`; the first two also with
+    /// `.tmp`), so it must be writable and should be on the same storage as
+    /// the data. These names are reserved: anything else found under one is
+    /// erased before the plan runs and reported as
+    /// [`Target::Reserved`](crate::Target::Reserved).
     #[must_use]
     pub fn new(root: impl AsRef<Path>) -> Self {
         Self {
@@ -128,9 +132,11 @@ impl ErasePlan {
     /// data, `fsync`ed, read back and compared, renamed to a random name,
     /// unlinked, and its directory `fsync`ed.
     ///
-    /// If the path turns out to be a symbolic link, the link is removed and
-    /// its target left alone; a fifo, socket or device is skipped; a
-    /// directory is erased like [`dir`](Self::dir).
+    /// If the path turns out to be a symbolic link, it is refused
+    /// ([`RefuseReason::LinkedTarget`](crate::RefuseReason::LinkedTarget)):
+    /// neither followed nor removed, and the report is not complete, since
+    /// what it points to was not erased. A fifo, socket or device is
+    /// skipped; a directory is erased like [`dir`](Self::dir).
     #[must_use]
     pub fn file(mut self, relative: impl AsRef<Path>) -> Self {
         self.files.push(relative.as_ref().to_path_buf());
@@ -142,8 +148,12 @@ impl ErasePlan {
     /// erases everything in the root except this crate's journal and report;
     /// the root itself stays.
     ///
-    /// Links inside are removed, never followed. Mount points inside are
-    /// descended into (like `rm -r`).
+    /// Links inside are removed, never followed. A planned path that is
+    /// itself a link is refused, as for [`file`](Self::file). Another file
+    /// system mounted inside is not entered: the entry fails with
+    /// [`FailReason::OtherFileSystem`](crate::FailReason::OtherFileSystem)
+    /// and the rest of the tree is erased (plan the mounted directory itself
+    /// if it holds user data; a planned directory may be a mount point).
     #[must_use]
     pub fn dir(mut self, relative: impl AsRef<Path>) -> Self {
         self.dirs.push(relative.as_ref().to_path_buf());

@@ -156,8 +156,9 @@ pub enum Method {
     /// name, unlinked and the directory `fsync`ed. For directories: every file
     /// in the tree, depth-first, then the directories themselves.
     Overwrite,
-    /// The path was a symbolic link: the link was removed, its target was not
-    /// touched.
+    /// Only symbolic links were found (inside a directory target) and
+    /// removed; what they pointed to was not touched. (A planned path that is
+    /// itself a link is refused instead.)
     RemoveLink,
     /// A custom action was run.
     CustomAction,
