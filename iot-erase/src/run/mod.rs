@@ -130,20 +130,21 @@ pub(crate) fn execute(plan: ErasePlan) -> Result<EraseReport, Error> {
     let rng = SystemRandom::new();
     let root = fsops::open_root(&root)?;
     let (_lock, moved) = fsops::lock(&root, &rng)?;
-    match fsops::classify(root.as_fd(), OsStr::new(JOURNAL_NAME)) {
-        Ok(Kind::Regular) => return Err(Error::Pending),
-        // Anything else under the journal's name is not a journal (E2).
-        Ok(_) => {}
-        Err(e) => return Err(Error::io("looking for an interrupted erase")(e)),
-    }
     let id = fsops::random_id(&rng)?;
     let mut engine = Engine::new(root, rng, progress)?;
     #[cfg(feature = "__test-hooks")]
     {
         engine.hook = hook;
     }
-    // Squatters on this crate's names go first, and are reported first.
+    // Squatters on this crate's names go first, and are reported first:
+    // anything but a regular file under the journal's name is not a journal
+    // (E2); a regular one is an interrupted erase.
     let cleared = engine.clear_reserved(moved)?;
+    match fsops::classify(engine.root.as_fd(), OsStr::new(JOURNAL_NAME)) {
+        Ok(Kind::Missing) => {}
+        Ok(_) => return Err(Error::Pending),
+        Err(e) => return Err(Error::io("looking for an interrupted erase")(e)),
+    }
     let mut done: Vec<Option<TargetReport>> = cleared.into_iter().map(Some).collect();
     let mut all_targets: Vec<Target> = done
         .iter()
@@ -213,6 +214,8 @@ pub(crate) fn execute(plan: ErasePlan) -> Result<EraseReport, Error> {
         let Some(target) = state.plan.targets.get(index).cloned() else {
             return Err(e);
         };
+        engine.reporter.progress.targets = state.plan.targets.len();
+        engine.reporter.progress.target = index;
         let entry = engine.erase_path(target, index, &mut state, None)?;
         if let Some(slot) = state.done.get_mut(index) {
             *slot = Some(entry);
