@@ -536,7 +536,13 @@ fn factory_reset(lc: &mut Lifecycle) -> Result<()> {
     // Shown: the persisted copy of the receipt can go.
     report.acknowledge(&lc.device.data)?;
 
-    let leftovers: Vec<_> = fs::read_dir(&lc.device.data)?.collect::<std::io::Result<_>>()?;
+    // Everything but the erase's own lock file (empty, kept for the next run).
+    let leftovers: Vec<_> = fs::read_dir(&lc.device.data)?
+        .filter(|e| {
+            e.as_ref()
+                .map_or(true, |e| e.file_name() != ".iot-erase-lock")
+        })
+        .collect::<std::io::Result<_>>()?;
     say(format_args!(
         "files left under the erase root: {}",
         leftovers.len()

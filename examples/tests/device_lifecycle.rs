@@ -28,11 +28,13 @@ fn device_lifecycle_keeps_its_files_with_dir_and_leaves_only_the_factory_state()
     // remain, the erase root is empty but for the new, empty user store.
     assert!(dir.join("factory-store").is_dir());
     assert!(dir.join("hardware/root.key").is_file());
-    let left: Vec<_> = std::fs::read_dir(dir.join("data"))
+    // The erase keeps its (empty, 0600) lock file under the root.
+    let mut left: Vec<_> = std::fs::read_dir(dir.join("data"))
         .unwrap()
         .map(|e| e.unwrap().file_name())
         .collect();
-    assert_eq!(left, vec![std::ffi::OsString::from("secrets")], "{left:?}");
+    left.sort();
+    assert_eq!(left, [".iot-erase-lock", "secrets"], "{left:?}");
     assert!(!dir.join("data/user").exists());
     // A second run refuses a directory that is not empty.
     assert!(device_lifecycle::run(Some(dir)).is_err());

@@ -20,8 +20,8 @@ use rustix::fs::{self as rfs, AtFlags, FileType, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
 use crate::Error;
-use crate::journal::RESERVED_NAMES;
 use crate::journal::codec::hex_encode;
+use crate::journal::{LOCK_NAME, RESERVED_NAMES};
 use crate::path::RANDOM_NAME_PREFIX;
 
 /// What a name in a directory is, looked at without following it.
@@ -65,14 +65,61 @@ pub(crate) fn open_root(root: &Path) -> Result<OwnedFd, Error> {
     .map_err(Error::errno("opening the erase root"))
 }
 
-/// Takes the per-root lock for this open handle: one erase at a time, across
-/// threads and processes. Released when the handle is closed.
-pub(crate) fn lock(root: &OwnedFd) -> Result<(), Error> {
-    match rfs::flock(root, FlockOperation::NonBlockingLockExclusive) {
-        Ok(()) => Ok(()),
-        Err(Errno::WOULDBLOCK) => Err(Error::Busy),
-        Err(e) => Err(Error::errno("locking the erase root")(e)),
+/// Takes the per-root lock: one erase at a time, across threads and
+/// processes. Released when the returned handle is closed.
+///
+/// The lock is an `flock` on the empty file [`LOCK_NAME`] under the root,
+/// created `0600` and kept, not on the root itself (X1): anyone who can
+/// open the root read-only could hold a lock on it and keep every erase
+/// `Busy`. Only the owner can open the lock file. Something else under that
+/// name (a directory, a link, a fifo, a file of another user or readable by
+/// others) is renamed aside to a random name, returned as the second value,
+/// and erased by the caller as a squatter (E2).
+pub(crate) fn lock(root: &OwnedFd, rng: &SystemRandom) -> Result<(OwnedFd, Option<String>), Error> {
+    let during = "locking the erase root";
+    let mut moved = None;
+    for _ in 0..2 {
+        let opened = rfs::openat(
+            root,
+            LOCK_NAME,
+            OFlags::RDONLY
+                | OFlags::CREATE
+                | OFlags::NOFOLLOW
+                | OFlags::CLOEXEC
+                | OFlags::NONBLOCK
+                | OFlags::NOCTTY,
+            Mode::from_raw_mode(0o600),
+        );
+        let fd = match opened {
+            Ok(fd) => {
+                let stat = rfs::fstat(&fd).map_err(Error::errno(during))?;
+                let ours = kind_of(stat.st_mode) == Kind::Regular
+                    && stat.st_uid == rustix::process::geteuid().as_raw()
+                    && stat.st_mode & 0o077 == 0;
+                if ours { Some(fd) } else { None }
+            }
+            // A link, or a directory, under the name.
+            Err(Errno::LOOP | Errno::ISDIR | Errno::NXIO) => None,
+            Err(e) => return Err(Error::errno(during)(e)),
+        };
+        if let Some(fd) = fd {
+            return match rfs::flock(&fd, FlockOperation::NonBlockingLockExclusive) {
+                Ok(()) => Ok((fd, moved)),
+                Err(Errno::WOULDBLOCK) => Err(Error::Busy),
+                Err(e) => Err(Error::errno(during)(e)),
+            };
+        }
+        if moved.is_some() {
+            break;
+        }
+        let aside = random_name(rng)?;
+        rfs::renameat(root, LOCK_NAME, root, aside.as_str()).map_err(Error::errno(during))?;
+        moved = Some(aside);
     }
+    Err(Error::Io {
+        during,
+        kind: io::ErrorKind::PermissionDenied,
+    })
 }
 
 /// `openat(dir, name, O_DIRECTORY | O_NOFOLLOW)`.

@@ -36,6 +36,13 @@ pub(crate) fn code(kind: io::ErrorKind) -> &'static str {
         .map_or("other", |(_, code)| code)
 }
 
+/// The kind as it reads back from the journal: a kind without a code of
+/// its own (e.g. `EIO`'s `Uncategorized`) is `Other`, so a report returned
+/// by `execute` is the same report `resume` returns later.
+pub(crate) fn canonical(kind: io::ErrorKind) -> io::ErrorKind {
+    parse(code(kind)).unwrap_or(io::ErrorKind::Other)
+}
+
 /// Inverse of [`code`]; `None` for an unknown code.
 pub(crate) fn parse(code: &str) -> Option<io::ErrorKind> {
     ALL.iter().find(|(_, c)| *c == code).map(|(k, _)| *k)

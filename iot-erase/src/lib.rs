@@ -85,8 +85,9 @@ pub fn resume_with_progress(
 ///
 /// # Errors
 ///
-/// [`Error::Busy`] while an erase runs on `root`, [`Error::Io`], and
-/// [`Error::Journal`] when one of the names is a directory.
+/// [`Error::Busy`] while an erase runs on `root`, [`Error::Io`]. Anything
+/// but a regular file under the crate's names (a directory, a link) is
+/// erased as well, so it can never block the way out.
 pub fn discard_state(root: impl AsRef<Path>) -> Result<(), Error> {
     run::discard_state(root.as_ref())
 }

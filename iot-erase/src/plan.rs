@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use zeroize::Zeroize;
 
 use crate::progress::Progress;
-use crate::{EraseReport, Error};
+use crate::{EraseReport, Error, Method};
 
 /// Something whose data becomes unreadable when its keys are destroyed: the
 /// "purge by cryptographic erase" of NIST SP 800-88.
@@ -84,7 +84,9 @@ pub(crate) type Hook = Box<dyn FnMut(&str)>;
 /// ```
 pub struct ErasePlan {
     pub(crate) root: PathBuf,
-    pub(crate) crypto: Vec<(String, Box<dyn CryptoEraseTarget>)>,
+    /// Name, target, and the method the report names (crypto-erase, or a
+    /// store's destroy).
+    pub(crate) crypto: Vec<(String, Box<dyn CryptoEraseTarget>, Method)>,
     pub(crate) files: Vec<PathBuf>,
     pub(crate) dirs: Vec<PathBuf>,
     pub(crate) custom: Vec<(String, Action)>,
@@ -104,9 +106,13 @@ impl ErasePlan {
     ///
     /// `root` is the directory holding the user data (e.g. `/data/user`). It
     /// is trusted: it may itself be reached through links. Nothing below it
-    /// is ever followed through a link. The journal and the persisted report
-    /// live directly in it (`.iot-erase-journal`, `.iot-erase-report`), so
-    /// it must be writable and should be on the same storage as the data.
+    /// is ever followed through a link. The journal, the persisted report
+    /// and the lock file live directly in it (`.iot-erase-journal`,
+    /// `.iot-erase-report`, `.iot-erase-lock`; the first two also with
+    /// `.tmp`), so it must be writable and should be on the same storage as
+    /// the data. These names are reserved: anything else found under one is
+    /// erased before the plan runs and reported as
+    /// [`Target::Reserved`](crate::Target::Reserved).
     #[must_use]
     pub fn new(root: impl AsRef<Path>) -> Self {
         Self {
@@ -126,9 +132,11 @@ impl ErasePlan {
     /// data, `fsync`ed, read back and compared, renamed to a random name,
     /// unlinked, and its directory `fsync`ed.
     ///
-    /// If the path turns out to be a symbolic link, the link is removed and
-    /// its target left alone; a fifo, socket or device is skipped; a
-    /// directory is erased like [`dir`](Self::dir).
+    /// If the path turns out to be a symbolic link, it is refused
+    /// ([`RefuseReason::LinkedTarget`](crate::RefuseReason::LinkedTarget)):
+    /// neither followed nor removed, and the report is not complete, since
+    /// what it points to was not erased. A fifo, socket or device is
+    /// skipped; a directory is erased like [`dir`](Self::dir).
     #[must_use]
     pub fn file(mut self, relative: impl AsRef<Path>) -> Self {
         self.files.push(relative.as_ref().to_path_buf());
@@ -140,8 +148,12 @@ impl ErasePlan {
     /// erases everything in the root except this crate's journal and report;
     /// the root itself stays.
     ///
-    /// Links inside are removed, never followed. Mount points inside are
-    /// descended into (like `rm -r`).
+    /// Links inside are removed, never followed. A planned path that is
+    /// itself a link is refused, as for [`file`](Self::file). Another file
+    /// system mounted inside is not entered: the entry fails with
+    /// [`FailReason::OtherFileSystem`](crate::FailReason::OtherFileSystem)
+    /// and the rest of the tree is erased (plan the mounted directory itself
+    /// if it holds user data; a planned directory may be a mount point).
     #[must_use]
     pub fn dir(mut self, relative: impl AsRef<Path>) -> Self {
         self.dirs.push(relative.as_ref().to_path_buf());
@@ -185,8 +197,17 @@ impl ErasePlan {
     /// # Ok(()) }
     /// ```
     #[must_use]
-    pub fn crypto_erase(mut self, name: &str, target: impl CryptoEraseTarget + 'static) -> Self {
-        self.crypto.push((name.to_owned(), Box::new(target)));
+    pub fn crypto_erase(self, name: &str, target: impl CryptoEraseTarget + 'static) -> Self {
+        self.crypto_target(name, Box::new(target), Method::CryptoErase)
+    }
+
+    pub(crate) fn crypto_target(
+        mut self,
+        name: &str,
+        target: Box<dyn CryptoEraseTarget>,
+        method: Method,
+    ) -> Self {
+        self.crypto.push((name.to_owned(), target, method));
         self
     }
 
@@ -195,6 +216,14 @@ impl ErasePlan {
     /// where your code uses the secret; after the erase it holds zeros
     /// (`Vec`s are also cleared to length 0, as `Zeroize` does). A poisoned
     /// mutex is zeroized all the same.
+    ///
+    /// The buffer is zeroized on every way out of
+    /// [`execute`](Self::execute): also when `execute` returns an error
+    /// before anything was erased ([`Error::OutsideRoot`],
+    /// [`Error::Pending`], [`Error::Busy`], ...), when an error stops the
+    /// erase, and when a progress callback panics. The secret was handed
+    /// over to be erased; no path keeps it alive. (A plan dropped without
+    /// `execute` zeroizes nothing.)
     #[must_use]
     pub fn zeroize_memory<Z: Zeroize + 'static>(
         mut self,
@@ -230,12 +259,12 @@ impl ErasePlan {
     /// loss: the next [`resume`](crate::resume) finishes the erase (or
     /// returns its report, if the panic came with
     /// [`Phase::Finished`](crate::Phase::Finished)), and reports the
-    /// crypto-erase targets and custom actions that had not finished as
-    /// [`Outcome::Interrupted`](crate::Outcome::Interrupted). Buffers
-    /// registered with [`zeroize_memory`](Self::zeroize_memory) are **not**
-    /// zeroized on that path in this version: your clone of the `Arc` still
-    /// holds the secret, so zeroize it yourself if you catch the panic.
-    /// Better, do not panic in the callback.
+    /// crypto-erase targets, custom actions and memory buffers that had not
+    /// finished as [`Outcome::Interrupted`](crate::Outcome::Interrupted).
+    /// Buffers registered with [`zeroize_memory`](Self::zeroize_memory)
+    /// are zeroized while the panic unwinds out of `execute` (custom actions
+    /// that had not run yet are dropped without running). Do not panic in
+    /// the callback all the same.
     ///
     /// ```
     /// use std::sync::{Arc, Mutex};
@@ -277,7 +306,10 @@ impl ErasePlan {
     ///
     /// Before anything is touched: [`Error::OutsideRoot`],
     /// [`Error::InvalidTarget`], [`Error::Pending`] (resume first),
-    /// [`Error::Busy`], or [`Error::Io`] on the root or the journal.
+    /// [`Error::Busy`], or [`Error::Io`] on the root or the journal. (On a
+    /// full file system, file and directory targets are erased first until
+    /// the journal fits; see
+    /// [`manual::_02_how_an_erase_runs`](crate::manual::_02_how_an_erase_runs).)
     /// After the erase ran: [`Error::Incomplete`] with the report when any
     /// target was not erased (the report is persisted as well). An
     /// [`Error::Io`] while recording progress stops the erase; the journal
@@ -293,7 +325,7 @@ impl fmt::Debug for ErasePlan {
             .field("root", &self.root)
             .field(
                 "crypto",
-                &self.crypto.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+                &self.crypto.iter().map(|(n, _, _)| n).collect::<Vec<_>>(),
             )
             .field("files", &self.files)
             .field("dirs", &self.dirs)

@@ -44,7 +44,10 @@ pub struct EraseReport {
     /// finished by [`resume`](crate::resume).
     pub resumed: bool,
     /// One entry per planned target, in the order they were run: crypto-erase
-    /// targets, files, directories, custom actions, memory buffers.
+    /// targets, files, directories, custom actions, memory buffers. They are
+    /// preceded by a [`Target::Reserved`] entry for each of this crate's
+    /// names under the root that something else occupied and that had to be
+    /// cleared before the erase could run.
     pub entries: Vec<TargetReport>,
 }
 
@@ -110,6 +113,15 @@ pub enum Target {
         /// The name given at planning.
         name: String,
     },
+    /// Not planned: one of the names this crate keeps directly under the
+    /// root (its journal, report or lock file) was occupied by something
+    /// that is not this crate's file (a directory, a link, a fifo), which
+    /// would have blocked the erase. It was erased like a
+    /// [`dir`](crate::ErasePlan::dir) target before the plan ran.
+    Reserved {
+        /// The reserved name, e.g. `.iot-erase-journal`.
+        name: String,
+    },
 }
 
 impl Target {
@@ -117,7 +129,10 @@ impl Target {
     #[must_use]
     pub fn label(&self) -> &str {
         match self {
-            Self::CryptoErase { name } | Self::Custom { name } | Self::Memory { name } => name,
+            Self::CryptoErase { name }
+            | Self::Custom { name }
+            | Self::Memory { name }
+            | Self::Reserved { name } => name,
             Self::File { path } | Self::Dir { path } => path,
         }
     }
@@ -130,13 +145,20 @@ impl Target {
 pub enum Method {
     /// Keys destroyed ([`CryptoEraseTarget::destroy_keys`](crate::CryptoEraseTarget::destroy_keys)).
     CryptoErase,
+    /// An `iot-storage` store destroyed (`ErasePlan::sealed_store`, feature
+    /// `storage`): its records and the store id its keys are derived from
+    /// were overwritten and removed. The root key the store was opened with
+    /// is kept: this is not a purge where old blocks survive (see
+    /// [`manual::_04_limits`](crate::manual::_04_limits)).
+    DestroyStore,
     /// File content overwritten in place with one pass of random data,
     /// `fsync`ed, read back and compared, then the file renamed to a random
     /// name, unlinked and the directory `fsync`ed. For directories: every file
     /// in the tree, depth-first, then the directories themselves.
     Overwrite,
-    /// The path was a symbolic link: the link was removed, its target was not
-    /// touched.
+    /// Only symbolic links were found (inside a directory target) and
+    /// removed; what they pointed to was not touched. (A planned path that is
+    /// itself a link is refused instead.)
     RemoveLink,
     /// A custom action was run.
     CustomAction,
@@ -184,6 +206,11 @@ pub enum RefuseReason {
     /// A directory on the way to the target is a symbolic link: following it
     /// could lead outside the root.
     LinkedParent,
+    /// The planned path itself is a symbolic link. It is never followed (it
+    /// could lead outside the root), and it is left in place so that a
+    /// second attempt is refused the same way: what it points to was not
+    /// erased. Plan the real path instead.
+    LinkedTarget,
 }
 
 /// Why a target failed.
@@ -207,6 +234,11 @@ pub enum FailReason {
     /// A directory kept more entries that could not be removed than the
     /// crate tracks.
     TooManyEntries,
+    /// A directory inside the target is the mount point of another file
+    /// system. It is not descended into (neither its content nor the mount
+    /// point is touched): plan that file system's own directory as a target
+    /// if it holds user data.
+    OtherFileSystem,
 }
 
 impl EraseReport {
@@ -282,6 +314,9 @@ impl fmt::Display for FailReason {
             Self::Panicked => f.write_str("failed unexpectedly"),
             Self::TooDeep => f.write_str("folders are nested too deeply"),
             Self::TooManyEntries => f.write_str("too many entries could not be removed"),
+            Self::OtherFileSystem => {
+                f.write_str("it holds another file system (a mount point), which was not erased")
+            }
         }
     }
 }
@@ -296,6 +331,9 @@ impl fmt::Display for Outcome {
             }
             Self::Refused(RefuseReason::LinkedParent) => {
                 f.write_str("refused: it is reached through a link")
+            }
+            Self::Refused(RefuseReason::LinkedTarget) => {
+                f.write_str("refused: it is a link, and what it points to was not erased")
             }
             Self::Failed(reason) => reason.fmt(f),
             Self::Interrupted => {
@@ -357,10 +395,25 @@ impl fmt::Display for EraseReport {
             .iter()
             .filter(erased)
             .filter(|e| matches!(e.target, Target::CryptoErase { .. }))
+            .filter(|e| e.method == Method::CryptoErase)
             .map(|e| e.target.label())
             .collect();
         if !keys.is_empty() {
             writeln!(f, "- Encryption keys destroyed: {}.", keys.join(", "))?;
+        }
+        let stores: Vec<&str> = self
+            .entries
+            .iter()
+            .filter(erased)
+            .filter(|e| e.method == Method::DestroyStore)
+            .map(|e| e.target.label())
+            .collect();
+        if !stores.is_empty() {
+            writeln!(
+                f,
+                "- Encrypted storage erased: {} (its records and the id its keys are derived from were overwritten; the device's root key was kept).",
+                stores.join(", ")
+            )?;
         }
         let sum = |field: fn(&TargetReport) -> u64| {
             self.entries
@@ -413,6 +466,19 @@ impl fmt::Display for EraseReport {
             writeln!(
                 f,
                 "Note: {hard_linked} file(s) also had another name on this device; that name now shows only overwritten data."
+            )?;
+        }
+        let reserved: Vec<&str> = self
+            .entries
+            .iter()
+            .filter(|e| matches!(e.target, Target::Reserved { .. }))
+            .map(|e| e.target.label())
+            .collect();
+        if !reserved.is_empty() {
+            writeln!(
+                f,
+                "Note: something else occupied the erase's own file name(s) {} and was erased with the rest.",
+                reserved.join(", ")
             )?;
         }
         let special = sum(|e| e.special_skipped);

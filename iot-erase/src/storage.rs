@@ -17,7 +17,11 @@ impl CryptoEraseTarget for iot_storage::SealedStore {
 
 impl ErasePlan {
     /// Adds a crypto-erase of `store` ([`iot_storage::SealedStore::destroy`]),
-    /// run before anything else and reported as "encrypted storage".
+    /// run before anything else and reported as "encrypted storage" with
+    /// [`Method::DestroyStore`](crate::Method::DestroyStore): the receipt
+    /// says "Encrypted storage erased: encrypted storage (its records and
+    /// the id its keys are derived from were overwritten; the device's root
+    /// key was kept)", not that keys were destroyed.
     ///
     /// `destroy` removes the store id the keys are derived with by
     /// overwriting the store's manifest, so it shares the limits of
@@ -43,13 +47,17 @@ impl ErasePlan {
     ///     .sealed_store(store)
     ///     .dir("secrets")
     ///     .execute()?;
-    /// assert!(report.to_string().contains("Encryption keys destroyed: encrypted storage."));
+    /// assert!(report.to_string().contains("- Encrypted storage erased: encrypted storage ("));
     /// assert!(!root.path().join("secrets").exists());
     /// # report.acknowledge(root.path())?;
     /// # Ok(()) }
     /// ```
     #[must_use]
     pub fn sealed_store(self, store: iot_storage::SealedStore) -> Self {
-        self.crypto_erase("encrypted storage", store)
+        self.crypto_target(
+            "encrypted storage",
+            Box::new(store),
+            crate::Method::DestroyStore,
+        )
     }
 }

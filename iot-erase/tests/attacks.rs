@@ -15,7 +15,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use iot_erase::{ErasePlan, Error, Method, Outcome, Phase, RefuseReason};
+use iot_erase::{ErasePlan, Error, Method, Outcome, Phase, RefuseReason, Target};
 
 struct Setup {
     _tmp: tempfile::TempDir,
@@ -65,20 +65,27 @@ fn is_link(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
+/// The names left in the root, without the (empty, kept) lock file.
+fn names_left(root: &Path) -> Vec<std::ffi::OsString> {
+    fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n != ".iot-erase-lock")
+        .collect()
+}
+
 #[test]
-fn symlink_to_an_outside_file_is_removed_not_followed() {
+fn symlink_to_an_outside_file_inside_a_tree_is_removed_not_followed() {
     let s = setup().unwrap();
-    symlink(s.outside.join("system.conf"), s.root.join("settings")).unwrap();
-    let report = ErasePlan::new(&s.root).file("settings").execute().unwrap();
+    fs::create_dir(s.root.join("conf")).unwrap();
+    symlink(s.outside.join("system.conf"), s.root.join("conf/settings")).unwrap();
+    let report = ErasePlan::new(&s.root).dir("conf").execute().unwrap();
     s.assert_outside_intact().unwrap();
-    assert!(
-        !is_link(&s.root.join("settings")),
-        "the link itself is removed"
-    );
+    assert!(!s.root.join("conf").exists(), "the link itself is removed");
     let entry = &report.entries[0];
     assert_eq!(
         (entry.method, &entry.outcome),
-        (Method::RemoveLink, &Outcome::Erased)
+        (Method::Overwrite, &Outcome::Erased)
     );
     assert_eq!((entry.links_removed, entry.bytes_overwritten), (1, 0));
     assert!(
@@ -108,17 +115,6 @@ fn symlinked_parent_directory_is_refused() {
         is_link(&s.root.join("data")),
         "a refused path is left alone"
     );
-    report.acknowledge(&s.root).unwrap();
-}
-
-#[test]
-fn symlinked_directory_target_is_unlinked_not_followed() {
-    let s = setup().unwrap();
-    symlink(&s.outside, s.root.join("data")).unwrap();
-    let report = ErasePlan::new(&s.root).dir("data").execute().unwrap();
-    s.assert_outside_intact().unwrap();
-    assert!(!is_link(&s.root.join("data")));
-    assert_eq!(report.entries[0].method, Method::RemoveLink);
     report.acknowledge(&s.root).unwrap();
 }
 
@@ -181,9 +177,15 @@ fn a_file_replaced_by_a_link_between_planning_and_execution() {
     // The swap happens after the plan was made.
     fs::remove_file(s.root.join("secret")).unwrap();
     symlink(s.outside.join("system.conf"), s.root.join("secret")).unwrap();
-    let report = plan.execute().unwrap();
+    let err = plan.execute().unwrap_err();
     s.assert_outside_intact().unwrap();
-    assert_eq!(report.entries[0].method, Method::RemoveLink);
+    let report = err.report().unwrap();
+    // E1: a planned path that is a link is refused, not reported erased.
+    assert_eq!(
+        report.entries[0].outcome,
+        Outcome::Refused(RefuseReason::LinkedTarget)
+    );
+    assert!(is_link(&s.root.join("secret")));
     report.acknowledge(&s.root).unwrap();
 }
 
@@ -222,7 +224,7 @@ fn a_file_swapped_for_a_link_between_check_and_open() {
     let target = s.outside.join("system.conf");
     let swaps = Rc::new(Cell::new(0));
     let count = Rc::clone(&swaps);
-    let report = ErasePlan::new(&s.root)
+    let err = ErasePlan::new(&s.root)
         .file("top")
         .dir("user")
         .__before_open(move |rel| {
@@ -233,12 +235,17 @@ fn a_file_swapped_for_a_link_between_check_and_open() {
             }
         })
         .execute()
-        .unwrap();
+        .unwrap_err();
+    let report = err.report().unwrap();
     assert_eq!(swaps.get(), 2, "the hook ran at both check-to-use windows");
     s.assert_outside_intact().unwrap();
-    // The erase noticed: it removed the links, and erased the parked file it
-    // found in the tree.
-    assert_eq!(report.entries[0].method, Method::RemoveLink);
+    // The erase noticed: the planned path, now a link, is refused (E1);
+    // the link in the tree is removed, and the parked file it found in the
+    // tree erased.
+    assert_eq!(
+        report.entries[0].outcome,
+        Outcome::Refused(RefuseReason::LinkedTarget)
+    );
     assert_eq!(report.entries[1].links_removed, 1);
     assert!(!s.root.join("user").exists());
     report.acknowledge(&s.root).unwrap();
@@ -252,7 +259,7 @@ fn a_directory_swapped_for_a_link_between_check_and_open() {
     fs::create_dir_all(s.root.join("top/system.conf")).unwrap();
     let root = s.root.clone();
     let outside = s.outside.clone();
-    let report = ErasePlan::new(&s.root)
+    let err = ErasePlan::new(&s.root)
         .dir("user")
         .dir("top")
         .__before_open(move |rel| match rel {
@@ -261,11 +268,14 @@ fn a_directory_swapped_for_a_link_between_check_and_open() {
             _ => {}
         })
         .execute()
-        .unwrap();
+        .unwrap_err();
+    let report = err.report().unwrap();
     s.assert_outside_intact().unwrap();
-    assert!(
-        report.entries.iter().all(|e| e.links_removed == 1),
-        "{report:?}"
+    assert_eq!(report.entries[0].links_removed, 1, "{report:?}");
+    // E1: the planned directory, now a link, is refused.
+    assert_eq!(
+        report.entries[1].outcome,
+        Outcome::Refused(RefuseReason::LinkedTarget)
     );
     report.acknowledge(&s.root).unwrap();
 }
@@ -404,7 +414,11 @@ fn a_journal_that_is_a_link_is_never_followed() {
         s.root.join(".iot-erase-journal"),
     )
     .unwrap();
-    assert_eq!(iot_erase::resume(&s.root), Err(Error::Journal));
+    // E2: not a journal: removed (never followed), and nothing is pending.
+    assert_eq!(iot_erase::resume(&s.root), Ok(None));
+    s.assert_outside_intact().unwrap();
+    assert!(!is_link(&s.root.join(".iot-erase-journal")));
+    symlink(&s.outside, s.root.join(".iot-erase-journal")).unwrap();
     iot_erase::discard_state(&s.root).unwrap();
     s.assert_outside_intact().unwrap();
     assert!(!is_link(&s.root.join(".iot-erase-journal")));
@@ -445,20 +459,21 @@ fn a_file_replaced_between_its_overwrite_and_its_removal_is_erased_too() {
     assert!(entry.verified);
     assert_eq!((entry.files, entry.bytes_overwritten), (1, 13 + 25));
     report.acknowledge(&s.root).unwrap();
-    assert!(fs::read_dir(&s.root).unwrap().next().is_none());
+    assert!(names_left(&s.root).is_empty());
 }
 
 #[test]
 fn a_link_replaced_by_a_file_before_its_removal_is_erased_not_just_unlinked() {
     let s = setup().unwrap();
     let witness = s.root.parent().unwrap().join("witness");
-    symlink(s.outside.join("system.conf"), s.root.join("settings")).unwrap();
-    let root = s.root.clone();
+    fs::create_dir(s.root.join("conf")).unwrap();
+    symlink(s.outside.join("system.conf"), s.root.join("conf/settings")).unwrap();
+    let root = s.root.join("conf");
     let link = witness.clone();
     let swapped = Arc::new(AtomicBool::new(false));
     let flag = Arc::clone(&swapped);
     let report = ErasePlan::new(&s.root)
-        .file("settings")
+        .dir("conf")
         .on_progress(move |p| {
             // After the erase saw a link, before it removes it: the app
             // writes a real file there.
@@ -475,9 +490,184 @@ fn a_link_replaced_by_a_file_before_its_removal_is_erased_not_just_unlinked() {
     let seen = fs::read(&witness).unwrap();
     assert_eq!(seen.len(), 13);
     assert_ne!(seen, b"psk=user data", "unlinked without an overwrite");
-    assert!(!s.root.join("settings").exists());
+    assert!(!s.root.join("conf").exists());
     let entry = &report.entries[0];
     assert_eq!((&entry.outcome, entry.files), (&Outcome::Erased, 1));
     assert_eq!(entry.bytes_overwritten, 13);
     report.acknowledge(&s.root).unwrap();
+}
+
+/// E1: a planned directory target that is itself a symbolic link is never
+/// followed and never counted as erased: the report is not complete, says
+/// why, and does not tell the user the data was erased.
+#[test]
+fn a_planned_directory_that_is_a_link_is_refused_not_reported_erased() {
+    let s = setup().unwrap();
+    symlink(&s.outside, s.root.join("user")).unwrap();
+    let err = ErasePlan::new(&s.root).dir("user").execute().unwrap_err();
+    let report = err.report().unwrap();
+    s.assert_outside_intact().unwrap();
+    assert!(!report.is_complete());
+    assert_eq!(
+        report.entries[0].outcome,
+        Outcome::Refused(RefuseReason::LinkedTarget)
+    );
+    let text = report.to_string();
+    assert!(!text.contains("Your data was erased"), "{text}");
+    assert!(text.contains("user: refused"), "{text}");
+    // The link stays, so running the reset again cannot turn the refusal
+    // into "nothing to erase".
+    assert!(is_link(&s.root.join("user")));
+    report.acknowledge(&s.root).unwrap();
+    let again = ErasePlan::new(&s.root).dir("user").execute().unwrap_err();
+    assert!(!again.report().unwrap().is_complete());
+}
+
+/// E1: the same for a planned file target that is a link.
+#[test]
+fn a_planned_file_that_is_a_link_is_refused_not_reported_erased() {
+    let s = setup().unwrap();
+    symlink(s.outside.join("system.conf"), s.root.join("wifi.conf")).unwrap();
+    let err = ErasePlan::new(&s.root)
+        .file("wifi.conf")
+        .execute()
+        .unwrap_err();
+    let report = err.report().unwrap();
+    s.assert_outside_intact().unwrap();
+    assert_eq!(
+        report.entries[0].outcome,
+        Outcome::Refused(RefuseReason::LinkedTarget)
+    );
+    assert_eq!(report.entries[0].links_removed, 0);
+    assert!(!report.to_string().contains("Your data was erased"));
+    report.acknowledge(&s.root).unwrap();
+}
+
+/// E4: a file swapped in right before a file target's rename is parked
+/// under the derived name; when power is lost before it is overwritten,
+/// `resume` overwrites and verifies it before unlinking it (it used to
+/// unlink it unread and report `verified`).
+#[test]
+fn a_swapped_in_file_parked_under_the_derived_name_is_overwritten_on_resume() {
+    let s = setup().unwrap();
+    fs::write(s.root.join("f"), vec![b'o'; 4096]).unwrap();
+    let witness = s.root.parent().unwrap().join("witness");
+    let swapped = Arc::new(AtomicBool::new(false));
+    let hooks = Rc::new(Cell::new(0));
+    let (root, link, flag, calls) = (
+        s.root.clone(),
+        witness.clone(),
+        Arc::clone(&swapped),
+        Rc::clone(&hooks),
+    );
+    let plan = ErasePlan::new(&s.root)
+        .file("f")
+        .on_progress(move |p| {
+            if p.phase == Phase::Remove && !flag.swap(true, Ordering::SeqCst) {
+                // An app replaces the file atomically right now.
+                fs::write(root.join("f.new"), b"SECRET WRITTEN DURING THE RESET").unwrap();
+                fs::hard_link(root.join("f.new"), &link).unwrap();
+                fs::rename(root.join("f.new"), root.join("f")).unwrap();
+            }
+        })
+        .__before_open(move |_| {
+            calls.set(calls.get() + 1);
+            assert_ne!(calls.get(), 2, "power cut before the parked file is erased");
+        });
+    let cut = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| plan.execute()));
+    assert!(cut.is_err(), "the simulated power cut happened");
+    assert!(swapped.load(Ordering::SeqCst));
+
+    let report = iot_erase::resume(&s.root).unwrap().unwrap();
+    let seen = fs::read(&witness).unwrap();
+    assert_eq!(seen.len(), 31);
+    assert_ne!(seen, b"SECRET WRITTEN DURING THE RESET", "unlinked unread");
+    let entry = &report.entries[0];
+    assert_eq!(entry.outcome, Outcome::Erased);
+    assert!(entry.verified);
+    assert!(entry.bytes_overwritten >= 4096 + 31, "{entry:?}");
+    report.acknowledge(&s.root).unwrap();
+    assert!(names_left(&s.root).is_empty());
+}
+
+/// E2: a directory squatting on the journal's name (a malicious app that
+/// wants to survive the reset) cannot make a factory reset impossible:
+/// `execute` erases it and says so in the report.
+#[test]
+fn a_directory_named_like_the_journal_does_not_block_execute() {
+    let s = setup().unwrap();
+    fs::write(s.root.join("data"), b"user data").unwrap();
+    fs::create_dir(s.root.join(".iot-erase-journal")).unwrap();
+    fs::write(s.root.join(".iot-erase-journal/hidden"), b"kept by an app").unwrap();
+    let report = ErasePlan::new(&s.root).dir(".").execute().unwrap();
+    assert!(report.is_complete(), "{report}");
+    assert!(!s.root.join("data").exists());
+    let reserved: Vec<_> = report
+        .entries
+        .iter()
+        .filter(|e| matches!(e.target, Target::Reserved { .. }))
+        .collect();
+    assert_eq!(reserved.len(), 1, "{report:?}");
+    assert_eq!(reserved[0].target.label(), ".iot-erase-journal");
+    assert_eq!((reserved[0].files, reserved[0].dirs), (1, 1));
+    assert!(
+        report.to_string().contains(".iot-erase-journal"),
+        "{report}"
+    );
+    report.acknowledge(&s.root).unwrap();
+    assert!(names_left(&s.root).is_empty());
+}
+
+/// E2: the same squatter on every reserved name: `resume` and
+/// `discard_state` (the documented way out) handle it too.
+#[test]
+fn directories_on_reserved_names_do_not_block_resume_or_discard_state() {
+    for name in [
+        ".iot-erase-journal",
+        ".iot-erase-journal.tmp",
+        ".iot-erase-report",
+        ".iot-erase-report.tmp",
+    ] {
+        let s = setup().unwrap();
+        fs::create_dir(s.root.join(name)).unwrap();
+        fs::write(s.root.join(name).join("x"), b"kept by an app").unwrap();
+        assert_eq!(iot_erase::resume(&s.root), Ok(None), "{name}");
+        assert!(!s.root.join(name).exists(), "{name}");
+
+        fs::create_dir(s.root.join(name)).unwrap();
+        iot_erase::discard_state(&s.root).unwrap();
+        assert!(!s.root.join(name).exists(), "{name}");
+
+        fs::create_dir(s.root.join(name)).unwrap();
+        symlink(&s.outside, s.root.join(name).join("out")).unwrap();
+        fs::write(s.root.join("a"), b"user data").unwrap();
+        let report = ErasePlan::new(&s.root).file("a").execute().unwrap();
+        s.assert_outside_intact().unwrap();
+        assert!(!s.root.join(name).is_dir(), "{name}");
+        report.acknowledge(&s.root).unwrap();
+        assert_eq!(iot_erase::resume(&s.root), Ok(None), "{name}");
+    }
+}
+
+/// X1: a process that can merely open the root read-only (and so `flock`
+/// it) cannot keep the erase `Busy`: the lock is a file only the owner can
+/// open.
+#[test]
+fn a_reader_holding_a_lock_on_the_root_cannot_block_the_erase() {
+    use rustix::fs::{FlockOperation, Mode, OFlags, flock, open};
+    let s = setup().unwrap();
+    fs::write(s.root.join("a"), b"user data").unwrap();
+    let reader = open(&s.root, OFlags::RDONLY | OFlags::DIRECTORY, Mode::empty()).unwrap();
+    flock(&reader, FlockOperation::NonBlockingLockExclusive).unwrap();
+    let report = ErasePlan::new(&s.root).file("a").execute().unwrap();
+    assert_eq!(iot_erase::resume(&s.root).unwrap(), Some(report.clone()));
+    report.acknowledge(&s.root).unwrap();
+    iot_erase::discard_state(&s.root).unwrap();
+    let lock = fs::symlink_metadata(s.root.join(".iot-erase-lock")).unwrap();
+    assert!(lock.file_type().is_file());
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&lock.permissions()) & 0o777,
+        0o600
+    );
+    assert_eq!(lock.len(), 0);
 }

@@ -33,9 +33,12 @@ fn contains_marker(data: &[u8]) -> bool {
     data.windows(MARKER.len()).any(|w| w == MARKER)
 }
 
+/// The names in `dir`, without the erase's lock file (empty, and kept
+/// under the root so that the next erase need not create it).
 fn names_in(dir: &Path) -> io::Result<Vec<String>> {
     let mut names = fs::read_dir(dir)?
         .map(|e| Ok(e?.file_name().to_string_lossy().into_owned()))
+        .filter(|n| n.as_ref().map_or(true, |n| n != ".iot-erase-lock"))
         .collect::<io::Result<Vec<String>>>()?;
     names.sort();
     Ok(names)
@@ -732,4 +735,118 @@ fn a_sparse_file_costs_its_data_not_its_size() {
     seen.read_exact_at(&mut around, at - 4096).unwrap();
     assert!(!contains_marker(&around));
     report.acknowledge(&f.root).unwrap();
+}
+
+/// E3: buffers registered with `zeroize_memory` are wiped on every way out
+/// of `execute`, also when it fails before running anything.
+#[test]
+fn memory_is_zeroized_when_execute_fails_early() {
+    let f = fixture().unwrap();
+    let secret = || Arc::new(Mutex::new(vec![0x42u8; 32]));
+    let wiped = |s: &Arc<Mutex<Vec<u8>>>| s.lock().unwrap().iter().all(|&b| b == 0);
+
+    // A path outside the root.
+    let s = secret();
+    let r = ErasePlan::new(&f.root)
+        .file("../etc/passwd")
+        .zeroize_memory("cloud token", Arc::clone(&s))
+        .execute();
+    assert_eq!(r.unwrap_err(), Error::OutsideRoot);
+    assert!(wiped(&s));
+
+    // An invalid name of the memory target itself.
+    let s = secret();
+    let r = ErasePlan::new(&f.root)
+        .zeroize_memory("bad\nname", Arc::clone(&s))
+        .execute();
+    assert_eq!(r.unwrap_err(), Error::InvalidTarget);
+    assert!(wiped(&s));
+
+    // A root that cannot be opened.
+    let s = secret();
+    let r = ErasePlan::new(f.root.join("missing"))
+        .zeroize_memory("cloud token", Arc::clone(&s))
+        .execute();
+    assert!(matches!(r, Err(Error::Io { .. })), "{r:?}");
+    assert!(wiped(&s));
+
+    // An interrupted erase waiting for `resume`.
+    fs::write(f.root.join(".iot-erase-journal"), b"x").unwrap();
+    let s = secret();
+    let r = ErasePlan::new(&f.root)
+        .zeroize_memory("cloud token", Arc::clone(&s))
+        .execute();
+    assert_eq!(r.unwrap_err(), Error::Pending);
+    assert!(wiped(&s));
+    fs::remove_file(f.root.join(".iot-erase-journal")).unwrap();
+
+    // Another erase running on the root.
+    let s = secret();
+    let inner = Arc::clone(&s);
+    let root = f.root.clone();
+    let busy = Rc::new(RefCell::new(None));
+    let sink = Rc::clone(&busy);
+    fs::write(f.root.join("a"), original(10, b'a')).unwrap();
+    let report = ErasePlan::new(&f.root)
+        .file("a")
+        .__before_open(move |_| {
+            let r = ErasePlan::new(&root)
+                .zeroize_memory("cloud token", Arc::clone(&inner))
+                .execute();
+            *sink.borrow_mut() = Some(r.map(|_| ()));
+        })
+        .execute()
+        .unwrap();
+    assert_eq!(*busy.borrow(), Some(Err(Error::Busy)));
+    assert!(wiped(&s));
+    report.acknowledge(&f.root).unwrap();
+}
+
+/// E3: a panicking progress callback unwinds out of `execute`, and the
+/// registered buffers are zeroized on the way.
+#[test]
+fn memory_is_zeroized_when_the_progress_callback_panics() {
+    let f = fixture().unwrap();
+    fs::write(f.root.join("a"), original(1000, b'a')).unwrap();
+    let secret = Arc::new(Mutex::new(vec![0x42u8; 32]));
+    let plan = ErasePlan::new(&f.root)
+        .file("a")
+        .zeroize_memory("cloud token", Arc::clone(&secret))
+        .on_progress(|p| assert_ne!(p.phase, Phase::Verify, "a bug in the progress screen"));
+    let panicked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| plan.execute()));
+    assert!(panicked.is_err());
+    assert!(secret.lock().unwrap().iter().all(|&b| b == 0));
+    // The rest of the documented behaviour: `resume` finishes the erase; the
+    // buffer's step had not recorded its end, so the report does not claim
+    // it (it under-reports, never over-reports).
+    let err = iot_erase::resume(&f.root).unwrap_err();
+    let report = err.report().unwrap();
+    assert_eq!(report.entries[1].outcome, Outcome::Interrupted);
+    assert!(!f.root.join("a").exists());
+    report.acknowledge(&f.root).unwrap();
+}
+
+/// E6: an unacknowledged older report names the targets: it is
+/// overwritten before a newer report takes its name.
+#[test]
+fn an_unacknowledged_older_report_is_overwritten_before_it_is_replaced() {
+    let f = fixture().unwrap();
+    fs::write(f.root.join("wifi.conf"), b"psk").unwrap();
+    let first = ErasePlan::new(&f.root).file("wifi.conf").execute().unwrap();
+    // A second name for the report's inode, as its old blocks would keep it.
+    fs::hard_link(f.root.join(".iot-erase-report"), f.links.join("old")).unwrap();
+    let old = fs::read(f.links.join("old")).unwrap();
+    let named = |data: &[u8]| {
+        // Targets are hex-encoded in the report: "wifi.conf".
+        data.windows(18).any(|w| w == b"776966692e636f6e66")
+    };
+    assert!(named(&old));
+    let second = ErasePlan::new(&f.root).execute().unwrap();
+    let seen = fs::read(f.links.join("old")).unwrap();
+    assert_eq!(seen.len(), old.len());
+    assert!(!named(&seen), "not overwritten");
+    assert!(!seen.windows(32).any(|w| w == first.id.as_bytes()));
+    assert_ne!(first.id, second.id);
+    assert_eq!(iot_erase::resume(&f.root).unwrap(), Some(second.clone()));
+    second.acknowledge(&f.root).unwrap();
 }

@@ -104,8 +104,13 @@ impl Device {
             .count()
     }
 
+    /// The names left under the root, without the erase's lock file (empty,
+    /// and kept so that the next erase need not create it).
     fn names_left(&self) -> Vec<String> {
         names_under(&self.root)
+            .into_iter()
+            .filter(|n| n != ".iot-erase-lock")
+            .collect()
     }
 }
 

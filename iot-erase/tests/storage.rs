@@ -10,6 +10,7 @@ use iot_erase::{ErasePlan, Method, Outcome, Target};
 
 const KEY: [u8; 32] = [0x17; 32];
 
+/// E7 (with the store's own checks): the receipt line of a sealed store.
 #[test]
 fn sealed_store_is_crypto_erased_first_and_cannot_be_read_again() {
     let tmp = tempfile::tempdir().unwrap();
@@ -55,7 +56,17 @@ fn sealed_store_is_crypto_erased_first_and_cannot_be_read_again() {
     );
     assert_eq!(
         (report.entries[0].method, &report.entries[0].outcome),
-        (Method::CryptoErase, &Outcome::Erased)
+        (Method::DestroyStore, &Outcome::Erased)
+    );
+    // E7: the receipt says what was achieved: the store's records and the
+    // id its keys derive from were overwritten; the root key was kept.
+    let text = report.to_string();
+    assert!(!text.contains("Encryption keys destroyed"), "{text}");
+    assert!(
+        text.contains(
+            "- Encrypted storage erased: encrypted storage (its records and the id its keys are derived from were overwritten; the device's root key was kept)."
+        ),
+        "{text}"
     );
 
     // The same key opens a new, empty store in the same place: the old

@@ -24,6 +24,7 @@ pub(crate) fn target_fields(target: &Target) -> (&'static str, String) {
         Target::Dir { .. } => "dir",
         Target::Custom { .. } => "custom",
         Target::Memory { .. } => "memory",
+        Target::Reserved { .. } => "reserved",
     };
     (kind, text_field(target.label()))
 }
@@ -57,6 +58,13 @@ pub(crate) fn parse_target(kind: &str, label: &str) -> Result<Target, Error> {
         "dir" => Target::Dir { path: path()? },
         "custom" => Target::Custom { name: name()? },
         "memory" => Target::Memory { name: name()? },
+        "reserved" => {
+            let name = name()?;
+            if !super::RESERVED_NAMES.contains(&name.as_str()) {
+                return Err(Error::Journal);
+            }
+            Target::Reserved { name }
+        }
         _ => return Err(Error::Journal),
     })
 }
@@ -64,6 +72,7 @@ pub(crate) fn parse_target(kind: &str, label: &str) -> Result<Target, Error> {
 fn method_code(method: Method) -> &'static str {
     match method {
         Method::CryptoErase => "crypto",
+        Method::DestroyStore => "destroy-store",
         Method::Overwrite => "overwrite",
         Method::RemoveLink => "remove-link",
         Method::CustomAction => "custom",
@@ -75,6 +84,7 @@ fn method_code(method: Method) -> &'static str {
 fn parse_method(code: &str) -> Option<Method> {
     Some(match code {
         "crypto" => Method::CryptoErase,
+        "destroy-store" => Method::DestroyStore,
         "overwrite" => Method::Overwrite,
         "remove-link" => Method::RemoveLink,
         "custom" => Method::CustomAction,
@@ -89,12 +99,13 @@ fn method_fits(target: &Target, method: Method) -> bool {
     method == Method::None
         || matches!(
             (target, method),
-            (Target::CryptoErase { .. }, Method::CryptoErase)
-                | (
-                    Target::File { .. } | Target::Dir { .. },
-                    Method::Overwrite | Method::RemoveLink
-                )
-                | (Target::Custom { .. }, Method::CustomAction)
+            (
+                Target::CryptoErase { .. },
+                Method::CryptoErase | Method::DestroyStore
+            ) | (
+                Target::File { .. } | Target::Dir { .. } | Target::Reserved { .. },
+                Method::Overwrite | Method::RemoveLink
+            ) | (Target::Custom { .. }, Method::CustomAction)
                 | (Target::Memory { .. }, Method::Zeroize)
         )
 }
@@ -111,6 +122,9 @@ pub(crate) fn entry_fields(entry: &TargetReport) -> Vec<String> {
         Outcome::Refused(RefuseReason::LinkedParent) => {
             ("refused-linked-parent", "-".to_owned(), String::new())
         }
+        Outcome::Refused(RefuseReason::LinkedTarget) => {
+            ("refused-linked-target", "-".to_owned(), String::new())
+        }
         Outcome::Interrupted => ("interrupted", "-".to_owned(), String::new()),
         Outcome::Failed(reason) => {
             let (code, message) = match reason {
@@ -121,6 +135,7 @@ pub(crate) fn entry_fields(entry: &TargetReport) -> Vec<String> {
                 FailReason::Panicked => ("panicked".to_owned(), String::new()),
                 FailReason::TooDeep => ("too-deep".to_owned(), String::new()),
                 FailReason::TooManyEntries => ("too-many-entries".to_owned(), String::new()),
+                FailReason::OtherFileSystem => ("other-file-system".to_owned(), String::new()),
             };
             ("failed", code, message)
         }
@@ -172,6 +187,7 @@ pub(crate) fn parse_entry(target: Target, fields: &[&str]) -> Result<TargetRepor
         ("not-found", "-") => Outcome::NotFound,
         ("skipped-special", "-") => Outcome::Skipped(SkipReason::SpecialFile),
         ("refused-linked-parent", "-") => Outcome::Refused(RefuseReason::LinkedParent),
+        ("refused-linked-target", "-") => Outcome::Refused(RefuseReason::LinkedTarget),
         ("interrupted", "-") => Outcome::Interrupted,
         ("failed", "action") => Outcome::Failed(FailReason::Action(message.clone())),
         ("failed", code) => Outcome::Failed(match code {
@@ -180,6 +196,7 @@ pub(crate) fn parse_entry(target: Target, fields: &[&str]) -> Result<TargetRepor
             "panicked" => FailReason::Panicked,
             "too-deep" => FailReason::TooDeep,
             "too-many-entries" => FailReason::TooManyEntries,
+            "other-file-system" => FailReason::OtherFileSystem,
             _ => FailReason::Io(
                 code.strip_prefix("io-")
                     .and_then(io_kind::parse)
@@ -248,6 +265,8 @@ mod tests {
             Just(Outcome::Interrupted),
             Just(Outcome::Skipped(SkipReason::SpecialFile)),
             Just(Outcome::Refused(RefuseReason::LinkedParent)),
+            Just(Outcome::Refused(RefuseReason::LinkedTarget)),
+            Just(Outcome::Failed(FailReason::OtherFileSystem)),
             Just(Outcome::Failed(FailReason::VerifyMismatch)),
             Just(Outcome::Failed(FailReason::TooDeep)),
             prop::sample::select(io_kind::ALL.to_vec())

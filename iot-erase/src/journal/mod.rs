@@ -52,8 +52,19 @@ pub(crate) const JOURNAL_NAME: &str = ".iot-erase-journal";
 pub(crate) const JOURNAL_TMP_NAME: &str = ".iot-erase-journal.tmp";
 pub(crate) const REPORT_NAME: &str = ".iot-erase-report";
 pub(crate) const REPORT_TMP_NAME: &str = ".iot-erase-report.tmp";
-pub(crate) const RESERVED_NAMES: [&str; 4] =
+/// The empty file an erase locks (X1: not the root, which anyone who can
+/// read it could lock). Created `0600` and kept.
+pub(crate) const LOCK_NAME: &str = ".iot-erase-lock";
+/// The files that hold the journal or the report, under one name or another.
+pub(crate) const OWN_FILES: [&str; 4] =
     [JOURNAL_NAME, JOURNAL_TMP_NAME, REPORT_NAME, REPORT_TMP_NAME];
+pub(crate) const RESERVED_NAMES: [&str; 5] = [
+    JOURNAL_NAME,
+    JOURNAL_TMP_NAME,
+    REPORT_NAME,
+    REPORT_TMP_NAME,
+    LOCK_NAME,
+];
 
 /// A file or directory target's path: [`RelPath::parse`], and not one of
 /// this crate's own files ([`RESERVED_NAMES`], only directly under the root).

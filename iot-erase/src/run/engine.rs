@@ -19,7 +19,10 @@ use rustix::fs as rfs;
 use crate::Error;
 use crate::fsops;
 use crate::journal::codec::{LineWriter, sanitize_message};
-use crate::journal::{self, Finished, JOURNAL_NAME, JournalState, REPORT_NAME, fields};
+use crate::journal::{
+    self, Finished, JOURNAL_NAME, JournalState, MAX_JOURNAL_BYTES, REPORT_NAME, REPORT_TMP_NAME,
+    fields,
+};
 use crate::overwrite::CHUNK;
 #[cfg(feature = "__test-hooks")]
 use crate::plan::Hook;
@@ -29,9 +32,38 @@ use crate::report::{EraseReport, FailReason, Method, Outcome, Target, TargetRepo
 
 /// The code a target needs to run, when this process still has it.
 pub(super) enum RunAction {
-    Crypto(Box<dyn CryptoEraseTarget>),
+    /// A crypto-erase target and the method the report names.
+    Crypto(Box<dyn CryptoEraseTarget>, Method),
     Custom(Action),
     Memory(Box<dyn FnOnce()>),
+}
+
+/// The code of every step of a plan, in run order (`None` where a target
+/// needs none). Dropping it zeroizes every memory buffer that was not
+/// zeroized yet (E3): the buffers were handed over to be erased, and no
+/// way out of `execute` (an early error, an error that stops the erase, a
+/// panicking progress callback) may keep them alive.
+#[derive(Default)]
+pub(super) struct Actions(pub(super) Vec<Option<RunAction>>);
+
+impl Actions {
+    /// Zeroizes every buffer not zeroized yet; a panicking `Zeroize` impl
+    /// does not stop the others.
+    pub(super) fn zeroize_all(&mut self) {
+        for action in &mut self.0 {
+            if matches!(action, Some(RunAction::Memory(_)))
+                && let Some(RunAction::Memory(zeroize)) = action.take()
+            {
+                let _ = catch_unwind(AssertUnwindSafe(zeroize));
+            }
+        }
+    }
+}
+
+impl Drop for Actions {
+    fn drop(&mut self) {
+        self.zeroize_all();
+    }
 }
 
 /// `Ok` for a complete report, [`Error::Incomplete`] otherwise, so that `?`
@@ -49,14 +81,30 @@ pub(super) struct JournalFile {
     pub(super) file: File,
     pub(super) writer: LineWriter,
     pub(super) len: u64,
+    /// Optional records (`count`, `rename`) are no longer written: one did
+    /// not fit on a full file system (E5).
+    pub(super) optional_off: bool,
 }
 
 impl JournalFile {
+    pub(super) fn new(file: File, writer: LineWriter, len: u64) -> Self {
+        Self {
+            file,
+            writer,
+            len,
+            optional_off: false,
+        }
+    }
+
+    /// Appends a record the report needs (`done`, `finish`).
     pub(super) fn append(&mut self, line: &str, sync: bool) -> Result<(), Error> {
         let during = "writing the erase journal";
-        self.file
-            .write_all_at(line.as_bytes(), self.len)
-            .map_err(Error::io(during))?;
+        if let Err(e) = self.file.write_all_at(line.as_bytes(), self.len) {
+            // No torn record stays behind the last good one: the next record
+            // goes where this one started, and the file ends there.
+            let _ = self.file.set_len(self.len);
+            return Err(Error::io(during)(e));
+        }
         self.len = self
             .len
             .saturating_add(u64::try_from(line.len()).unwrap_or(u64::MAX));
@@ -64,6 +112,35 @@ impl JournalFile {
             self.file.sync_data().map_err(Error::io(during))?;
         }
         Ok(())
+    }
+
+    /// Appends a record the report can do without (a `count` of a
+    /// directory target, the `rename` of a file target: both only refine
+    /// what `resume` finds anyway), encoded by `encode` to continue the
+    /// check chain. On a full file system it is dropped, the chain goes on
+    /// from the last record written, and no optional record follows,
+    /// rather than stopping the erase: the journal must not be what blocks a
+    /// reset (E5).
+    pub(super) fn append_optional(
+        &mut self,
+        encode: impl FnOnce(&mut LineWriter) -> String,
+    ) -> Result<(), Error> {
+        if self.optional_off {
+            return Ok(());
+        }
+        let chain = self.writer.clone();
+        let line = encode(&mut self.writer);
+        match self.append(&line, false) {
+            Err(Error::Io {
+                kind: std::io::ErrorKind::StorageFull,
+                ..
+            }) => {
+                self.writer = chain;
+                self.optional_off = true;
+                Ok(())
+            }
+            other => other,
+        }
     }
 }
 
@@ -155,17 +232,14 @@ impl Engine {
         &mut self,
         mut state: JournalState,
         mut journal: JournalFile,
-        mut actions: Vec<Option<RunAction>>,
+        mut actions: Actions,
         resumed: bool,
     ) -> Result<EraseReport, Error> {
-        let result = self.run_targets(&mut state, &mut journal, &mut actions);
+        let result = self.run_targets(&mut state, &mut journal, &mut actions.0);
         // Memory is zeroized whatever happened: the secrets were handed over
-        // to be erased, and an error below must not keep them alive.
-        for action in actions.iter_mut() {
-            if let Some(RunAction::Memory(zeroize)) = action.take() {
-                let _ = catch_unwind(AssertUnwindSafe(zeroize));
-            }
-        }
+        // to be erased, and an error below must not keep them alive (a
+        // panic unwinding through here zeroizes them in `Actions::drop`).
+        actions.zeroize_all();
         let entries = result?;
         // The finished journal becomes the report: one synced record and a
         // rename, so the confirmation is durable before it is returned.
@@ -187,10 +261,14 @@ impl Engine {
         into_result(report)
     }
 
-    /// Renames the finished journal to the report (replacing an older,
-    /// unacknowledged one) and makes that durable.
+    /// Renames the finished journal to the report and makes that durable.
+    /// An older, unacknowledged report names its targets: it is retired
+    /// (overwritten and removed) first, not just replaced (E6).
     pub(super) fn publish_report(&self) -> Result<(), Error> {
         let during = "persisting the erase report";
+        if let Some((old, _)) = fsops::read_own_file(&self.root, REPORT_NAME, MAX_JOURNAL_BYTES)? {
+            self.retire_own_file(&old, REPORT_NAME, REPORT_TMP_NAME)?;
+        }
         rfs::renameat(&self.root, JOURNAL_NAME, &self.root, REPORT_NAME)
             .map_err(Error::errno(during))?;
         fsops::fsync_dir(self.root.as_fd()).map_err(Error::errno(during))
@@ -221,11 +299,10 @@ impl Engine {
             let sync = !matches!(target, Target::File { .. } | Target::Dir { .. });
             let action = actions.get_mut(index).and_then(Option::take);
             let entry = match (&target, action) {
-                (Target::CryptoErase { .. }, Some(RunAction::Crypto(keys))) => {
-                    self.run_action(target, Phase::CryptoErase, Method::CryptoErase, move || {
+                (Target::CryptoErase { .. }, Some(RunAction::Crypto(keys, method))) => self
+                    .run_action(target, Phase::CryptoErase, method, move || {
                         keys.destroy_keys()
-                    })
-                }
+                    }),
                 (Target::Custom { .. }, Some(RunAction::Custom(action))) => {
                     self.run_action(target, Phase::CustomAction, Method::CustomAction, action)
                 }
@@ -236,7 +313,7 @@ impl Engine {
                     })
                 }
                 (Target::File { .. } | Target::Dir { .. }, _) => {
-                    self.erase_path(target, index, state, journal)?
+                    self.erase_path(target, index, state, Some(&mut *journal))?
                 }
                 // Resumed: the code of this step died with the process.
                 _ => {

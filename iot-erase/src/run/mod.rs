@@ -50,13 +50,13 @@ use ring::rand::SystemRandom;
 use crate::Error;
 use crate::fsops::{self, Kind};
 use crate::journal::{
-    self, JOURNAL_NAME, JOURNAL_TMP_NAME, JournalPlan, JournalState, MAX_JOURNAL_BYTES,
-    REPORT_NAME, REPORT_TMP_NAME, RESERVED_NAMES, fields,
+    self, JOURNAL_NAME, JOURNAL_TMP_NAME, JournalPlan, JournalState, MAX_JOURNAL_BYTES, OWN_FILES,
+    REPORT_NAME, REPORT_TMP_NAME, fields,
 };
 use crate::path::is_valid_label;
 use crate::plan::{ErasePlan, ProgressCallback};
-use crate::report::{EraseReport, Target};
-use engine::{Engine, JournalFile, RunAction, into_result};
+use crate::report::{EraseReport, Target, TargetReport};
+use engine::{Actions, Engine, JournalFile, RunAction, into_result};
 
 pub(crate) fn execute(plan: ErasePlan) -> Result<EraseReport, Error> {
     let ErasePlan {
@@ -71,9 +71,27 @@ pub(crate) fn execute(plan: ErasePlan) -> Result<EraseReport, Error> {
         hook,
     } = plan;
 
+    // The code of every step, in run order, taken before anything can
+    // fail: dropping it zeroizes the memory buffers on every way out (E3).
+    let mut actions = Actions::default();
+    let mut crypto_names = Vec::new();
+    for (name, target, method) in crypto {
+        crypto_names.push(name);
+        actions.0.push(Some(RunAction::Crypto(target, method)));
+    }
+    actions.0.extend(files.iter().chain(&dirs).map(|_| None));
+    let mut custom_names = Vec::new();
+    for (name, action) in custom {
+        custom_names.push(name);
+        actions.0.push(Some(RunAction::Custom(action)));
+    }
+    let mut memory_names = Vec::new();
+    for (name, zeroize) in memory {
+        memory_names.push(name);
+        actions.0.push(Some(RunAction::Memory(zeroize)));
+    }
+
     // Everything is validated before anything is touched.
-    let mut targets = Vec::new();
-    let mut actions = Vec::new();
     let label = |name: String| {
         if is_valid_label(&name) {
             Ok(name)
@@ -81,9 +99,9 @@ pub(crate) fn execute(plan: ErasePlan) -> Result<EraseReport, Error> {
             Err(Error::InvalidTarget)
         }
     };
-    for (name, target) in crypto {
+    let mut targets = Vec::new();
+    for name in crypto_names {
         targets.push(Target::CryptoErase { name: label(name)? });
-        actions.push(Some(RunAction::Crypto(target)));
     }
     for path in files {
         let path = journal::target_path(&path)?;
@@ -93,85 +111,131 @@ pub(crate) fn execute(plan: ErasePlan) -> Result<EraseReport, Error> {
         targets.push(Target::File {
             path: path.as_text(),
         });
-        actions.push(None);
     }
     for path in dirs {
         targets.push(Target::Dir {
             path: journal::target_path(&path)?.as_text(),
         });
-        actions.push(None);
     }
-    for (name, action) in custom {
+    for name in custom_names {
         targets.push(Target::Custom { name: label(name)? });
-        actions.push(Some(RunAction::Custom(action)));
     }
-    for (name, zeroize) in memory {
+    for name in memory_names {
         targets.push(Target::Memory { name: label(name)? });
-        actions.push(Some(RunAction::Memory(zeroize)));
     }
     if targets.len() > ErasePlan::MAX_TARGETS {
         return Err(Error::InvalidTarget);
     }
 
-    let root = fsops::open_root(&root)?;
-    fsops::lock(&root)?;
-    match fsops::classify(root.as_fd(), OsStr::new(JOURNAL_NAME)) {
-        Ok(Kind::Missing) => {}
-        Ok(_) => return Err(Error::Pending),
-        Err(e) => return Err(Error::io("looking for an interrupted erase")(e)),
-    }
-
     let rng = SystemRandom::new();
-    let plan = JournalPlan {
-        id: fsops::random_id(&rng)?,
-        started: fields::unix_seconds(fields::now()),
-        targets,
-    };
-    let (text, writer) = plan.encode();
+    let root = fsops::open_root(&root)?;
+    let (_lock, moved) = fsops::lock(&root, &rng)?;
+    let id = fsops::random_id(&rng)?;
     let mut engine = Engine::new(root, rng, progress)?;
     #[cfg(feature = "__test-hooks")]
     {
         engine.hook = hook;
     }
+    // Squatters on this crate's names go first, and are reported first:
+    // anything but a regular file under the journal's name is not a journal
+    // (E2); a regular one is an interrupted erase.
+    let cleared = engine.clear_reserved(moved)?;
+    match fsops::classify(engine.root.as_fd(), OsStr::new(JOURNAL_NAME)) {
+        Ok(Kind::Missing) => {}
+        Ok(_) => return Err(Error::Pending),
+        Err(e) => return Err(Error::io("looking for an interrupted erase")(e)),
+    }
+    let mut done: Vec<Option<TargetReport>> = cleared.into_iter().map(Some).collect();
+    let mut all_targets: Vec<Target> = done
+        .iter()
+        .flatten()
+        .map(|entry| entry.target.clone())
+        .collect();
+    let mut all_actions = Actions::default();
+    all_actions.0.extend(done.iter().map(|_| None));
+    all_actions.0.append(&mut actions.0);
+    all_targets.extend(targets);
+    done.resize(all_targets.len(), None);
+
+    let plan = JournalPlan {
+        id,
+        started: fields::unix_seconds(fields::now()),
+        targets: all_targets,
+    };
+    let count = plan.targets.len();
+    let mut state = JournalState {
+        plan,
+        renamed: vec![None; count],
+        counts: vec![None; count],
+        done,
+        finished: None,
+        valid_len: 0,
+    };
     engine.remove_own_file(JOURNAL_TMP_NAME);
-    let file = fsops::write_own_file_atomically(
-        &engine.root,
-        JOURNAL_TMP_NAME,
-        JOURNAL_NAME,
-        text.as_bytes(),
-        "writing the erase journal",
-    );
-    let file = match file {
-        Ok(file) => file,
-        Err(e) => {
-            engine.remove_own_file(JOURNAL_TMP_NAME);
+    let (file, text, writer) = loop {
+        // The plan, with the entries already done before it existed.
+        let (mut text, mut writer) = state.plan.encode();
+        for (index, entry) in state.done.iter().enumerate() {
+            if let Some(entry) = entry {
+                text.push_str(&journal::done_record(&mut writer, index, entry));
+            }
+        }
+        let written = fsops::write_own_file_atomically(
+            &engine.root,
+            JOURNAL_TMP_NAME,
+            JOURNAL_NAME,
+            text.as_bytes(),
+            "writing the erase journal",
+        );
+        let e = match written {
+            Ok(file) => break (file, text, writer),
+            Err(e) => e,
+        };
+        engine.remove_own_file(JOURNAL_TMP_NAME);
+        // E5: on a full file system the journal must not be what blocks the
+        // reset. Overwriting in place and unlinking need no new space: the
+        // next file or directory target is erased now, before the journal
+        // exists (a power cut here leaves no journal, and nothing was
+        // confirmed), and the journal is tried again with its entry.
+        let full = matches!(
+            e,
+            Error::Io {
+                kind: std::io::ErrorKind::StorageFull,
+                ..
+            }
+        );
+        let next = state.plan.targets.iter().enumerate().position(|(i, t)| {
+            matches!(t, Target::File { .. } | Target::Dir { .. })
+                && state.done.get(i).is_some_and(Option::is_none)
+        });
+        let (true, Some(index)) = (full, next) else {
             return Err(e);
+        };
+        let Some(target) = state.plan.targets.get(index).cloned() else {
+            return Err(e);
+        };
+        engine.reporter.progress.targets = state.plan.targets.len();
+        engine.reporter.progress.target = index;
+        let entry = engine.erase_path(target, index, &mut state, None)?;
+        if let Some(slot) = state.done.get_mut(index) {
+            *slot = Some(entry);
         }
     };
-    let targets = plan.targets.len();
-    let state = JournalState {
-        plan,
-        renamed: vec![None; targets],
-        counts: vec![None; targets],
-        done: vec![None; targets],
-        finished: None,
-        valid_len: text.len(),
-    };
-    let journal = JournalFile {
-        file,
-        writer,
-        len: u64::try_from(text.len()).unwrap_or(u64::MAX),
-    };
-    engine.run(state, journal, actions, false)
+    state.valid_len = text.len();
+    let journal = JournalFile::new(file, writer, u64::try_from(text.len()).unwrap_or(u64::MAX));
+    engine.run(state, journal, all_actions, false)
 }
 
 pub(crate) fn resume(
     root: &Path,
     progress: Option<ProgressCallback>,
 ) -> Result<Option<EraseReport>, Error> {
+    let rng = SystemRandom::new();
     let root = fsops::open_root(root)?;
-    fsops::lock(&root)?;
-    let mut engine = Engine::new(root, SystemRandom::new(), progress)?;
+    let (_lock, moved) = fsops::lock(&root, &rng)?;
+    let mut engine = Engine::new(root, rng, progress)?;
+    // Anything under this crate's names that is not its file (E2).
+    engine.clear_reserved(moved)?;
     // A plan that never became the journal (nothing was touched), or a
     // report on its way out after an acknowledgement.
     engine.remove_own_file(JOURNAL_TMP_NAME);
@@ -198,38 +262,47 @@ pub(crate) fn resume(
             .and_then(|()| file.sync_all())
             .map_err(Error::io("repairing the erase journal"))?;
     }
-    let journal = JournalFile {
-        file,
-        writer,
-        len: valid_len,
-    };
-    let actions = (0..state.plan.targets.len()).map(|_| None).collect();
+    let journal = JournalFile::new(file, writer, valid_len);
+    let mut actions = Actions::default();
+    actions
+        .0
+        .extend((0..state.plan.targets.len()).map(|_| None));
     engine.run(state, journal, actions, true).map(Some)
 }
 
 pub(crate) fn acknowledge(root: &Path, id: &str) -> Result<(), Error> {
+    let rng = SystemRandom::new();
     let root = fsops::open_root(root)?;
-    fsops::lock(&root)?;
-    let Some((file, data)) = fsops::read_own_file(&root, REPORT_NAME, MAX_JOURNAL_BYTES)? else {
+    let (_lock, moved) = fsops::lock(&root, &rng)?;
+    let mut engine = Engine::new(root, rng, None)?;
+    engine.clear_reserved(moved)?;
+    let Some((file, data)) = fsops::read_own_file(&engine.root, REPORT_NAME, MAX_JOURNAL_BYTES)?
+    else {
         return Ok(());
     };
     // Only the report that was shown is removed; a newer one stays.
     if journal::decode_report(&data)?.id != id {
         return Ok(());
     }
-    let engine = Engine::new(root, SystemRandom::new(), None)?;
     engine.retire_own_file(&file, REPORT_NAME, REPORT_TMP_NAME)
 }
 
 pub(crate) fn discard_state(root: &Path) -> Result<(), Error> {
+    let rng = SystemRandom::new();
     let root = fsops::open_root(root)?;
-    fsops::lock(&root)?;
-    let engine = Engine::new(root, SystemRandom::new(), None)?;
-    for name in RESERVED_NAMES {
+    let (_lock, moved) = fsops::lock(&root, &rng)?;
+    let mut engine = Engine::new(root, rng, None)?;
+    engine.clear_reserved(moved)?;
+    for name in OWN_FILES {
         engine.remove_own_file(name);
         match fsops::classify(engine.root.as_fd(), OsStr::new(name)) {
             Ok(Kind::Missing) => {}
-            Ok(_) => return Err(Error::Journal),
+            Ok(_) => {
+                return Err(Error::Io {
+                    during: "removing the erase journal",
+                    kind: std::io::ErrorKind::Other,
+                });
+            }
             Err(e) => return Err(Error::io("removing the erase journal")(e)),
         }
     }

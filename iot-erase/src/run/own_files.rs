@@ -12,8 +12,9 @@ use rustix::io::Errno;
 use super::engine::Engine;
 use crate::Error;
 use crate::fsops::{self, Kind};
-use crate::journal::MAX_JOURNAL_BYTES;
+use crate::journal::{LOCK_NAME, MAX_JOURNAL_BYTES, OWN_FILES};
 use crate::overwrite::{CHUNK, OverwriteError, overwrite_and_verify};
+use crate::report::TargetReport;
 
 impl Engine {
     /// Removes the journal or the report, which `resume` trusts: first
@@ -73,5 +74,30 @@ impl Engine {
                 let _ = fsops::unlink(self.root.as_fd(), os_name);
             }
         }
+    }
+}
+
+impl Engine {
+    /// Clears this crate's names under the root of anything that is not
+    /// one of its files (E2): a directory, a link, a fifo under the journal
+    /// or report name would otherwise block every erase, `resume` and
+    /// `discard_state` for good. `moved` is what [`fsops::lock`] moved
+    /// aside from the lock file's name. Returns one entry per squatter.
+    pub(super) fn clear_reserved(
+        &mut self,
+        moved: Option<String>,
+    ) -> Result<Vec<TargetReport>, Error> {
+        let mut entries = Vec::new();
+        for name in OWN_FILES {
+            match fsops::classify(self.root.as_fd(), OsStr::new(name)) {
+                Ok(Kind::Missing | Kind::Regular) => {}
+                Ok(_) => entries.push(self.erase_squatter(name, name)?),
+                Err(e) => return Err(Error::io("looking for an interrupted erase")(e)),
+            }
+        }
+        if let Some(aside) = moved {
+            entries.push(self.erase_squatter(LOCK_NAME, &aside)?);
+        }
+        Ok(entries)
     }
 }

@@ -8,9 +8,10 @@ use rustix::io::Errno;
 
 use super::engine::JournalFile;
 use crate::Error;
+use crate::io_kind;
 use crate::journal::{self, COUNT_RECORDS_LIMIT, Counters, Renamed};
 use crate::overwrite::OverwriteError;
-use crate::report::{FailReason, Method, Outcome, SkipReason, TargetReport};
+use crate::report::{FailReason, Method, Outcome, RefuseReason, SkipReason, TargetReport};
 
 /// One file or directory target being erased: what it has done so far, and
 /// where its progress is journaled.
@@ -19,7 +20,9 @@ pub(super) struct Tally<'j> {
     /// The first failure; the target ends failed.
     pub(super) failure: Option<FailReason>,
     index: usize,
-    journal: &'j mut JournalFile,
+    /// `None` before the journal exists (a squatter on a reserved name, a
+    /// target erased to make room for the journal on a full file system).
+    journal: Option<&'j mut JournalFile>,
     /// Directory targets journal their counters after each entry.
     journal_counts: bool,
 }
@@ -30,7 +33,7 @@ impl<'j> Tally<'j> {
     /// after each entry (directory targets).
     pub(super) fn new(
         index: usize,
-        journal: &'j mut JournalFile,
+        journal: Option<&'j mut JournalFile>,
         journal_counts: bool,
         counts: Option<Counters>,
     ) -> Self {
@@ -47,6 +50,10 @@ impl<'j> Tally<'j> {
     }
 
     pub(super) fn fail(&mut self, reason: FailReason) {
+        let reason = match reason {
+            FailReason::Io(kind) => FailReason::Io(io_kind::canonical(kind)),
+            other => other,
+        };
         self.counters.all_verified = false;
         self.failure.get_or_insert(reason);
     }
@@ -66,12 +73,15 @@ impl<'j> Tally<'j> {
 
     /// Journals the counters of a directory target.
     pub(super) fn record_counts(&mut self) -> Result<(), Error> {
-        if !self.journal_counts || self.journal.len > COUNT_RECORDS_LIMIT {
+        let Some(file) = self.journal.as_deref_mut() else {
+            return Ok(());
+        };
+        if !self.journal_counts || file.len > COUNT_RECORDS_LIMIT {
             return Ok(());
         }
-        let line = journal::count_record(&mut self.journal.writer, self.index, &self.counters);
+        let (index, counters) = (self.index, self.counters);
         // Not synced: a lost count only under-reports work (see `run`).
-        self.journal.append(&line, false)
+        file.append_optional(|w| journal::count_record(w, index, &counters))
     }
 
     /// Announces that a file target was overwritten and verified and gets
@@ -80,11 +90,14 @@ impl<'j> Tally<'j> {
     pub(super) fn record_rename(&mut self, record: &Renamed) -> Result<(), Error> {
         // Bounded like `count` records: a device that keeps losing power on
         // the same file cannot grow the journal forever.
-        if self.journal.len > COUNT_RECORDS_LIMIT {
+        let Some(file) = self.journal.as_deref_mut() else {
+            return Ok(());
+        };
+        if file.len > COUNT_RECORDS_LIMIT {
             return Ok(());
         }
-        let line = journal::rename_record(&mut self.journal.writer, self.index, record);
-        self.journal.append(&line, false)
+        let index = self.index;
+        file.append_optional(|w| journal::rename_record(w, index, record))
     }
 
     pub(super) fn add_bytes(&mut self, bytes: u64, hard_linked: bool) {
@@ -115,6 +128,7 @@ impl<'j> Tally<'j> {
         let did_anything = c.bytes > 0 || c.files > 0 || c.dirs > 0 || c.links > 0;
         entry.outcome = match (&self.failure, end) {
             (Some(reason), _) => Outcome::Failed(reason.clone()),
+            (None, End::Refused(reason)) => Outcome::Refused(reason),
             (None, End::Missing) if !did_anything => Outcome::NotFound,
             (None, End::Left) if !did_anything && c.special > 0 => {
                 Outcome::Skipped(SkipReason::SpecialFile)
@@ -133,4 +147,6 @@ pub(super) enum End {
     Gone,
     /// It is still there (special file, failure).
     Left,
+    /// Left alone on purpose (a planned path that is a link, E1).
+    Refused(RefuseReason),
 }

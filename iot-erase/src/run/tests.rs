@@ -40,10 +40,13 @@ fn file(path: &str) -> Target {
     Target::File { path: path.into() }
 }
 
+/// The names in `root`, without the lock file every run leaves (X1: it is
+/// kept, empty, so that the next run need not create it).
 fn names(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(root)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n != journal::LOCK_NAME)
         .collect();
     names.sort();
     names
@@ -60,9 +63,11 @@ fn resume_removes_a_file_left_under_its_derived_name() {
     let report = resume(tmp.path(), None).unwrap().unwrap();
     assert!(report.resumed);
     let entry = &report.entries[0];
+    // E4: what is under the derived name is overwritten and verified again
+    // before the unlink, so both passes count.
     assert_eq!(
         (entry.files, entry.bytes_overwritten, entry.verified),
-        (1, 11, true)
+        (1, 22, true)
     );
     assert_eq!(entry.outcome, Outcome::Erased);
     assert!(names(&tmp.path().join("d")).is_empty());

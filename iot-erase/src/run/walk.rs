@@ -46,13 +46,20 @@ struct Cursor<'a> {
     depth: usize,
     /// The entry's path relative to the root, as planned (for the test hook).
     rel: &'a str,
+    /// The entry is the planned path itself, under its planned name (not an
+    /// entry found inside a directory target, not something set aside).
+    planned: bool,
 }
 
 impl<'a> Cursor<'a> {
     /// The same entry, now under `name` in the same directory (set aside
-    /// under a random name).
+    /// under a random name): no longer under its planned name.
     fn renamed(self, name: &'a OsStr) -> Self {
-        Self { name, ..self }
+        Self {
+            name,
+            planned: false,
+            ..self
+        }
     }
 }
 
@@ -63,13 +70,15 @@ enum Step {
 }
 
 impl Engine {
-    /// File or directory target `index` of the journaled plan.
+    /// File or directory target `index` of the plan. `journal` is `None`
+    /// when the target is erased before the journal exists (to make room
+    /// for it on a full file system, E5).
     pub(super) fn erase_path(
         &mut self,
         target: Target,
         index: usize,
         state: &mut JournalState,
-        journal: &mut JournalFile,
+        journal: Option<&mut JournalFile>,
     ) -> Result<TargetReport, Error> {
         let is_file_target = matches!(target, Target::File { .. });
         let path = RelPath::parse_text(target.label())?;
@@ -122,6 +131,7 @@ impl Engine {
             name: OsStr::new(last.as_str()),
             depth: 0,
             rel: &rel,
+            planned: true,
         };
         if !is_file_target {
             let end = self.erase_entry(at, &mut tally, None)?;
@@ -129,66 +139,92 @@ impl Engine {
             return Ok(entry);
         }
 
-        // A file target of a resumed erase may have been overwritten,
-        // verified and renamed to its derived name already (the `rename`
-        // record says so, when it reached the journal): finish that first.
-        let earlier = self.remove_derived(at.dir, OsStr::new(&derived), &mut tally);
-        if let Some(renamed) = &renamed {
-            tally.add_bytes(renamed.bytes, renamed.hard_linked);
-        } else if let Some((bytes, hard_linked)) = earlier {
-            tally.add_bytes(bytes, hard_linked);
-        }
-        let end = self.erase_entry(at, &mut tally, Some(&derived))?;
-        // Gone under its original name, and erased by this erase before.
-        let end = if end == End::Missing && (renamed.is_some() || earlier.is_some()) {
-            if tally.failure.is_none() {
-                tally.counters.files = tally.counters.files.saturating_add(1);
+        // A file target of a resumed erase may have been renamed to its
+        // derived name already: after its verified overwrite, or, when
+        // something else was swapped in under its name, before that was
+        // overwritten. Whatever is there is erased again, overwritten and
+        // verified, never just unlinked (E4).
+        let derived_os = OsString::from(&derived);
+        let earlier = match fsops::classify(at.dir, &derived_os) {
+            Ok(Kind::Missing) => End::Missing,
+            Ok(_) => self.erase_entry(at.renamed(&derived_os), &mut tally, None)?,
+            Err(e) => {
+                tally.fail(FailReason::Io(e.kind()));
+                End::Left
             }
-            End::Gone
-        } else {
-            end
+        };
+        if let Some(renamed) = &renamed {
+            // That earlier pass was verified before the record was written.
+            tally.add_bytes(renamed.bytes, renamed.hard_linked);
+        }
+        // Never rename over something left under the derived name.
+        let rename_to = (earlier != End::Left).then_some(derived.as_str());
+        let end = self.erase_entry(at, &mut tally, rename_to)?;
+        let end = match (end, earlier) {
+            (End::Missing, End::Missing) if renamed.is_some() => {
+                // Erased and unlinked before the power cut.
+                if tally.failure.is_none() {
+                    tally.counters.files = tally.counters.files.saturating_add(1);
+                }
+                End::Gone
+            }
+            (End::Missing, earlier) => earlier,
+            (end, _) => end,
         };
         tally.finish(&mut entry, end);
         Ok(entry)
     }
 
-    /// Removes a file left under its derived name by an interrupted erase
-    /// (only ever given that name after its overwrite was verified). Returns
-    /// its size and whether it had other names, if it was there.
-    fn remove_derived(
+    /// Erases something that occupied one of this crate's names under the
+    /// root (now under `at_name`: the reserved name itself, or the random
+    /// name it was moved aside to) before the erase could run (E2): erased
+    /// like an entry of a directory target; a fifo or socket is unlinked.
+    /// Reported as a [`Target::Reserved`] entry.
+    pub(super) fn erase_squatter(
         &mut self,
-        dir: BorrowedFd<'_>,
-        name: &OsStr,
-        tally: &mut Tally<'_>,
-    ) -> Option<(u64, bool)> {
-        let stat = match rfs::statat(dir, name, rfs::AtFlags::SYMLINK_NOFOLLOW) {
-            Ok(stat) => stat,
-            Err(Errno::NOENT) => return None,
-            Err(e) => {
-                tally.fail_errno(e);
-                return None;
+        reserved: &str,
+        at_name: &str,
+    ) -> Result<TargetReport, Error> {
+        let during = "clearing the erase's own file names";
+        let mut entry = TargetReport::new(Target::Reserved {
+            name: reserved.to_owned(),
+        });
+        let mut tally = Tally::new(0, None, false, None);
+        let root = match fsops::open_parent(&self.root, &[]) {
+            Parent::Open(fd) => fd,
+            Parent::Failed(kind) => return Err(Error::Io { during, kind }),
+            Parent::Missing | Parent::Linked => {
+                return Err(Error::Io {
+                    during,
+                    kind: std::io::ErrorKind::NotFound,
+                });
             }
         };
-        if fsops::kind_of(stat.st_mode) == Kind::Dir {
-            tally.fail(FailReason::ChangedDuringErase);
-            return None;
-        }
-        self.reporter.phase(Phase::Remove);
-        match fsops::unlink(dir, name).and_then(|()| fsops::fsync_dir(dir)) {
-            Ok(()) | Err(Errno::NOENT) => {}
-            Err(e) => {
-                tally.fail_errno(e);
-                return None;
+        let name = OsStr::new(at_name);
+        let end = if fsops::classify(root.as_fd(), name).ok() == Some(Kind::Special) {
+            match fsops::unlink(root.as_fd(), name).and_then(|()| fsops::fsync_dir(root.as_fd())) {
+                Ok(()) | Err(Errno::NOENT) => End::Gone,
+                Err(e) => {
+                    tally.fail_errno(e);
+                    End::Left
+                }
             }
+        } else {
+            let at = Cursor {
+                dir: root.as_fd(),
+                name,
+                depth: 0,
+                rel: reserved,
+                planned: false,
+            };
+            self.erase_entry(at, &mut tally, None)?
+        };
+        tally.finish(&mut entry, end);
+        if end == End::Gone && entry.outcome == Outcome::NotFound {
+            // A fifo or socket, unlinked: it held no data.
+            entry.outcome = Outcome::Erased;
         }
-        if fsops::kind_of(stat.st_mode) != Kind::Regular {
-            // Not ours (a link or a fifo planted under that name): removed,
-            // not counted.
-            return None;
-        }
-        #[allow(clippy::useless_conversion)] // nlink is u32 or u64 by platform
-        let hard_linked = u64::from(stat.st_nlink) > 1;
-        Some((u64::try_from(stat.st_size).unwrap_or(0), hard_linked))
+        Ok(entry)
     }
 
     /// Erases whatever is at `at`, looking again (a bounded number of times)
@@ -210,6 +246,10 @@ impl Engine {
             };
             let step = match kind {
                 Kind::Missing => Step::Done(End::Missing),
+                // E1: a planned path that is a link is neither followed nor
+                // removed: what it points to was not erased, and removing
+                // it would let a second attempt report "nothing to erase".
+                Kind::Link if at.planned => Step::Done(End::Refused(RefuseReason::LinkedTarget)),
                 Kind::Link => self.remove_link(at, tally)?,
                 Kind::Special => {
                     tally.counters.special = tally.counters.special.saturating_add(1);
@@ -395,6 +435,22 @@ impl Engine {
                 return Ok(Step::Done(End::Left));
             }
         };
+        // X2: a directory found inside a target that is the mount point of
+        // another file system is not descended into, and the report says
+        // so. (A planned directory may itself be a mount point.)
+        if !at.planned {
+            match (rfs::fstat(&child), rfs::fstat(at.dir)) {
+                (Ok(inner), Ok(outer)) if inner.st_dev == outer.st_dev => {}
+                (Ok(_), Ok(_)) => {
+                    tally.fail(FailReason::OtherFileSystem);
+                    return Ok(Step::Done(End::Left));
+                }
+                (Err(e), _) | (_, Err(e)) => {
+                    tally.fail_errno(e);
+                    return Ok(Step::Done(End::Left));
+                }
+            }
+        }
         let emptied = self.erase_tree(&child, at.depth + 1, false, at.rel, tally)?;
         drop(child);
         if !emptied {
@@ -462,6 +518,7 @@ impl Engine {
                     name: &name,
                     depth,
                     rel: &child_rel,
+                    planned: false,
                 };
                 if self.erase_entry(at, tally, None)? == End::Left {
                     if left.len() >= MAX_LEFT_PER_DIR {
