@@ -584,10 +584,10 @@ impl Drop for DirHandle {
         if let (Ok(held), Ok(linked)) = (
             rfs::fstat(&lock),
             rfs::statat(&self.fd, LOCK_NAME, AtFlags::SYMLINK_NOFOLLOW),
-        ) {
-            if held.st_dev == linked.st_dev && held.st_ino == linked.st_ino {
-                let _ = rfs::unlinkat(&self.fd, LOCK_NAME, AtFlags::empty());
-            }
+        ) && held.st_dev == linked.st_dev
+            && held.st_ino == linked.st_ino
+        {
+            let _ = rfs::unlinkat(&self.fd, LOCK_NAME, AtFlags::empty());
         }
         drop(lock);
     }
@@ -723,9 +723,9 @@ mod tests {
         file.write_all_at(&[0xA5; 4096], 1 << 20).unwrap();
         file.sync_all().unwrap();
         let written = overwrite_data_with_zeros(&file, 8 << 20).unwrap();
-        assert!(written >= 4096 && written < 1 << 20, "{written}");
+        assert!((4096..1 << 20).contains(&written), "{written}");
         let mut back = vec![1u8; 4096];
-        std::os::unix::fs::FileExt::read_exact_at(&file, &mut back, 1 << 20).unwrap();
+        file.read_exact_at(&mut back, 1 << 20).unwrap();
         assert!(back.iter().all(|&b| b == 0));
     }
 }
