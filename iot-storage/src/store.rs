@@ -400,7 +400,7 @@ impl SealedStore {
             &record,
         )?;
         self.backend
-            .write(&format::record_object_name(generation), &bytes)?;
+            .write_owned(&format::record_object_name(generation), bytes)?;
         let replaced = match state.table.get_mut(name) {
             Some(entry) => Some(std::mem::replace(entry, meta)),
             None => state.table.insert(name.to_owned(), meta),
@@ -433,7 +433,7 @@ impl SealedStore {
             state.nonces.next(&self.rng)?,
             &manifest,
         )?;
-        self.backend.write(MANIFEST_NAME, &bytes)?;
+        self.backend.write_owned(MANIFEST_NAME, bytes)?;
         Ok(generation)
     }
 
@@ -566,7 +566,7 @@ impl SealedStore {
             index,
         };
         let bytes = format::seal_manifest(&new_key, nonce, &manifest)?;
-        self.backend.write(MANIFEST_NAME, &bytes)?;
+        self.backend.write_owned(MANIFEST_NAME, bytes)?;
         let old_key = std::mem::replace(&mut state.keys.current, new_key);
         state.keys.previous = Some(old_key);
         state.key_check = new_check;

@@ -114,6 +114,11 @@ impl Backend for MemoryBackend {
         Ok(())
     }
 
+    fn write_owned(&self, name: &str, data: Vec<u8>) -> Result<(), Error> {
+        self.lock().insert(name.to_owned(), data);
+        Ok(())
+    }
+
     fn remove(&self, name: &str) -> Result<(), Error> {
         self.lock().remove(name);
         Ok(())

@@ -83,6 +83,17 @@ pub trait Backend: Send + Sync {
     /// new content.
     fn write(&self, name: &str, data: &[u8]) -> Result<(), Error>;
 
+    /// [`write`](Self::write) of a buffer the store hands over (always
+    /// sealed bytes, never plaintext): a backend that keeps objects in
+    /// memory, or queues them, can take it without a copy. Same contract as
+    /// `write`; the default calls it.
+    ///
+    /// # Errors
+    /// As [`write`](Self::write).
+    fn write_owned(&self, name: &str, data: Vec<u8>) -> Result<(), Error> {
+        self.write(name, &data)
+    }
+
     /// Removes `name` (absent is not an error). It need not be durable on
     /// return, but must not be undone by a later durable [`write`](Self::write)
     /// being persisted (a crash may resurrect it only while no later write
@@ -131,6 +142,9 @@ pub trait Backend: Send + Sync {
 }
 
 impl<B: Backend + ?Sized> Backend for std::sync::Arc<B> {
+    fn write_owned(&self, name: &str, data: Vec<u8>) -> Result<(), Error> {
+        (**self).write_owned(name, data)
+    }
     fn lock(&self) -> Result<(), Error> {
         (**self).lock()
     }
@@ -161,6 +175,9 @@ impl<B: Backend + ?Sized> Backend for std::sync::Arc<B> {
 }
 
 impl<B: Backend + ?Sized> Backend for Box<B> {
+    fn write_owned(&self, name: &str, data: Vec<u8>) -> Result<(), Error> {
+        (**self).write_owned(name, data)
+    }
     fn lock(&self) -> Result<(), Error> {
         (**self).lock()
     }
