@@ -6,7 +6,7 @@
 //!   needs). The difference is the store's bookkeeping: name check, index,
 //!   header, associated data, copies into and out of the memory medium,
 //!   wiping, and a fork check per nonce; the store draws its nonces from the
-//!   OS sixteen at a time, where the baseline makes one `getrandom` call per
+//!   OS 64 at a time, where the baseline makes one `getrandom` call per
 //!   seal.
 //! - `storage_put_4k_fsync`: a durable put of 4 KiB on the directory backend
 //!   against the bare atomic-replace protocol with std (write a temporary

@@ -99,10 +99,13 @@ impl Device {
         FileRootKeySource::insecure_development(self.hardware.join("root.key"))
     }
 
-    fn open_store(&self, dir: &Path, counter: &str) -> Result<SealedStore> {
-        let options = StoreOptions::default().counter(FileCounter::insecure_development(
+    fn open_store(&self, dir: &Path, counter: &str, must_exist: bool) -> Result<SealedStore> {
+        let mut options = StoreOptions::default().counter(FileCounter::insecure_development(
             self.hardware.join(counter),
         )?);
+        if must_exist {
+            options = options.must_exist();
+        }
         Ok(SealedStore::open(
             dir,
             self.root_key_source().root_key()?,
@@ -110,12 +113,21 @@ impl Device {
         )?)
     }
 
-    fn factory_store(&self) -> Result<SealedStore> {
-        self.open_store(&self.factory_store, "factory.counter")
+    /// The factory store on the factory line: created here, once.
+    fn provision_factory_store(&self) -> Result<SealedStore> {
+        self.open_store(&self.factory_store, "factory.counter", false)
     }
 
+    /// The factory store after provisioning: it must exist. A device whose
+    /// factory store was deleted gets `Error::NoStore` and refuses to work,
+    /// instead of provisioning itself again with an empty store.
+    fn factory_store(&self) -> Result<SealedStore> {
+        self.open_store(&self.factory_store, "factory.counter", true)
+    }
+
+    /// The user store: empty after a factory reset, created at first use.
     fn user_store(&self) -> Result<SealedStore> {
-        self.open_store(&self.user_store, "user.counter")
+        self.open_store(&self.user_store, "user.counter", false)
     }
 }
 
@@ -171,7 +183,7 @@ fn factory(lc: &mut Lifecycle) -> Result<()> {
         )?)
     ));
 
-    let store = lc.device.factory_store()?;
+    let store = lc.device.provision_factory_store()?;
     store.put_write_once(IDENTITY_CERT, identity.cert_pem().as_bytes())?;
     store.put_write_once(IDENTITY_KEY, identity.key_pem().as_bytes())?;
     store.put_write_once(LABEL_HASH, label_hash.as_bytes())?;
@@ -179,9 +191,10 @@ fn factory(lc: &mut Lifecycle) -> Result<()> {
         "sealed in the factory store (AES-256-GCM, keys derived from the device root key): {}",
         store.names()?.join(", ")
     ));
+    let report = store.security_report();
     say(format_args!(
-        "rollback protection: {:?}",
-        store.rollback_protection()
+        "rollback protection: {:?}; development root key: {}, development counter: {} (a release build refuses to run unless `is_production_ready()`)",
+        report.rollback_protection, report.development_root_key, report.development_counter
     ));
     match store.put(IDENTITY_KEY, b"a replaced key") {
         Err(e) => say(format_args!("replacing the identity key is refused: {e}")),

@@ -58,6 +58,15 @@ pub trait MonotonicCounter: Send + Sync + fmt::Debug {
     /// # Errors
     /// Whatever the counter's medium reports.
     fn advance_to(&self, value: u64) -> Result<(), Error>;
+
+    /// `true` for a stand-in that does not resist an attacker who rewrites
+    /// the medium, such as [`FileCounter`]; reported by
+    /// [`SealedStore::security_report`](crate::SealedStore::security_report)
+    /// so that a release build can refuse to run on it. The default is
+    /// `false`, for a hardware counter.
+    fn is_development_only(&self) -> bool {
+        false
+    }
 }
 
 impl<C: MonotonicCounter + ?Sized> MonotonicCounter for std::sync::Arc<C> {
@@ -66,6 +75,9 @@ impl<C: MonotonicCounter + ?Sized> MonotonicCounter for std::sync::Arc<C> {
     }
     fn advance_to(&self, value: u64) -> Result<(), Error> {
         (**self).advance_to(value)
+    }
+    fn is_development_only(&self) -> bool {
+        (**self).is_development_only()
     }
 }
 
@@ -179,6 +191,11 @@ impl MonotonicCounter for FileCounter {
         let check = Self::check(&bytes);
         bytes.extend_from_slice(&check);
         self.dir.write_atomic(&self.file, &bytes)
+    }
+
+    /// Always `true`: a file can be copied back with the store.
+    fn is_development_only(&self) -> bool {
+        true
     }
 }
 

@@ -180,14 +180,14 @@ pub(crate) fn key_check(root: &RootKey) -> Result<[u8; KEY_CHECK_LEN], Error> {
 }
 
 /// Nonces drawn per call to the OS random generator.
-const NONCES_PER_REFILL: usize = 16;
+const NONCES_PER_REFILL: usize = 64;
 
 /// Fresh random nonces, drawn from the OS random generator in batches.
 ///
 /// Every nonce is 96 bits of fresh OS randomness used once; random nonces
 /// keep the collision probability under 2^-32 for 2^32 writes under one key,
-/// and a rotation starts a new key. Drawing sixteen at a time saves fifteen
-/// `getrandom` system calls out of sixteen, which is most of what a sealed
+/// and a rotation starts a new key. Drawing sixty-four at a time saves 63
+/// `getrandom` system calls out of 64, which is most of what a sealed
 /// put costs on the memory backend. The batch is tied to the process id: a
 /// forked child that inherited it draws its own instead of repeating the
 /// parent's nonces (a repeated nonce under one key would break AES-GCM).

@@ -40,7 +40,9 @@ pub enum Error {
     InvalidName,
     /// A value longer than the store allows
     /// ([`StoreOptions::max_value_len`](crate::StoreOptions::max_value_len)),
-    /// or a stored record larger than the limit the store was opened with.
+    /// or a stored record larger than the limit the store was opened with
+    /// (but within what the format allows: an object larger than any store
+    /// writes is [`Integrity`](Self::Integrity)).
     ValueTooLarge {
         /// The limit in force.
         max: usize,
@@ -61,6 +63,12 @@ pub enum Error {
     AlreadyExists,
     /// Another `SealedStore` (in this or another process) holds the store open.
     Locked,
+    /// There is no store to open, and the store was opened with
+    /// [`StoreOptions::must_exist`](crate::StoreOptions::must_exist): the
+    /// directory does not exist, or holds neither a manifest nor a record. A
+    /// device whose factory store was deleted gets this, not a new, empty
+    /// factory store.
+    NoStore,
     /// The system random number generator failed.
     Random,
     /// The storage medium (or the monotonic counter's medium) failed.
@@ -89,6 +97,7 @@ impl fmt::Display for Error {
             Self::WriteOnce => f.write_str("entry is write-once"),
             Self::AlreadyExists => f.write_str("entry already exists"),
             Self::Locked => f.write_str("store is open elsewhere"),
+            Self::NoStore => f.write_str("no store exists here"),
             Self::Random => f.write_str("system random generator failed"),
             Self::Io { during, kind } => write!(f, "i/o error while {during}: {kind}"),
         }

@@ -49,6 +49,20 @@ const MAX_TABLE_ENTRY_LEN: usize = 1 + MAX_NAME_LEN + 8 + 1;
 pub(crate) const HARD_MAX_VALUE_LEN: usize = 16 * 1024 * 1024;
 pub(crate) const HARD_MAX_ENTRIES: usize = 4096;
 
+/// The longest object (record or manifest) any store writes, whatever its
+/// options: anything longer under an object's name is not ours. Bounds what
+/// the erase path overwrites and tells damage apart from a store opened with
+/// too small a limit.
+pub(crate) const HARD_MAX_OBJECT_LEN: usize = {
+    let hard = Limits {
+        max_value_len: HARD_MAX_VALUE_LEN,
+        max_entries: HARD_MAX_ENTRIES,
+    };
+    let record = hard.max_record_len();
+    let manifest = hard.max_manifest_len();
+    if record > manifest { record } else { manifest }
+};
+
 /// The limits a store was opened with; they bound every decoder.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
@@ -57,17 +71,17 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
-    fn max_table_len(self) -> usize {
+    const fn max_table_len(self) -> usize {
         2 + self.max_entries * MAX_TABLE_ENTRY_LEN
     }
 
     /// The longest record a store with these limits writes.
-    pub(crate) fn max_record_len(self) -> usize {
+    pub(crate) const fn max_record_len(self) -> usize {
         RECORD_HEADER_LEN + 1 + MAX_NAME_LEN + self.max_table_len() + self.max_value_len + TAG_LEN
     }
 
     /// The longest manifest a store with these limits writes.
-    pub(crate) fn max_manifest_len(self) -> usize {
+    pub(crate) const fn max_manifest_len(self) -> usize {
         MANIFEST_HEADER_LEN + PREVIOUS_KEY_LEN + self.max_table_len() + TAG_LEN
     }
 }

@@ -24,7 +24,11 @@ use crate::fsio::{DirHandle, Role};
 /// let key = RootKey::from_bytes([7; 32]);
 /// assert_eq!(format!("{key:?}"), "RootKey([REDACTED])");
 /// ```
-pub struct RootKey(SecretBox<[u8; KEY_LEN]>);
+pub struct RootKey {
+    key: SecretBox<[u8; KEY_LEN]>,
+    /// Came from [`FileRootKeySource::insecure_development`].
+    development: bool,
+}
 
 /// [`RootKey::LEN`], for the type definition.
 const KEY_LEN: usize = 32;
@@ -38,7 +42,10 @@ impl RootKey {
     /// caller still holds.
     pub fn from_bytes(bytes: [u8; RootKey::LEN]) -> RootKey {
         let mut bytes = bytes;
-        let key = RootKey(SecretBox::new(Box::new(bytes)));
+        let key = RootKey {
+            key: SecretBox::new(Box::new(bytes)),
+            development: false,
+        };
         bytes.zeroize();
         key
     }
@@ -61,7 +68,17 @@ impl RootKey {
 
     /// The secret bytes, for key derivation inside this crate only.
     pub(crate) fn expose(&self) -> &[u8; RootKey::LEN] {
-        self.0.expose_secret()
+        self.key.expose_secret()
+    }
+
+    /// Whether the key came from a development source (a file).
+    pub(crate) fn is_development(&self) -> bool {
+        self.development
+    }
+
+    fn development(mut self) -> RootKey {
+        self.development = true;
+        self
     }
 }
 
@@ -103,7 +120,9 @@ pub trait RootKeySource {
 /// an attacker who reads the flash: this source exists so that the rest of
 /// the stack can be developed and tested before the hardware key source is
 /// ready. The constructor is named `insecure_development` so that a reviewer
-/// can find every use with `grep insecure_`.
+/// can find every use with `grep insecure_`, and a store opened with its key
+/// says so at run time in
+/// [`SealedStore::security_report`](crate::SealedStore::security_report).
 ///
 /// ```
 /// use iot_storage::{FileRootKeySource, RootKeySource};
@@ -145,10 +164,10 @@ impl RootKeySource for FileRootKeySource {
         if let Some(mut bytes) = read {
             let key = <[u8; RootKey::LEN]>::try_from(bytes.as_slice()).map(RootKey::from_bytes);
             bytes.zeroize();
-            return key.map_err(|_| Error::Integrity);
+            return key.map(RootKey::development).map_err(|_| Error::Integrity);
         }
         let key = RootKey::generate()?;
         dir.write_atomic(&file, key.expose())?;
-        Ok(key)
+        Ok(key.development())
     }
 }

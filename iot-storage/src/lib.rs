@@ -25,7 +25,7 @@ pub use counter::{FileCounter, MonotonicCounter};
 pub use crypto::Algorithm;
 pub use error::Error;
 pub use key::{FileRootKeySource, RootKey, RootKeySource};
-pub use options::{RollbackProtection, StoreOptions};
+pub use options::{RollbackProtection, SecurityReport, StoreOptions};
 pub use store::SealedStore;
 
 /// Re-exported so that callers name the exact `secrecy` version `get` returns.

@@ -35,6 +35,7 @@ pub struct StoreOptions {
     pub(crate) max_value_len: usize,
     pub(crate) max_entries: usize,
     pub(crate) counter: Option<Arc<dyn MonotonicCounter>>,
+    pub(crate) must_exist: bool,
 }
 
 impl Default for StoreOptions {
@@ -44,6 +45,7 @@ impl Default for StoreOptions {
             max_value_len: Self::DEFAULT_MAX_VALUE_LEN,
             max_entries: Self::DEFAULT_MAX_ENTRIES,
             counter: None,
+            must_exist: false,
         }
     }
 }
@@ -102,6 +104,31 @@ impl StoreOptions {
         self
     }
 
+    /// Opens only a store that already exists: a missing directory, or one
+    /// with neither manifest nor records, is [`Error::NoStore`](crate::Error::NoStore)
+    /// instead of a first boot that creates a new, empty store. The
+    /// directory is then neither created nor has its mode changed.
+    ///
+    /// Use it for every open after provisioning of a store that must never
+    /// start over, such as the factory store holding the device identity:
+    /// a device whose factory store was deleted then refuses to work
+    /// instead of provisioning itself again.
+    ///
+    /// ```
+    /// use iot_storage::{Error, RootKey, SealedStore, StoreOptions};
+    /// let dir = tempfile::tempdir()?;
+    /// let factory = dir.path().join("factory");
+    /// let opened = SealedStore::open(&factory, RootKey::from_bytes([1; 32]), StoreOptions::default().must_exist());
+    /// assert_eq!(opened.err(), Some(Error::NoStore));
+    /// assert!(!factory.exists());
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    #[must_use]
+    pub fn must_exist(mut self) -> Self {
+        self.must_exist = true;
+        self
+    }
+
     pub(crate) fn limits(&self) -> Limits {
         Limits {
             max_value_len: self.max_value_len,
@@ -117,6 +144,7 @@ impl fmt::Debug for StoreOptions {
             .field("max_value_len", &self.max_value_len)
             .field("max_entries", &self.max_entries)
             .field("counter", &self.counter)
+            .field("must_exist", &self.must_exist)
             .finish()
     }
 }
@@ -138,5 +166,44 @@ impl RollbackProtection {
     /// `true` if rollback of the whole store is detected.
     pub fn is_available(self) -> bool {
         matches!(self, RollbackProtection::MonotonicCounter)
+    }
+}
+
+/// What a store runs on, for a release build to check at start-up
+/// ([`SealedStore::security_report`](crate::SealedStore::security_report)):
+/// the development stand-ins are fine on a developer's desk and a defect on
+/// a shipped device.
+///
+/// ```
+/// # use iot_storage::{MemoryBackend, RootKey, SealedStore, StoreOptions};
+/// let store = SealedStore::open_backend(MemoryBackend::new(), RootKey::from_bytes([1; 32]), StoreOptions::default())?;
+/// let report = store.security_report();
+/// assert!(!report.development_root_key);
+/// assert!(!report.is_production_ready(), "no monotonic counter");
+/// # Ok::<(), iot_storage::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SecurityReport {
+    /// Whether an old image of the whole store is detected (a counter is
+    /// configured).
+    pub rollback_protection: RollbackProtection,
+    /// The root key came from [`FileRootKeySource::insecure_development`](crate::FileRootKeySource::insecure_development)
+    /// (a key in a file, readable by whoever reads the flash).
+    pub development_root_key: bool,
+    /// The counter is [`FileCounter::insecure_development`](crate::FileCounter::insecure_development)
+    /// (or another counter that says so through
+    /// [`MonotonicCounter::is_development_only`](crate::MonotonicCounter::is_development_only)):
+    /// a file can be rolled back with the store.
+    pub development_counter: bool,
+}
+
+impl SecurityReport {
+    /// `true` if the store runs on neither development part and detects
+    /// rollback: what a release build should insist on at start-up.
+    pub fn is_production_ready(&self) -> bool {
+        self.rollback_protection.is_available()
+            && !self.development_root_key
+            && !self.development_counter
     }
 }

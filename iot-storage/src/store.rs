@@ -16,7 +16,7 @@ use crate::format::{
     self, Change, EntryMeta, FLAG_WRITE_ONCE, Index, KeyRing, Limits, MANIFEST_NAME, NewManifest,
     NewRecord, Table,
 };
-use crate::options::{RollbackProtection, StoreOptions};
+use crate::options::{RollbackProtection, SecurityReport, StoreOptions};
 use crate::{Error, RootKey, name};
 
 /// A key/value store of secrets, sealed under keys derived from a device
@@ -39,7 +39,7 @@ use crate::{Error, RootKey, name};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub struct SealedStore {
-    backend: Box<dyn Backend>,
+    backend: Held,
     counter: Option<Arc<dyn MonotonicCounter>>,
     limits: Limits,
     /// The algorithm a rotation moves the store to.
@@ -49,7 +49,27 @@ pub struct SealedStore {
     state: RwLock<State>,
 }
 
+/// The backend, locked for as long as the store lives.
+struct Held(Box<dyn Backend>);
+
+impl std::ops::Deref for Held {
+    type Target = dyn Backend;
+
+    fn deref(&self) -> &(dyn Backend + 'static) {
+        &*self.0
+    }
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        self.0.unlock();
+    }
+}
+
 struct State {
+    /// The root key the keys were derived from came from a development
+    /// source (see [`SecurityReport`]).
+    development_root_key: bool,
     keys: KeyRing,
     key_check: [u8; KEY_CHECK_LEN],
     nonces: NonceSource,
@@ -85,8 +105,10 @@ impl SealedStore {
     /// interrupted writes and finishes an interrupted [`rotate`](Self::rotate).
     ///
     /// A directory with records but no manifest is [`Error::Integrity`], never
-    /// silently a new store. The root key is only used to derive keys and is
-    /// dropped (wiped) before `open` returns.
+    /// silently a new store. With [`StoreOptions::must_exist`] a missing
+    /// directory or one without a store is [`Error::NoStore`] (and nothing is
+    /// created). The root key is only used to derive keys and is dropped
+    /// (wiped) before `open` returns.
     ///
     /// # Errors
     /// As above, plus [`Error::Locked`] if the store is open elsewhere and
@@ -96,11 +118,17 @@ impl SealedStore {
         root: RootKey,
         options: StoreOptions,
     ) -> Result<SealedStore, Error> {
-        SealedStore::open_backend(DirBackend::open(dir)?, root, options)
+        let backend = if options.must_exist {
+            DirBackend::open_existing(dir)?
+        } else {
+            DirBackend::open(dir)?
+        };
+        SealedStore::open_backend(backend, root, options)
     }
 
     /// Opens the store on any [`Backend`], e.g. a [`MemoryBackend`](crate::MemoryBackend)
-    /// or a raw flash partition. Same checks as [`open`](Self::open).
+    /// or a raw flash partition. Same checks as [`open`](Self::open); the
+    /// backend is [locked](Backend::lock) first, until the store is dropped.
     ///
     /// # Errors
     /// As for [`open`](Self::open).
@@ -109,7 +137,8 @@ impl SealedStore {
         root: RootKey,
         options: StoreOptions,
     ) -> Result<SealedStore, Error> {
-        let backend: Box<dyn Backend> = Box::new(backend);
+        backend.lock()?;
+        let backend = Held(Box::new(backend));
         let limits = options.limits();
         let rng = SystemRandom::new();
         let objects = backend.list()?;
@@ -121,6 +150,9 @@ impl SealedStore {
         if !has_manifest {
             if !records.is_empty() {
                 return Err(Error::Integrity);
+            }
+            if options.must_exist {
+                return Err(Error::NoStore);
             }
             return SealedStore::create(backend, root, &options, rng);
         }
@@ -137,6 +169,7 @@ impl SealedStore {
         let header = format::parse_manifest_header(&bytes)?;
         let root_check = crypto::key_check(&root)?;
         let key_matches = bool::from(root_check.ct_eq(&header.key_check));
+        let development_root_key = root.is_development();
         let current = DataKey::derive(
             &root,
             &header.store_id,
@@ -198,6 +231,7 @@ impl SealedStore {
             rng,
             store_id,
             state: RwLock::new(State {
+                development_root_key,
                 keys,
                 key_check: header.key_check,
                 nonces: NonceSource::new(),
@@ -218,11 +252,20 @@ impl SealedStore {
     /// the counter, so a counter that outlived a destroyed store keeps
     /// working.
     fn create(
-        backend: Box<dyn Backend>,
+        backend: Held,
         root: RootKey,
         options: &StoreOptions,
         rng: SystemRandom,
     ) -> Result<SealedStore, Error> {
+        // The listing found no manifest. Anything under its name all the
+        // same (a listing that missed it, a link, a directory) is not
+        // written over: that would replace a store with a new, empty one.
+        match backend.read(MANIFEST_NAME, options.limits().max_manifest_len()) {
+            Ok(None) => {}
+            Ok(Some(_)) | Err(Error::ValueTooLarge { .. }) => return Err(Error::Integrity),
+            Err(e) => return Err(e),
+        }
+        let development_root_key = root.is_development();
         let store_id = crypto::random_store_id(&rng)?;
         let key_check = crypto::key_check(&root)?;
         let current = DataKey::derive(&root, &store_id, options.algorithm, 1)?;
@@ -256,6 +299,7 @@ impl SealedStore {
             rng,
             store_id,
             state: RwLock::new(State {
+                development_root_key,
                 keys: KeyRing {
                     current,
                     previous: None,
@@ -356,7 +400,7 @@ impl SealedStore {
             &record,
         )?;
         self.backend
-            .write(&format::record_object_name(generation), &bytes)?;
+            .write_owned(&format::record_object_name(generation), bytes)?;
         let replaced = match state.table.get_mut(name) {
             Some(entry) => Some(std::mem::replace(entry, meta)),
             None => state.table.insert(name.to_owned(), meta),
@@ -389,7 +433,7 @@ impl SealedStore {
             state.nonces.next(&self.rng)?,
             &manifest,
         )?;
-        self.backend.write(MANIFEST_NAME, &bytes)?;
+        self.backend.write_owned(MANIFEST_NAME, bytes)?;
         Ok(generation)
     }
 
@@ -507,6 +551,7 @@ impl SealedStore {
             .ok_or(Error::Integrity)?;
         let new_key = DataKey::derive(&new_root, &self.store_id, self.algorithm, version)?;
         let new_check = crypto::key_check(&new_root)?;
+        let development_root_key = new_root.is_development();
         drop(new_root);
 
         // Step 1: the manifest, now under the new key, carrying the old one.
@@ -521,10 +566,11 @@ impl SealedStore {
             index,
         };
         let bytes = format::seal_manifest(&new_key, nonce, &manifest)?;
-        self.backend.write(MANIFEST_NAME, &bytes)?;
+        self.backend.write_owned(MANIFEST_NAME, bytes)?;
         let old_key = std::mem::replace(&mut state.keys.current, new_key);
         state.keys.previous = Some(old_key);
         state.key_check = new_check;
+        state.development_root_key = development_root_key;
         self.advance_counter(generation)?;
 
         self.finish_rotation(&mut state)
@@ -586,6 +632,33 @@ impl SealedStore {
         }
     }
 
+    /// What this store runs on: rollback protection and whether the root key
+    /// or the counter is a development stand-in
+    /// ([`FileRootKeySource::insecure_development`](crate::FileRootKeySource::insecure_development),
+    /// [`FileCounter::insecure_development`](crate::FileCounter::insecure_development)).
+    /// A release build checks it at start-up and refuses to run on
+    /// development parts:
+    ///
+    /// ```
+    /// # use iot_storage::{MemoryBackend, RootKey, SealedStore, StoreOptions};
+    /// # let store = SealedStore::open_backend(MemoryBackend::new(), RootKey::from_bytes([1; 32]), StoreOptions::default())?;
+    /// let report = store.security_report();
+    /// if cfg!(not(debug_assertions)) && !report.is_production_ready() {
+    ///     panic!("release build on development security parts: {report:?}");
+    /// }
+    /// # Ok::<(), iot_storage::Error>(())
+    /// ```
+    pub fn security_report(&self) -> SecurityReport {
+        SecurityReport {
+            rollback_protection: self.rollback_protection(),
+            development_root_key: self.read_state().development_root_key,
+            development_counter: self
+                .counter
+                .as_ref()
+                .is_some_and(|c| c.is_development_only()),
+        }
+    }
+
     /// Crypto-erases the whole store: first the manifest (which holds the
     /// store id every key is derived with, and during a rotation the old
     /// key) is overwritten and removed, then every record. Afterwards nothing
@@ -624,49 +697,61 @@ impl SealedStore {
         let past_every_generation = state.next_generation;
         // Drop (and wipe) the in-memory keys first.
         drop(state);
-        backend.erase(MANIFEST_NAME)?;
-        // The erasure goes on if the counter fails: the records are useless
-        // without the manifest, and removing them is what was asked for.
+        // The erasure goes on whatever fails: removing everything is what
+        // was asked for, and the first error is reported.
+        let manifest = backend.erase(MANIFEST_NAME);
         let counted = match &counter {
             Some(counter) => counter.advance_to(past_every_generation),
             None => Ok(()),
         };
-        SealedStore::erase_records(&*backend)?;
-        counted
+        let rest = SealedStore::erase_records_and_leftovers(&*backend);
+        manifest.and(counted).and(rest)
     }
 
     /// Erases a store that cannot be opened (damaged, root key lost, or a
     /// [`destroy`](Self::destroy) cut short): the manifest, then every
-    /// record, overwritten and removed. Other files in the directory are
-    /// left alone. This is the explicit recovery path after
-    /// [`Error::Integrity`] at open; everything in the store is lost.
+    /// record and every temporary of a failed write, overwritten and
+    /// removed. Other files in the directory are left alone. This is the
+    /// explicit recovery path after [`Error::Integrity`] at open; everything
+    /// in the store is lost.
+    ///
+    /// Whatever sits under the manifest's name cannot block it: a symlink,
+    /// FIFO or empty directory is removed (never followed). A non-empty
+    /// directory there is not removed ([`Error::Io`] with `during` "removing
+    /// a directory in the manifest's place"), and the records are erased all
+    /// the same. The overwrite is bounded: a file larger than any object of
+    /// the format, or with a second link, is only unlinked.
     ///
     /// # Errors
-    /// [`Error::Locked`] if the store is open, [`Error::Io`].
+    /// [`Error::Locked`] if the store is open, [`Error::Io`] (the first
+    /// failure; the erasure goes on past it).
     pub fn erase_dir(dir: impl AsRef<Path>) -> Result<(), Error> {
         SealedStore::erase_backend(&DirBackend::open(dir)?)
     }
 
-    /// [`erase_dir`](Self::erase_dir) for any [`Backend`].
+    /// [`erase_dir`](Self::erase_dir) for any [`Backend`]; the backend is
+    /// [locked](Backend::lock) for the erasure.
     ///
     /// # Errors
-    /// [`Error::Io`].
+    /// [`Error::Locked`] if a store uses the medium, [`Error::Io`].
     pub fn erase_backend(backend: &dyn Backend) -> Result<(), Error> {
-        SealedStore::erase_objects(backend)
+        backend.lock()?;
+        let manifest = backend.erase(MANIFEST_NAME);
+        let rest = SealedStore::erase_records_and_leftovers(backend);
+        backend.unlock();
+        manifest.and(rest)
     }
 
-    fn erase_objects(backend: &dyn Backend) -> Result<(), Error> {
-        backend.erase(MANIFEST_NAME)?;
-        SealedStore::erase_records(backend)
-    }
-
-    fn erase_records(backend: &dyn Backend) -> Result<(), Error> {
+    /// Erases every record, then the backend's leftovers (temporaries),
+    /// going on past failures; the first one is returned.
+    fn erase_records_and_leftovers(backend: &dyn Backend) -> Result<(), Error> {
+        let mut result = Ok(());
         for object in backend.list()? {
             if format::parse_record_object_name(&object).is_some() {
-                backend.erase(&object)?;
+                result = result.and(backend.erase(&object));
             }
         }
-        Ok(())
+        result.and(backend.erase_leftovers())
     }
 
     fn read_state(&self) -> RwLockReadGuard<'_, State> {
