@@ -110,7 +110,10 @@ impl DevicePassword {
         let out = indices
             .get_mut(..config.length())
             .ok_or(ConfigError::InvalidLength)?;
-        sample_indices(config.alphabet().len(), out, |buf| stream.fill(buf))?;
+        sample_indices(config.alphabet().len(), out, |buf| {
+            stream.fill(buf);
+            Ok(())
+        })?;
         Ok(DevicePassword::from_indices(config, out))
     }
 }

@@ -7,13 +7,14 @@ use core::fmt;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Algorithm, Argon2, PasswordHasher as _, Version};
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use secrecy::{ExposeSecret, SecretSlice};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::policy::{PasswordPolicy, PolicyViolation};
+use crate::throttle::{Attempt, Throttle};
 
 /// The memory bound of [`CostLimit::DEFAULT`] (256 MiB).
 pub(crate) const DEFAULT_MAX_M_KIB: u32 = 256 * 1024;
@@ -326,14 +327,17 @@ impl<'k> PasswordHasher<'k> {
     /// [`Error::PasswordTooLong`] above [`PasswordPolicy::MAX_PASSWORD_BYTES`];
     /// [`Error::CostLimitExceeded`] when the parameters exceed this hasher's
     /// cost limit (it could not verify the result); [`Error::HashingFailed`]
-    /// when Argon2's memory cannot be allocated.
-    pub fn hash<R: CryptoRng + ?Sized>(
+    /// when Argon2's memory cannot be allocated;
+    /// [`Error::RandomSourceUnavailable`] when `rng` (a fallible source such
+    /// as a hardware TRNG) reports an error.
+    pub fn hash<R: TryCryptoRng + ?Sized>(
         &self,
         password: &[u8],
         rng: &mut R,
     ) -> Result<String, Error> {
         let mut salt = [0u8; HashParams::SALT_BYTES];
-        rng.fill_bytes(&mut salt);
+        rng.try_fill_bytes(&mut salt)
+            .map_err(|_| Error::RandomSourceUnavailable)?;
         self.hash_with_salt(password, &salt)
     }
 
@@ -429,26 +433,37 @@ impl<'k> PasswordHasher<'k> {
     /// as the user name or model; pass `&[]` for none; `new` must differ from
     /// `old`), and returns the PHC string to store in place of `current_phc`.
     ///
+    /// Verifying `old` is a login: it takes an [`Attempt`] begun on the
+    /// device's [`Throttle`] (with [`Throttle::begin_login`], and the snapshot
+    /// persisted, exactly as for a login), so that a change-password form is
+    /// no unthrottled way to test passwords. A wrong `old` leaves the failure
+    /// counted; a right one refunds it through
+    /// [`Throttle::succeed`], whatever the policy then says about `new`.
+    ///
     /// ```
     /// # #[cfg(feature = "std")] {
-    /// use iot_creds::{Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, PolicyViolation};
+    /// use core::time::Duration;
+    /// use iot_creds::{ClockId, Error, HashParams, OsRng, PasswordHasher, PasswordPolicy};
+    /// use iot_creds::{PolicyViolation, Throttle, ThrottleConfig};
     ///
     /// let hasher = PasswordHasher::new(HashParams::owasp());
     /// let mut rng = OsRng::new();
+    /// let mut throttle = Throttle::new(ThrottleConfig::default(), &[7; 32], ClockId::new([1; 16]));
+    /// let now = Duration::from_secs(60);
     /// let old = "K7QM-X3PZ-9RTA-CW4H";
     /// let phc = hasher.hash(old.as_bytes(), &mut rng)?;
     /// let policy = PasswordPolicy::default();
     ///
+    /// let attempt = throttle.begin_login(b"admin", b"web-ui", now).unwrap();
+    /// // (persist throttle.snapshot() here)
     /// assert_eq!(
-    ///     hasher.change_password(old, "admin123", &phc, &policy, &[], &mut rng),
+    ///     hasher.change_password(&mut throttle, attempt, old, "admin123", &phc, &policy, &[], &mut rng),
     ///     Err(Error::Policy(PolicyViolation::KnownDefault))
     /// );
-    /// assert_eq!(
-    ///     hasher.change_password(old, "alice loves cats", &phc, &policy, &["alice"], &mut rng),
-    ///     Err(Error::Policy(PolicyViolation::ContextWord { index: 0 }))
-    /// );
-    /// let new_phc =
-    ///     hasher.change_password(old, "river piano lantern", &phc, &policy, &[], &mut rng)?;
+    /// let attempt = throttle.begin_login(b"admin", b"web-ui", now).unwrap();
+    /// let new_phc = hasher.change_password(
+    ///     &mut throttle, attempt, old, "river piano lantern", &phc, &policy, &[], &mut rng,
+    /// )?;
     /// assert!(hasher.verify(b"river piano lantern", &new_phc).is_ok());
     /// assert!(hasher.verify(old.as_bytes(), &new_phc).is_err());
     /// # }
@@ -461,8 +476,14 @@ impl<'k> PasswordHasher<'k> {
     /// unauthenticated caller learns nothing about the policy);
     /// [`Error::Policy`] with the reason `new` was refused; otherwise as
     /// [`verify`](Self::verify) and [`hash`](Self::hash).
-    pub fn change_password<R: CryptoRng + ?Sized>(
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the throttle and its attempt belong to the change; a builder would hide that the attempt is consumed"
+    )]
+    pub fn change_password<R: TryCryptoRng + ?Sized>(
         &self,
+        throttle: &mut Throttle,
+        attempt: Attempt,
         old: &str,
         new: &str,
         current_phc: &str,
@@ -470,7 +491,9 @@ impl<'k> PasswordHasher<'k> {
         context: &[&str],
         rng: &mut R,
     ) -> Result<String, Error> {
+        // A wrong `old` drops the attempt: its failure stays counted.
         self.verify(old.as_bytes(), current_phc)?;
+        throttle.succeed(attempt);
         if bool::from(old.as_bytes().ct_eq(new.as_bytes())) {
             return Err(PolicyViolation::SameAsCurrent.into());
         }
@@ -563,7 +586,7 @@ impl StoredHash {
 /// # Errors
 ///
 /// As [`PasswordHasher::hash`].
-pub fn hash_password<R: CryptoRng + ?Sized>(
+pub fn hash_password<R: TryCryptoRng + ?Sized>(
     password: &[u8],
     params: &HashParams,
     rng: &mut R,

@@ -4,9 +4,11 @@
 #![cfg(test)]
 #![cfg(feature = "std")]
 
+use core::time::Duration;
+
 use iot_creds::{
-    CostLimit, Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, Pepper, PolicyViolation,
-    hash_password, needs_rehash, verify_password,
+    Attempt, ClockId, CostLimit, Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, Pepper,
+    PolicyViolation, Throttle, ThrottleConfig, hash_password, needs_rehash, verify_password,
 };
 use proptest::prelude::*;
 
@@ -39,6 +41,20 @@ fn rfc_pepper() -> Pepper {
 /// Cheap parameters for tests that are about logic, not cost.
 fn cheap() -> HashParams {
     HashParams::insecure_low_cost(64, 1, 1).unwrap()
+}
+
+/// A throttle that lets the password-change tests through.
+fn lenient() -> Throttle {
+    Throttle::new(
+        ThrottleConfig::default().with_free_attempts(ThrottleConfig::MAX_FREE_ATTEMPTS),
+        &[9; 32],
+        ClockId::new([0; 16]),
+    )
+}
+
+fn attempt(t: &mut Throttle) -> Attempt {
+    t.begin_login(b"admin", b"test", Duration::from_secs(1))
+        .unwrap()
 }
 
 #[test]
@@ -225,9 +241,20 @@ fn change_password_old_stops_working_new_works() {
     let policy = PasswordPolicy::default();
     let old = "K7QM-X3PZ-9RTA-CW4H";
     let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
+    let mut t = lenient();
 
+    let a = attempt(&mut t);
     let new_phc = PasswordHasher::new(params)
-        .change_password(old, "glacier velvet comet", &phc, &policy, &[], &mut rng)
+        .change_password(
+            &mut t,
+            a,
+            old,
+            "glacier velvet comet",
+            &phc,
+            &policy,
+            &[],
+            &mut rng,
+        )
         .unwrap();
     assert_eq!(verify_password(b"glacier velvet comet", &new_phc), Ok(()));
     assert_eq!(
@@ -244,14 +271,19 @@ fn change_password_verifies_the_old_password_first() {
     let hasher = PasswordHasher::new(params);
     let policy = PasswordPolicy::default();
     let phc = hash_password(b"K7QM-X3PZ-9RTA-CW4H", &params, &mut rng).unwrap();
+    let mut t = lenient();
     // A wrong old password is refused even when the new one is also bad:
     // an unauthenticated caller learns nothing about the policy.
+    let a = attempt(&mut t);
     assert_eq!(
-        hasher.change_password("guess", "admin", &phc, &policy, &[], &mut rng),
+        hasher.change_password(&mut t, a, "guess", "admin", &phc, &policy, &[], &mut rng),
         Err(Error::Verification)
     );
+    let a = attempt(&mut t);
     assert_eq!(
         hasher.change_password(
+            &mut t,
+            a,
             "guess",
             "glacier velvet comet",
             &phc,
@@ -263,6 +295,53 @@ fn change_password_verifies_the_old_password_first() {
     );
 }
 
+/// C8: a change-password form is no unthrottled way to test passwords: it
+/// takes an attempt begun on the throttle, and a wrong old password leaves
+/// it counted, so guesses through it stop after the free attempts. (0.1's
+/// `change_password` took no attempt: it verified any number of guesses.)
+/// The right old password refunds the attempt, whatever the policy says.
+#[test]
+fn change_password_is_throttled_like_a_login() {
+    let mut rng = OsRng::new();
+    let params = cheap();
+    let hasher = PasswordHasher::new(params);
+    let policy = PasswordPolicy::default();
+    let old = "tundra maple harbor";
+    let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
+    let mut t = Throttle::new(ThrottleConfig::default(), &[9; 32], ClockId::new([0; 16]));
+    let now = Duration::from_secs(10);
+    let mut guessed = 0;
+    for i in 0..20 {
+        let Ok(a) = t.begin_login(b"admin", b"web", now) else {
+            break;
+        };
+        let guess = format!("guess {i}");
+        assert_eq!(
+            hasher.change_password(
+                &mut t,
+                a,
+                &guess,
+                "glacier velvet comet",
+                &phc,
+                &policy,
+                &[],
+                &mut rng
+            ),
+            Err(Error::Verification)
+        );
+        guessed += 1;
+    }
+    assert_eq!(guessed, 5);
+    // The owner, after the delay: a policy refusal still refunds the attempt.
+    let later = now + Duration::from_secs(1);
+    let a = t.begin_login(b"admin", b"owner", later).unwrap();
+    assert_eq!(
+        hasher.change_password(&mut t, a, old, "admin123", &phc, &policy, &[], &mut rng),
+        Err(Error::Policy(PolicyViolation::KnownDefault))
+    );
+    assert!(t.begin_login(b"admin", b"owner", later).is_ok());
+}
+
 #[test]
 fn change_password_applies_the_policy() {
     let mut rng = OsRng::new();
@@ -271,9 +350,11 @@ fn change_password_applies_the_policy() {
     let old = "tundra maple harbor";
     let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
     let hasher = PasswordHasher::new(params);
-    let refused = |new: &str, rng: &mut OsRng| {
+    let mut t = lenient();
+    let mut refused = |new: &str, rng: &mut OsRng| {
+        let a = attempt(&mut t);
         hasher
-            .change_password(old, new, &phc, &policy, &[], rng)
+            .change_password(&mut t, a, old, new, &phc, &policy, &[], rng)
             .unwrap_err()
     };
     assert_eq!(
@@ -290,7 +371,20 @@ fn change_password_applies_the_policy() {
     );
     // Context words (user name, model...) are refused too.
     assert_eq!(
-        hasher.change_password(old, "alice loves cats", &phc, &policy, &["Alice"], &mut rng),
+        {
+            let mut t = lenient();
+            let a = attempt(&mut t);
+            hasher.change_password(
+                &mut t,
+                a,
+                old,
+                "alice loves cats",
+                &phc,
+                &policy,
+                &["Alice"],
+                &mut rng,
+            )
+        },
         Err(Error::Policy(PolicyViolation::ContextWord { index: 0 }))
     );
     let err = refused("admin123", &mut rng);
