@@ -274,3 +274,25 @@ fn derived_batches_are_reproducible_from_the_factory_key() {
         assert_eq!(record.mode(), GeneratorMode::FactoryKeyDerived);
     }
 }
+
+/// C11: a hashing thread the operating system refuses is an error, not a
+/// panic (0.1 used `thread::Scope::spawn`, which panics when it cannot
+/// spawn). A stack larger than any address space makes spawning fail.
+#[test]
+fn a_thread_that_cannot_be_spawned_is_an_error() {
+    let err = FactoryBatch::new(cheap())
+        .with_threads(2)
+        .__thread_stack_size(usize::MAX / 2)
+        .run(&["SN-1", "SN-2"], &mut OsRng::new())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Io {
+                during: "starting a hashing thread",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
+}
