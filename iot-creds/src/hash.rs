@@ -158,11 +158,19 @@ impl fmt::Display for HashParams {
     }
 }
 
-/// The most expensive stored hash [`verify_password`] agrees to compute.
+/// The most expensive stored hash a verification agrees to compute.
 ///
 /// Hash parameters come from the stored PHC string; a corrupted or planted
 /// string must not make the device allocate gigabytes or spin for minutes.
-/// The default allows 256 MiB, 16 passes and 16 lanes.
+/// Every bound is checked before anything is allocated.
+///
+/// - A [`PasswordHasher`] derives its limit from its own parameters: at most
+///   2× their memory, and at most 2× their memory × passes
+///   ([`CostLimit::for_params`]).
+/// - [`verify_password`], which has no configured parameters, uses
+///   [`CostLimit::DEFAULT`]: 256 MiB, 16 passes, 16 lanes, and at most
+///   512 MiB × passes in total (RFC 9106's 64 MiB × 3 and OWASP's 19 MiB × 2
+///   pass; a planted 256 MiB × 16 does not).
 ///
 /// ```
 /// use iot_creds::{CostLimit, PasswordHasher, HashParams};
@@ -177,28 +185,66 @@ pub struct CostLimit {
     max_m_kib: u32,
     max_t: u32,
     max_p: u32,
+    max_work: u64,
 }
 
 impl CostLimit {
-    /// 256 MiB, 16 passes, 16 lanes.
+    /// 256 MiB, 16 passes, 16 lanes, and memory × passes at most 512 MiB × 1.
     pub const DEFAULT: Self = Self {
         max_m_kib: DEFAULT_MAX_M_KIB,
         max_t: 16,
         max_p: 16,
+        max_work: 2 * DEFAULT_MAX_M_KIB as u64,
     };
 
-    /// The largest memory (KiB), passes and lanes to accept.
+    /// The largest memory (KiB), passes and lanes to accept (memory ×
+    /// passes is then bounded by their product only).
     #[must_use]
     pub const fn new(max_m_kib: u32, max_t: u32, max_p: u32) -> Self {
         Self {
             max_m_kib,
             max_t,
             max_p,
+            max_work: max_m_kib as u64 * max_t as u64,
+        }
+    }
+
+    /// The limit of a hasher configured with `params`: at most twice its
+    /// memory and twice its memory × passes (lanes and passes are not bounded
+    /// on their own: the total work is).
+    #[must_use]
+    pub const fn for_params(params: HashParams) -> Self {
+        Self {
+            max_m_kib: params.m_kib.saturating_mul(2),
+            max_t: MAX_T,
+            max_p: MAX_P,
+            max_work: 2 * (params.m_kib as u64) * (params.t as u64),
+        }
+    }
+
+    /// The larger of two limits, bound by bound.
+    #[must_use]
+    pub const fn or(self, other: Self) -> Self {
+        const fn max32(a: u32, b: u32) -> u32 {
+            if a > b { a } else { b }
+        }
+        Self {
+            max_m_kib: max32(self.max_m_kib, other.max_m_kib),
+            max_t: max32(self.max_t, other.max_t),
+            max_p: max32(self.max_p, other.max_p),
+            max_work: if self.max_work > other.max_work {
+                self.max_work
+            } else {
+                other.max_work
+            },
         }
     }
 
     fn allows(&self, m_kib: u32, t: u32, p: u32) -> bool {
-        m_kib <= self.max_m_kib && t <= self.max_t && p <= self.max_p
+        m_kib <= self.max_m_kib
+            && t <= self.max_t
+            && p <= self.max_p
+            && u64::from(m_kib) * u64::from(t) <= self.max_work
     }
 }
 
@@ -245,11 +291,16 @@ impl fmt::Debug for Pepper {
     }
 }
 
-/// Hashing and verification with a pepper or a non-default [`CostLimit`].
+/// Hashing and verification with the device's parameters, a pepper or a
+/// non-default [`CostLimit`].
 ///
-/// The free functions [`hash_password`], [`verify_password`] and
-/// [`needs_rehash`] are this type with the defaults (no pepper,
-/// [`CostLimit::DEFAULT`]); changing a password is
+/// A hasher verifies only stored hashes within [`CostLimit::for_params`] of
+/// its parameters (2× the memory, 2× memory × passes), so a planted string
+/// cannot make a login expensive; after lowering the parameters, accept the
+/// old ones with [`accept_previous_params`](Self::accept_previous_params)
+/// until every hash is rehashed. The free functions [`hash_password`],
+/// [`verify_password`] and [`needs_rehash`] have no parameters to derive a
+/// limit from and use [`CostLimit::DEFAULT`]; changing a password is
 /// [`change_password`](Self::change_password).
 ///
 /// ```
@@ -277,14 +328,25 @@ impl<'k> PasswordHasher<'k> {
     /// refused before parsing. Real Argon2 strings are under 200 characters.
     pub const MAX_PHC_LEN: usize = 512;
 
-    /// New hashes use `params`; no pepper; [`CostLimit::DEFAULT`].
+    /// New hashes use `params`; no pepper; stored hashes are verified within
+    /// [`CostLimit::for_params`]`(params)`.
     #[must_use]
     pub const fn new(params: HashParams) -> Self {
         Self {
             params,
             pepper: None,
-            limit: CostLimit::DEFAULT,
+            limit: CostLimit::for_params(params),
         }
+    }
+
+    /// Also verifies stored hashes made with `previous`, higher parameters
+    /// (within [`CostLimit::for_params`]`(previous)`): the migration path
+    /// after a downward recalibration. Rehash them at the next successful
+    /// login ([`needs_rehash`](Self::needs_rehash) says which).
+    #[must_use]
+    pub const fn accept_previous_params(mut self, previous: HashParams) -> Self {
+        self.limit = self.limit.or(CostLimit::for_params(previous));
+        self
     }
 
     /// Mixes `pepper` into every hash and verification.
@@ -294,7 +356,8 @@ impl<'k> PasswordHasher<'k> {
         self
     }
 
-    /// Verifies only hashes within `limit`, and refuses to create others.
+    /// Verifies only hashes within `limit` (instead of the limit derived from
+    /// the parameters), and refuses to create others.
     #[must_use]
     pub const fn with_cost_limit(mut self, limit: CostLimit) -> Self {
         self.limit = limit;
@@ -591,7 +654,10 @@ pub fn hash_password<R: TryCryptoRng + ?Sized>(
     params: &HashParams,
     rng: &mut R,
 ) -> Result<String, Error> {
-    PasswordHasher::new(*params).hash(password, rng)
+    // The default limit: what this makes, `verify_password` can verify.
+    PasswordHasher::new(*params)
+        .with_cost_limit(CostLimit::DEFAULT)
+        .hash(password, rng)
 }
 
 /// Checks `password` against a stored PHC string: one opaque
@@ -602,7 +668,9 @@ pub fn hash_password<R: TryCryptoRng + ?Sized>(
 ///
 /// As [`PasswordHasher::verify`].
 pub fn verify_password(password: &[u8], phc: &str) -> Result<(), Error> {
-    PasswordHasher::new(HashParams::owasp()).verify(password, phc)
+    PasswordHasher::new(HashParams::owasp())
+        .with_cost_limit(CostLimit::DEFAULT)
+        .verify(password, phc)
 }
 
 /// Whether a stored hash was made with anything but Argon2id version 19 and

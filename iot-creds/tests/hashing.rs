@@ -531,3 +531,52 @@ fn interop_libargon2_cli_hashes_verify() {
         );
     }
 }
+
+/// A well-formed PHC string with the given parameters (the hash itself is
+/// arbitrary: these strings must be refused before anything is computed).
+fn planted(m_kib: u32, t: u32) -> String {
+    format!(
+        "$argon2id$v=19$m={m_kib},t={t},p=1$AgICAgICAgICAgICAgICAg$DWQN9Y14dmwIwDejSotTydAe8EUtdbZetSUg6WsB5lk"
+    )
+}
+
+/// C6: verification cost is bounded by what the device configured: a
+/// hasher refuses, before allocating, a stored hash of more than 2× its own
+/// memory or 2× its own memory × passes, and `verify_password` caps memory ×
+/// passes. A planted 256 MiB × 16-pass hash is refused at once (0.1 accepted
+/// it under the default limit and ran Argon2 over 4 GiB of blocks).
+#[test]
+fn verification_cost_is_bounded_by_the_configured_parameters() {
+    let owasp = PasswordHasher::new(HashParams::owasp()); // 19 MiB, 2 passes
+    let huge = planted(256 * 1024, 16);
+    assert_eq!(owasp.verify(b"pw", &huge), Err(Error::CostLimitExceeded));
+    assert_eq!(verify_password(b"pw", &huge), Err(Error::CostLimitExceeded));
+    // Twice the memory is the most; twice the work too.
+    assert_eq!(
+        owasp.verify(b"pw", &planted(2 * 19 * 1024 + 1, 1)),
+        Err(Error::CostLimitExceeded)
+    );
+    assert_eq!(
+        owasp.verify(b"pw", &planted(19 * 1024, 5)),
+        Err(Error::CostLimitExceeded)
+    );
+    // Within both bounds: computed (and wrong).
+    assert_eq!(
+        owasp.verify(b"pw", &planted(19 * 1024, 4)),
+        Err(Error::Verification)
+    );
+}
+
+/// C6: after a downward recalibration, the previous, higher parameters are
+/// accepted only when the caller says so (the migration path).
+#[test]
+fn previous_higher_parameters_are_accepted_when_allowed() {
+    let mut rng = OsRng::new();
+    let before = HashParams::new(64 * 1024, 3, 1).unwrap();
+    let phc = hash_password(b"pw", &before, &mut rng).unwrap();
+    let after = PasswordHasher::new(HashParams::owasp());
+    assert_eq!(after.verify(b"pw", &phc), Err(Error::CostLimitExceeded));
+    let migrating = after.accept_previous_params(before);
+    assert_eq!(migrating.verify(b"pw", &phc), Ok(()));
+    assert_eq!(migrating.needs_rehash(&phc), Ok(true));
+}
