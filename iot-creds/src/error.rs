@@ -48,6 +48,9 @@ pub enum Error {
     /// hardware TRNG, through rand_core's `TryCryptoRng`). Its own error is
     /// not kept: this enum carries no foreign types.
     RandomSourceUnavailable,
+    /// The stored hash names a pepper (its `keyid`) that the hasher does not
+    /// have.
+    UnknownPepper,
     /// A pepper or factory key of the wrong length.
     InvalidKey,
     /// The new password was refused by the [`crate::PasswordPolicy`].
@@ -147,6 +150,7 @@ impl fmt::Display for Error {
             Self::HashingFailed => f.write_str("password hashing failed"),
             Self::RandomSourceFailed => f.write_str("random generator output unusable"),
             Self::RandomSourceUnavailable => f.write_str("random generator reported an error"),
+            Self::UnknownPepper => f.write_str("password hash made with an unknown pepper"),
             Self::InvalidKey => f.write_str("key of invalid length"),
             Self::Policy(v) => write!(f, "new password refused: {v}"),
             Self::MalformedSnapshot => f.write_str("malformed throttle snapshot"),

@@ -135,11 +135,6 @@ impl HashParams {
         self.m_kib >= Self::MIN_M_KIB
             && u64::from(self.m_kib) * u64::from(self.t) >= Self::MIN_WORK_KIB_PASSES
     }
-
-    fn argon2_params(&self) -> Result<argon2::Params, Error> {
-        argon2::Params::new(self.m_kib, self.t, self.p, Some(Self::OUTPUT_BYTES))
-            .map_err(|_| Error::InvalidParameters)
-    }
 }
 
 impl Default for HashParams {
@@ -258,9 +253,19 @@ impl Default for CostLimit {
 /// the password database, for example derived from a device key in secure
 /// storage. A leaked hash database is then useless without the device key.
 ///
-/// The bytes are wiped on drop and never shown by `Debug`, which prints
-/// `Pepper([REDACTED])`.
+/// Every pepper has an identifier of up to 8 bytes, written into the PHC
+/// string of each hash it made (Argon2's `keyid` parameter). A hasher picks
+/// the pepper a stored hash names, so a pepper can be introduced for a fleet
+/// whose hashes have none, and rotated
+/// ([`PasswordHasher::accept_previous_pepper`]), without locking anyone out;
+/// [`PasswordHasher::needs_rehash`] says which hashes to redo. An empty
+/// identifier writes no `keyid` and applies to stored hashes without one
+/// (for hashes made elsewhere with a secret and no `keyid`).
+///
+/// The key bytes are wiped on drop and never shown by `Debug`, which prints
+/// `Pepper { id: [..], key: [REDACTED] }`.
 pub struct Pepper {
+    id: Vec<u8>,
     key: SecretSlice<u8>,
 }
 
@@ -270,24 +275,39 @@ impl Pepper {
     /// The longest pepper accepted (bytes).
     pub const MAX_LEN: usize = 64;
 
-    /// A pepper of the given secret bytes.
+    /// The longest identifier (bytes; Argon2's limit for `keyid`).
+    pub const MAX_ID_LEN: usize = 8;
+
+    /// A pepper named `id` (for example `b"k1"`, then `b"k2"` after a
+    /// rotation) of the given secret bytes.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidKey`] unless `key` has [`Self::MIN_LEN`] to [`Self::MAX_LEN`] bytes.
-    pub fn new(key: &[u8]) -> Result<Self, Error> {
-        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&key.len()) {
+    /// [`Error::InvalidKey`] unless `key` has [`Self::MIN_LEN`] to
+    /// [`Self::MAX_LEN`] bytes and `id` at most [`Self::MAX_ID_LEN`].
+    pub fn new(id: &[u8], key: &[u8]) -> Result<Self, Error> {
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&key.len()) || id.len() > Self::MAX_ID_LEN {
             return Err(Error::InvalidKey);
         }
         Ok(Self {
+            id: Vec::from(id),
             key: SecretSlice::from(Vec::from(key)),
         })
+    }
+
+    /// The identifier written as `keyid` into the hashes this pepper makes.
+    #[must_use]
+    pub fn id(&self) -> &[u8] {
+        &self.id
     }
 }
 
 impl fmt::Debug for Pepper {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Pepper([REDACTED])")
+        f.debug_struct("Pepper")
+            .field("id", &self.id)
+            .field("key", &format_args!("[REDACTED]"))
+            .finish()
     }
 }
 
@@ -307,7 +327,7 @@ impl fmt::Debug for Pepper {
 /// # #[cfg(feature = "std")] {
 /// use iot_creds::{HashParams, OsRng, PasswordHasher, Pepper};
 ///
-/// let pepper = Pepper::new(&[0x5a; 32])?; // in real life: from a device key
+/// let pepper = Pepper::new(b"k1", &[0x5a; 32])?; // in real life: from a device key
 /// let hasher = PasswordHasher::new(HashParams::owasp()).with_pepper(&pepper);
 /// let phc = hasher.hash(b"river piano lantern", &mut OsRng::new())?;
 /// assert!(hasher.verify(b"river piano lantern", &phc).is_ok());
@@ -320,6 +340,7 @@ impl fmt::Debug for Pepper {
 pub struct PasswordHasher<'k> {
     params: HashParams,
     pepper: Option<&'k Pepper>,
+    previous_pepper: Option<&'k Pepper>,
     limit: CostLimit,
 }
 
@@ -335,6 +356,7 @@ impl<'k> PasswordHasher<'k> {
         Self {
             params,
             pepper: None,
+            previous_pepper: None,
             limit: CostLimit::for_params(params),
         }
     }
@@ -349,10 +371,20 @@ impl<'k> PasswordHasher<'k> {
         self
     }
 
-    /// Mixes `pepper` into every hash and verification.
+    /// Mixes `pepper` into every new hash, and into the verification of
+    /// stored hashes that name it (stored hashes without `keyid` are
+    /// verified without a pepper unless its identifier is empty).
     #[must_use]
     pub const fn with_pepper(mut self, pepper: &'k Pepper) -> Self {
         self.pepper = Some(pepper);
+        self
+    }
+
+    /// Also verifies stored hashes that name `previous` (the pepper before a
+    /// rotation) until they are rehashed.
+    #[must_use]
+    pub const fn accept_previous_pepper(mut self, previous: &'k Pepper) -> Self {
+        self.previous_pepper = Some(previous);
         self
     }
 
@@ -418,11 +450,17 @@ impl<'k> PasswordHasher<'k> {
         if !self.limit.allows(m_kib, t, p) {
             return Err(Error::CostLimitExceeded);
         }
-        let argon2 = self.argon2(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            self.params.argon2_params()?,
-        )?;
+        let mut params = argon2::ParamsBuilder::new();
+        params
+            .m_cost(m_kib)
+            .t_cost(t)
+            .p_cost(p)
+            .output_len(HashParams::OUTPUT_BYTES);
+        if let Some(pepper) = self.pepper.filter(|p| !p.id.is_empty()) {
+            params.keyid(argon2::KeyId::new(&pepper.id).map_err(|_| Error::InvalidKey)?);
+        }
+        let params = params.build().map_err(|_| Error::InvalidParameters)?;
+        let argon2 = self.argon2(Algorithm::Argon2id, Version::V0x13, params, self.pepper)?;
         let hash = argon2
             .hash_password_with_salt(password, salt)
             .map_err(|_| Error::HashingFailed)?;
@@ -461,9 +499,24 @@ impl<'k> PasswordHasher<'k> {
         let computed = computed
             .get_mut(..expected.len())
             .ok_or(Error::MalformedHash)?;
-        self.argon2(stored.algorithm, stored.version, stored.params.clone())?
-            .hash_password_into(password, stored.salt.as_ref(), computed)
-            .map_err(|_| Error::HashingFailed)?;
+        // The pepper the stored hash names (none for no `keyid`, unless a
+        // pepper with an empty identifier is configured).
+        let keyid = stored.params.keyid();
+        let pepper = [self.pepper, self.previous_pepper]
+            .into_iter()
+            .flatten()
+            .find(|p| p.id.as_slice() == keyid);
+        if pepper.is_none() && !keyid.is_empty() {
+            return Err(Error::UnknownPepper);
+        }
+        self.argon2(
+            stored.algorithm,
+            stored.version,
+            stored.params.clone(),
+            pepper,
+        )?
+        .hash_password_into(password, stored.salt.as_ref(), computed)
+        .map_err(|_| Error::HashingFailed)?;
         if bool::from(computed.ct_eq(expected)) {
             Ok(())
         } else {
@@ -486,6 +539,7 @@ impl<'k> PasswordHasher<'k> {
             && stored.params.t_cost() == self.params.t
             && stored.params.p_cost() == self.params.p
             && stored.params.data().is_empty()
+            && stored.params.keyid() == self.pepper.map_or(&[][..], |p| p.id.as_slice())
             && stored.salt.len() == HashParams::SALT_BYTES
             && stored.hash.len() == HashParams::OUTPUT_BYTES;
         Ok(!current)
@@ -569,8 +623,9 @@ impl<'k> PasswordHasher<'k> {
         algorithm: Algorithm,
         version: Version,
         params: argon2::Params,
+        pepper: Option<&'k Pepper>,
     ) -> Result<Argon2<'k>, Error> {
-        match self.pepper {
+        match pepper {
             Some(pepper) => {
                 Argon2::new_with_secret(pepper.key.expose_secret(), algorithm, version, params)
                     .map_err(|_| Error::InvalidKey)
@@ -704,10 +759,17 @@ mod tests {
 
     #[test]
     fn pepper_length_and_debug() {
-        assert_eq!(Pepper::new(&[1; 7]).unwrap_err(), Error::InvalidKey);
-        assert_eq!(Pepper::new(&[1; 65]).unwrap_err(), Error::InvalidKey);
-        let p = Pepper::new(&[0xab; 32]).unwrap();
-        assert_eq!(alloc::format!("{p:?}"), "Pepper([REDACTED])");
+        assert_eq!(Pepper::new(b"k", &[1; 7]).unwrap_err(), Error::InvalidKey);
+        assert_eq!(Pepper::new(b"k", &[1; 65]).unwrap_err(), Error::InvalidKey);
+        assert_eq!(
+            Pepper::new(&[1; 9], &[1; 32]).unwrap_err(),
+            Error::InvalidKey
+        );
+        let p = Pepper::new(b"k", &[0xab; 32]).unwrap();
+        assert_eq!(
+            alloc::format!("{p:?}"),
+            "Pepper { id: [107], key: [REDACTED] }"
+        );
     }
 
     #[test]

@@ -35,7 +35,8 @@ const RFC_PASSWORD: [u8; 32] = [0x01; 32];
 
 fn rfc_pepper() -> Pepper {
     // The RFC's secret input K goes in through the crate's pepper.
-    Pepper::new(&[0x03; 8]).unwrap()
+    // No identifier: the RFC vectors have no `keyid`.
+    Pepper::new(b"", &[0x03; 8]).unwrap()
 }
 
 /// Cheap parameters for tests that are about logic, not cost.
@@ -68,7 +69,7 @@ fn rfc9106_known_answers_verify_through_the_pepper_path() {
 
 #[test]
 fn rfc9106_vectors_fail_without_the_right_pepper_or_password() {
-    let wrong_pepper = Pepper::new(&[0x04; 8]).unwrap();
+    let wrong_pepper = Pepper::new(b"", &[0x04; 8]).unwrap();
     let wrong = PasswordHasher::new(HashParams::owasp()).with_pepper(&wrong_pepper);
     let pepper = rfc_pepper();
     let right = PasswordHasher::new(HashParams::owasp()).with_pepper(&pepper);
@@ -398,15 +399,16 @@ fn change_password_applies_the_policy() {
 #[test]
 fn pepper_is_required_to_verify_peppered_hashes() {
     let mut rng = OsRng::new();
-    let pepper = Pepper::new(&[0x42; 32]).unwrap();
+    let pepper = Pepper::new(b"p1", &[0x42; 32]).unwrap();
     let peppered = PasswordHasher::new(cheap()).with_pepper(&pepper);
     let phc = peppered.hash(b"glacier velvet comet", &mut rng).unwrap();
     assert_eq!(peppered.verify(b"glacier velvet comet", &phc), Ok(()));
     assert_eq!(
         verify_password(b"glacier velvet comet", &phc),
-        Err(Error::Verification)
+        Err(Error::UnknownPepper)
     );
-    let other = Pepper::new(&[0x43; 32]).unwrap();
+    // The same name with other bytes: a wrong pepper, one opaque error.
+    let other = Pepper::new(b"p1", &[0x43; 32]).unwrap();
     assert_eq!(
         PasswordHasher::new(cheap())
             .with_pepper(&other)
@@ -579,4 +581,38 @@ fn previous_higher_parameters_are_accepted_when_allowed() {
     let migrating = after.accept_previous_params(before);
     assert_eq!(migrating.verify(b"pw", &phc), Ok(()));
     assert_eq!(migrating.needs_rehash(&phc), Ok(true));
+}
+
+/// C11: a pepper is named in the PHC string (its `keyid`), so a pepper can
+/// be introduced for a fleet with existing hashes and rotated later without
+/// locking anyone out. (0.1 wrote no `keyid`: a hasher with a pepper refused
+/// every existing hash, and `needs_rehash` said `false`.)
+#[test]
+fn peppers_are_named_in_the_hash_and_can_be_introduced_and_rotated() {
+    let mut rng = OsRng::new();
+    let params = cheap();
+    let unpeppered = hash_password(b"pw", &params, &mut rng).unwrap();
+    let k1 = Pepper::new(b"k1", &[0x42; 32]).unwrap();
+    let with_k1 = PasswordHasher::new(params).with_pepper(&k1);
+    // Introduced: old hashes still verify, and are due for a rehash.
+    assert_eq!(with_k1.verify(b"pw", &unpeppered), Ok(()));
+    assert_eq!(with_k1.needs_rehash(&unpeppered), Ok(true));
+    let peppered = with_k1.hash(b"pw", &mut rng).unwrap();
+    assert!(peppered.contains(",keyid=azE$"), "{peppered}");
+    assert_eq!(with_k1.needs_rehash(&peppered), Ok(false));
+    // Without the pepper it does not verify.
+    assert_eq!(verify_password(b"pw", &peppered), Err(Error::UnknownPepper));
+    // Rotated: k2 for new hashes, k1 still accepted until rehashed.
+    let k2 = Pepper::new(b"k2", &[0x43; 32]).unwrap();
+    let rotated = PasswordHasher::new(params)
+        .with_pepper(&k2)
+        .accept_previous_pepper(&k1);
+    assert_eq!(rotated.verify(b"pw", &peppered), Ok(()));
+    assert_eq!(
+        rotated.verify(b"wrong", &peppered),
+        Err(Error::Verification)
+    );
+    assert_eq!(rotated.needs_rehash(&peppered), Ok(true));
+    let only_k2 = PasswordHasher::new(params).with_pepper(&k2);
+    assert_eq!(only_k2.verify(b"pw", &peppered), Err(Error::UnknownPepper));
 }
