@@ -234,7 +234,7 @@ fn first_boot(lc: &mut Lifecycle) -> Result<()> {
     // store (a reset erases both), keyed on the account, whatever the source.
     let user = lc.device.user_store()?;
     let secret = match user.get(THROTTLE_KEY)? {
-        Some(secret) => <[u8; 32]>::try_from(&secret.expose_secret()[..])?,
+        Some(secret) => <[u8; 32]>::try_from(secret.expose_secret())?,
         None => {
             let mut secret = [0u8; 32];
             lc.rng.fill_bytes(&mut secret);
