@@ -762,7 +762,7 @@ impl fmt::Debug for Throttle {
         f.debug_struct("Throttle")
             .field("config", &self.config)
             .field("tracked_keys", &self.entries.len())
-            .field("secret", &"[REDACTED]")
+            .field("secret", &format_args!("[REDACTED]"))
             .finish_non_exhaustive()
     }
 }

@@ -551,7 +551,7 @@ fn retry_after_is_readable() {
 fn debug_shows_no_secret() {
     let t = throttle(ThrottleConfig::default());
     let shown = format!("{t:?}");
-    assert!(shown.contains("[REDACTED]"), "{shown}");
+    assert!(shown.contains("secret: [REDACTED]"), "{shown}");
     assert!(!shown.contains("90"), "{shown}"); // 0x5a
 }
 
