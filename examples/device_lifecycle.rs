@@ -37,9 +37,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use iot_comm::{ClientPolicy, Profile, ServerPolicy, Timeouts};
+use iot_creds::rand_core::Rng;
 use iot_creds::{
-    DevicePassword, GeneratorConfig, HashParams, OsRng, PasswordHasher, PasswordPolicy, Throttle,
-    ThrottleConfig,
+    ClockId, DevicePassword, GeneratorConfig, HashParams, OsRng, PasswordHasher, PasswordPolicy,
+    Throttle, ThrottleConfig,
 };
 use iot_erase::ErasePlan;
 use iot_input::mqtt::{TopicFilter, TopicName};
@@ -62,6 +63,7 @@ const IDENTITY_KEY: &str = "identity/key.pem";
 const LABEL_HASH: &str = "auth/label-password";
 const USER_HASH: &str = "auth/password";
 const THROTTLE_STATE: &str = "auth/throttle";
+const THROTTLE_KEY: &str = "auth/throttle-key";
 const WIFI_PASSPHRASE: &str = "wifi/passphrase";
 
 /// Where everything lives on the (simulated) device.
@@ -155,7 +157,7 @@ fn say(line: impl Display) {
 
 /// 1. Factory: unique credentials and a device identity, sealed.
 fn factory(lc: &mut Lifecycle) -> Result<()> {
-    let label = DevicePassword::generate(&mut lc.rng);
+    let label = DevicePassword::generate(&mut lc.rng)?;
     say(format_args!(
         "label password (printed on this device's label): {}   {:.0} bits of entropy, from the OS CSPRNG",
         label.expose_secret(),
@@ -166,7 +168,9 @@ fn factory(lc: &mut Lifecycle) -> Result<()> {
     );
     let started = Instant::now();
     let label_hash =
-        PasswordHasher::new(lc.params).hash(label.expose_secret().as_bytes(), &mut lc.rng)?;
+        // The symbols, not the printed grouping: firmware that groups them
+        // differently still verifies every label.
+        PasswordHasher::new(lc.params).hash(label.expose_secret_symbols().as_bytes(), &mut lc.rng)?;
     say(format_args!(
         "stored form: Argon2id PHC string ({} KiB, t = {}, p = {}) hashed in {} ms",
         lc.params.m_kib(),
@@ -234,70 +238,131 @@ fn first_boot(lc: &mut Lifecycle) -> Result<()> {
         .label
         .as_ref()
         .ok_or("no label")?
-        .expose_secret()
+        .expose_secret_symbols()
         .to_owned();
     let (hash, which) = current_hash(lc)?;
+    let hasher = PasswordHasher::new(lc.params);
+
+    // The throttle: keyed with a per-device secret and kept in the user
+    // store (a reset erases both), keyed on the account, whatever the source.
+    let user = lc.device.user_store()?;
+    let secret = match user.get(THROTTLE_KEY)? {
+        Some(secret) => <[u8; 32]>::try_from(secret.expose_secret())?,
+        None => {
+            let mut secret = [0u8; 32];
+            lc.rng.fill_bytes(&mut secret);
+            user.put(THROTTLE_KEY, &secret)?;
+            secret
+        }
+    };
+    let config = ThrottleConfig::default();
+    // On Linux: `ClockId::boot()` with CLOCK_BOOTTIME readings as `now`. The
+    // clock here is simulated, so each simulated boot gets its own identity.
+    let mut boot = [0u8; 16];
+    lc.rng.fill_bytes(&mut boot);
+    let mut throttle = match user.get(THROTTLE_STATE)? {
+        Some(saved) => {
+            Throttle::restore(saved.expose_secret(), config, &secret, ClockId::new(boot))?
+        }
+        None => Throttle::new(config, &secret, ClockId::new(boot)),
+    };
+    let account = b"admin";
+    let mut now = Duration::ZERO; // the device's monotonic clock, simulated
 
     // The user types the label sloppily: lower case, spaces for dashes.
-    let typed = label.to_lowercase().replace('-', " ");
+    let printed = lc.label.as_ref().ok_or("no label")?.expose_secret();
+    let typed = printed.to_lowercase().replace('-', " ");
     let entered = DevicePassword::from_label_entry(&typed, &GeneratorConfig::default())?;
-    let hasher = PasswordHasher::new(lc.params);
-    hasher.verify(entered.expose_secret().as_bytes(), &hash)?;
+    // Every login: begin (counted as a failure), persist, verify, succeed.
+    let attempt = throttle.begin_login(account, b"lan:192.168.1.20", now)?;
+    user.put(THROTTLE_STATE, &throttle.snapshot())?;
+    hasher.verify(entered.expose_secret_symbols().as_bytes(), &hash)?;
+    throttle.succeed(attempt);
+    user.put(THROTTLE_STATE, &throttle.snapshot())?;
     say(format_args!(
         "login with the {which}, typed as \"{typed}\": accepted (entry forgives case, spaces, O/0, I/1/L)"
     ));
 
     // Someone on the LAN tries the botnet favourites.
-    let config = ThrottleConfig::default();
-    let mut throttle = Throttle::new(config);
     let source = b"lan:192.168.1.77";
-    let mut now = Duration::ZERO; // the device's monotonic clock, simulated
     say("an attacker on the LAN tries default passwords (the clock is simulated, nothing sleeps):");
     for guess in [
         "admin", "12345", "password", "xc3511", "vizxv", "888888", "admin123", "default",
     ] {
-        if let Err(retry) = throttle.check(source, now) {
-            say(format_args!(
-                "  t={:>4} s  refused before any hashing: {retry}; the attacker waits",
-                now.as_secs()
-            ));
-            now += retry.duration();
-        }
-        let verdict = hasher.verify(guess.as_bytes(), &hash);
-        if verdict.is_ok() {
+        let attempt = loop {
+            match throttle.begin_login(account, source, now) {
+                Ok(attempt) => break attempt,
+                Err(retry) => {
+                    say(format_args!(
+                        "  t={:>4} s  refused before any hashing: {retry}; the attacker waits",
+                        now.as_secs()
+                    ));
+                    now += retry.duration();
+                }
+            }
+        };
+        // Counted and sealed before verifying: cutting the power while
+        // Argon2 runs saves the attacker nothing.
+        user.put(THROTTLE_STATE, &throttle.snapshot())?;
+        if hasher.verify(guess.as_bytes(), &hash).is_ok() {
             return Err("a default password opened the device".into());
         }
-        throttle.record_failure(source, now);
+        drop(attempt); // a wrong guess: the failure stays counted
         say(format_args!("  t={:>4} s  {guess:<9} wrong", now.as_secs()));
     }
     let before = throttle
-        .check(source, now)
+        .begin_login(account, source, now)
         .err()
         .ok_or("throttle not engaged")?;
+    let elsewhere = throttle
+        .begin_login(account, b"lan:192.168.1.78", now)
+        .err()
+        .ok_or("another source got a fresh count")?;
+    say(format_args!(
+        "  the same account from another address: refused too ({elsewhere}): the account is what is counted"
+    ));
 
-    // The state is sealed, and the device reboots.
-    let user = lc.device.user_store()?;
-    user.put(THROTTLE_STATE, &throttle.snapshot())?;
+    // The device reboots: a new clock, the state comes back from the store.
     drop((throttle, user));
     let user = lc.device.user_store()?;
     let saved = user.get(THROTTLE_STATE)?.ok_or("throttle state lost")?;
-    let mut throttle = Throttle::restore(saved.expose_secret(), config)?;
+    lc.rng.fill_bytes(&mut boot);
+    let mut throttle =
+        Throttle::restore(saved.expose_secret(), config, &secret, ClockId::new(boot))?;
+    let mut now = Duration::ZERO;
     let after = throttle
-        .check(source, Duration::ZERO)
+        .begin_login(account, source, now)
         .err()
         .ok_or("a reboot reset the throttle")?;
+    // The first reading of the new clock moved the delays onto it: seal that.
+    user.put(THROTTLE_STATE, &throttle.snapshot())?;
     say(format_args!(
         "throttle state sealed, device rebooted: before the reboot \"{before}\", after it \"{after}\""
     ));
+    now += after.duration();
 
-    // The user sets their own password; the policy explains refusals.
+    // The user sets their own password; the policy explains refusals. The
+    // change verifies the old password, so it is throttled like a login.
     let policy = PasswordPolicy::default();
     say(format_args!(
-        "the user picks a new password (context words: {})",
+        "after the delay, the user picks a new password (context words: {})",
         CONTEXT.join(", ")
     ));
+    let owner = b"lan:192.168.1.20";
     for candidate in ["admin123", "acme-cam-3000!", "qwertyuiop", "abcabcabcabc"] {
-        match hasher.change_password(&label, candidate, &hash, &policy, &CONTEXT, &mut lc.rng) {
+        let attempt = throttle.begin_login(account, owner, now)?;
+        user.put(THROTTLE_STATE, &throttle.snapshot())?;
+        let changed = hasher.change_password(
+            &mut throttle,
+            attempt,
+            &label,
+            candidate,
+            &hash,
+            &policy,
+            &CONTEXT,
+            &mut lc.rng,
+        );
+        match changed {
             Err(iot_creds::Error::Policy(reason)) => {
                 say(format_args!("  {candidate:<15} refused: {reason}"))
             }
@@ -306,9 +371,19 @@ fn first_boot(lc: &mut Lifecycle) -> Result<()> {
         }
     }
     let chosen = "lantern-otter-rainfall";
-    let new_hash = hasher.change_password(&label, chosen, &hash, &policy, &CONTEXT, &mut lc.rng)?;
+    let attempt = throttle.begin_login(account, owner, now)?;
+    user.put(THROTTLE_STATE, &throttle.snapshot())?;
+    let new_hash = hasher.change_password(
+        &mut throttle,
+        attempt,
+        &label,
+        chosen,
+        &hash,
+        &policy,
+        &CONTEXT,
+        &mut lc.rng,
+    )?;
     user.put(USER_HASH, new_hash.as_bytes())?;
-    throttle.record_success(source);
     user.put(THROTTLE_STATE, &throttle.snapshot())?;
     say(format_args!(
         "  {chosen:<15} accepted; its Argon2id hash and the throttle state are sealed in the user store"
@@ -582,7 +657,7 @@ fn factory_reset(lc: &mut Lifecycle) -> Result<()> {
 
     let (hash, which) = current_hash(lc)?;
     let hasher = PasswordHasher::new(lc.params);
-    let label = lc.label.as_ref().ok_or("no label")?.expose_secret();
+    let label = lc.label.as_ref().ok_or("no label")?.expose_secret_symbols();
     let user_password = lc.user_password.as_deref().ok_or("no user password")?;
     let label_ok = hasher.verify(label.as_bytes(), &hash).is_ok();
     let user_ok = hasher.verify(user_password.as_bytes(), &hash).is_ok();

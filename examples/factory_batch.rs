@@ -108,7 +108,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let first = manifest.records().first().ok_or("no devices")?;
     // Spot check: the first device's label verifies against its hash.
-    verify_password(first.password().expose_secret().as_bytes(), first.phc())?;
+    verify_password(
+        first.password().expose_secret_symbols().as_bytes(),
+        first.phc(),
+    )?;
     println!(
         "done: {devices} devices in {:.2} s ({:.1} ms per device, {:.1} devices/s)",
         elapsed.as_secs_f64(),

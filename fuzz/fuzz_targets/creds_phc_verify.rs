@@ -1,6 +1,7 @@
 //! Arbitrary text as a stored PHC string, with an arbitrary password:
 //! `verify` and `needs_rehash` return an error or a verdict, never panic,
-//! and agree on which strings are well-formed.
+//! and agree on which strings are well-formed. A string naming a pepper
+//! (`keyid`) the hasher does not have is `UnknownPepper`.
 #![no_main]
 
 use iot_creds::{CostLimit, Error, HashParams, PasswordHasher};
@@ -19,7 +20,13 @@ fuzz_target!(|data: &[u8]| {
     let rehash = hasher.needs_rehash(&phc);
     assert!(matches!(
         verdict,
-        Ok(()) | Err(Error::Verification | Error::MalformedHash | Error::CostLimitExceeded)
+        Ok(())
+            | Err(
+                Error::Verification
+                    | Error::MalformedHash
+                    | Error::CostLimitExceeded
+                    | Error::UnknownPepper
+            )
     ));
     assert_eq!(
         rehash.is_err(),

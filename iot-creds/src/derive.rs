@@ -8,8 +8,9 @@ use ring::hmac;
 use crate::error::{ConfigError, Error};
 use crate::password::{DevicePassword, GeneratorConfig, MAX_SYMBOLS, sample_indices};
 
-/// Domain separation for this crate's derivation, version 1.
-const DOMAIN: &[u8] = b"iot-creds device password v1";
+/// Domain separation for this crate's derivation, version 2 (length-prefixed
+/// fields; version 1 was not injective).
+const DOMAIN: &[u8] = b"iot-creds device password v2";
 
 /// Longest device identifier accepted for derivation, in bytes.
 pub(crate) const MAX_DEVICE_ID_BYTES: usize = 256;
@@ -94,15 +95,19 @@ impl DevicePassword {
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] when `config` does not validate;
-    /// [`Error::InvalidDeviceId`] (index 0) for an empty identifier or one
-    /// longer than 256 bytes.
+    /// [`Error::InvalidDeviceId`] (index 0) for an empty identifier, one
+    /// longer than 256 bytes, or one holding a control character (NUL
+    /// included).
     pub fn derive_from_factory_key(
         factory_key: &FactoryKey,
         device_id: &str,
         config: &GeneratorConfig,
     ) -> Result<DevicePassword, Error> {
         config.validate()?;
-        if device_id.is_empty() || device_id.len() > MAX_DEVICE_ID_BYTES {
+        if device_id.is_empty()
+            || device_id.len() > MAX_DEVICE_ID_BYTES
+            || device_id.chars().any(char::is_control)
+        {
             return Err(Error::InvalidDeviceId { index: 0 });
         }
         let mut stream = HmacStream::new(factory_key, device_id, config);
@@ -110,13 +115,19 @@ impl DevicePassword {
         let out = indices
             .get_mut(..config.length())
             .ok_or(ConfigError::InvalidLength)?;
-        sample_indices(config.alphabet().len(), out, |buf| stream.fill(buf))?;
+        sample_indices(config.alphabet().len(), out, |buf| {
+            stream.fill(buf);
+            Ok(())
+        })?;
         Ok(DevicePassword::from_indices(config, out))
     }
 }
 
 /// HMAC-SHA-256 in counter mode: block `i` is
-/// `HMAC(key, DOMAIN ‖ 0 ‖ alphabet ‖ length ‖ check ‖ 0 ‖ id ‖ i)`.
+/// `HMAC(key, DOMAIN ‖ len(alphabet) ‖ alphabet ‖ length ‖ check ‖ len(id) ‖ id ‖ i)`
+/// with one-byte `len(alphabet)`, `length` and `check`, a two-byte big-endian
+/// `len(id)` and a four-byte big-endian `i`: every variable field carries its
+/// length, so two different inputs never give the same bytes.
 struct HmacStream<'a> {
     key: &'a FactoryKey,
     device_id: &'a str,
@@ -141,11 +152,16 @@ impl<'a> HmacStream<'a> {
     fn next_block(&mut self) {
         let mut ctx = hmac::Context::with_key(&self.key.key);
         ctx.update(DOMAIN);
-        ctx.update(&[0]);
-        ctx.update(self.config.alphabet().as_str().as_bytes());
+        // Alphabets hold at most 33 symbols, lengths at most 64 and
+        // identifiers at most 256 bytes: the prefixes never saturate.
+        let alphabet = self.config.alphabet().as_str().as_bytes();
+        ctx.update(&[u8::try_from(alphabet.len()).unwrap_or(u8::MAX)]);
+        ctx.update(alphabet);
         let length = u8::try_from(self.config.length()).unwrap_or(u8::MAX);
-        ctx.update(&[length, u8::from(self.config.check_symbol()), 0]);
-        ctx.update(self.device_id.as_bytes());
+        ctx.update(&[length, u8::from(self.config.check_symbol())]);
+        let id = self.device_id.as_bytes();
+        ctx.update(&u16::try_from(id.len()).unwrap_or(u16::MAX).to_be_bytes());
+        ctx.update(id);
         ctx.update(&self.counter.to_be_bytes());
         self.counter = self.counter.wrapping_add(1);
         self.block.copy_from_slice(ctx.sign().as_ref());

@@ -44,12 +44,22 @@ pub enum Error {
     /// The random generator kept producing output that rejection sampling
     /// must discard: it is broken (for example a TRNG stuck at `0xFF`).
     RandomSourceFailed,
+    /// The random generator reported an error (a fallible source such as a
+    /// hardware TRNG, through rand_core's `TryCryptoRng`). Its own error is
+    /// not kept: this enum carries no foreign types.
+    RandomSourceUnavailable,
+    /// The stored hash names a pepper (its `keyid`) that the hasher does not
+    /// have.
+    UnknownPepper,
     /// A pepper or factory key of the wrong length.
     InvalidKey,
     /// The new password was refused by the [`crate::PasswordPolicy`].
     Policy(PolicyViolation),
     /// Throttle snapshot bytes that are not a snapshot this version wrote.
     MalformedSnapshot,
+    /// Throttle snapshot bytes written by a throttle with another secret:
+    /// restoring them would silently forgive every count.
+    SnapshotKeyMismatch,
     /// A device identifier in a factory batch is empty, too long, or holds
     /// characters outside `A-Z a-z 0-9 - _ . : /` (or does not start with a
     /// letter or digit). `index` is its position in the batch.
@@ -139,9 +149,14 @@ impl fmt::Display for Error {
             }
             Self::HashingFailed => f.write_str("password hashing failed"),
             Self::RandomSourceFailed => f.write_str("random generator output unusable"),
+            Self::RandomSourceUnavailable => f.write_str("random generator reported an error"),
+            Self::UnknownPepper => f.write_str("password hash made with an unknown pepper"),
             Self::InvalidKey => f.write_str("key of invalid length"),
             Self::Policy(v) => write!(f, "new password refused: {v}"),
             Self::MalformedSnapshot => f.write_str("malformed throttle snapshot"),
+            Self::SnapshotKeyMismatch => {
+                f.write_str("throttle snapshot written under another secret")
+            }
             Self::InvalidDeviceId { index } => write!(f, "invalid device id at index {index}"),
             Self::DuplicateDeviceId { index } => {
                 write!(f, "duplicate device id at index {index}")

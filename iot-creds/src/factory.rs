@@ -16,7 +16,7 @@
 //! assert_eq!(manifest.records().len(), 3);
 //! let first = &manifest.records()[0];
 //! assert_eq!(first.device_id(), "SN-0001");
-//! assert!(verify_password(first.password().expose_secret().as_bytes(), first.phc()).is_ok());
+//! assert!(verify_password(first.password().expose_secret_symbols().as_bytes(), first.phc()).is_ok());
 //!
 //! let mut csv = Vec::new();
 //! manifest.write_csv(&mut csv)?;
@@ -33,7 +33,7 @@ use std::thread;
 use std::vec::Vec;
 
 use blake2::{Blake2b128, Digest};
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 
 #[cfg(feature = "derive")]
 use crate::derive::FactoryKey;
@@ -236,6 +236,8 @@ pub struct FactoryBatch<'k> {
     #[cfg(not(feature = "derive"))]
     _key: core::marker::PhantomData<&'k ()>,
     progress: Option<ProgressCallback>,
+    /// Stack size of the hashing threads (0: the standard library's default).
+    stack_size: usize,
 }
 
 impl core::fmt::Debug for FactoryBatch<'_> {
@@ -270,7 +272,18 @@ impl<'k> FactoryBatch<'k> {
             #[cfg(not(feature = "derive"))]
             _key: core::marker::PhantomData,
             progress: None,
+            stack_size: 0,
         }
+    }
+
+    /// Test hook: the stack size of the hashing threads, so that a test can
+    /// make spawning fail.
+    #[cfg(feature = "__test-hooks")]
+    #[doc(hidden)]
+    #[must_use]
+    pub fn __thread_stack_size(mut self, bytes: usize) -> Self {
+        self.stack_size = bytes;
+        self
     }
 
     /// Generates passwords of this configuration.
@@ -341,12 +354,13 @@ impl<'k> FactoryBatch<'k> {
     /// formula); [`Error::BatchTooLarge`] for more than
     /// [`MAX_DEVICES`](Self::MAX_DEVICES) devices;
     /// [`Error::DuplicatePassword`] if unique passwords cannot be made;
-    /// otherwise as [`DevicePassword::generate_with`] and
-    /// [`crate::hash_password`].
+    /// [`Error::Io`] (`during` is `"starting a hashing thread"`) when the
+    /// operating system refuses a thread; otherwise as
+    /// [`DevicePassword::generate_with`] and [`crate::hash_password`].
     pub fn run<S, R>(&self, device_ids: &[S], rng: &mut R) -> Result<Manifest, Error>
     where
         S: AsRef<str>,
-        R: CryptoRng + ?Sized,
+        R: TryCryptoRng + ?Sized,
     {
         self.config.validate()?;
         if device_ids.len() > Self::MAX_DEVICES {
@@ -356,14 +370,15 @@ impl<'k> FactoryBatch<'k> {
         }
         check_device_ids(device_ids)?;
         let (passwords, mode) = self.passwords(device_ids, rng)?;
-        let salts: Vec<[u8; HashParams::SALT_BYTES]> = passwords
+        let salts = passwords
             .iter()
             .map(|_| {
                 let mut salt = [0u8; HashParams::SALT_BYTES];
-                rng.fill_bytes(&mut salt);
-                salt
+                rng.try_fill_bytes(&mut salt)
+                    .map_err(|_| Error::RandomSourceUnavailable)?;
+                Ok(salt)
             })
-            .collect();
+            .collect::<Result<Vec<[u8; HashParams::SALT_BYTES]>, Error>>()?;
         let hashes = self.hash_all(&passwords, &salts)?;
         let devices = device_ids
             .iter()
@@ -383,7 +398,7 @@ impl<'k> FactoryBatch<'k> {
         })
     }
 
-    fn passwords<S: AsRef<str>, R: CryptoRng + ?Sized>(
+    fn passwords<S: AsRef<str>, R: TryCryptoRng + ?Sized>(
         &self,
         device_ids: &[S],
         rng: &mut R,
@@ -433,6 +448,7 @@ impl<'k> FactoryBatch<'k> {
         let hasher = PasswordHasher::new(self.params);
         let mut results: Vec<Result<String, Error>> = Vec::with_capacity(total);
         results.resize_with(total, || Err(Error::HashingFailed));
+        let mut spawn_failed = None;
         thread::scope(|scope| {
             // Created inside the scope: if the callback panics, unwinding
             // drops `finished`, the workers' next `send` fails and they stop.
@@ -443,14 +459,25 @@ impl<'k> FactoryBatch<'k> {
                 .zip(results.chunks_mut(per_thread));
             for ((passwords, salts), results) in work {
                 let finished = finished.clone();
-                scope.spawn(move || {
+                let mut builder = thread::Builder::new();
+                if self.stack_size != 0 {
+                    builder = builder.stack_size(self.stack_size);
+                }
+                // `Builder::spawn_scoped` returns the error where
+                // `Scope::spawn` would panic.
+                let spawned = builder.spawn_scoped(scope, move || {
                     for ((password, salt), result) in passwords.iter().zip(salts).zip(results) {
-                        *result = hasher.hash_with_salt(password.expose_secret().as_bytes(), salt);
+                        *result = hasher
+                            .hash_with_salt(password.expose_secret_symbols().as_bytes(), salt);
                         if finished.send(()).is_err() {
                             return;
                         }
                     }
                 });
+                if let Err(e) = spawned {
+                    spawn_failed = Some(e.kind());
+                    break;
+                }
             }
             drop(finished);
             // Ends when every worker has dropped its sender.
@@ -458,6 +485,12 @@ impl<'k> FactoryBatch<'k> {
                 self.report(BatchProgress { done, total });
             }
         });
+        if let Some(kind) = spawn_failed {
+            return Err(Error::Io {
+                during: "starting a hashing thread",
+                kind,
+            });
+        }
         results.into_iter().collect()
     }
 }

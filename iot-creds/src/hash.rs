@@ -7,13 +7,14 @@ use core::fmt;
 
 use argon2::password_hash::phc::PasswordHash;
 use argon2::{Algorithm, Argon2, PasswordHasher as _, Version};
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use secrecy::{ExposeSecret, SecretSlice};
 use subtle::ConstantTimeEq;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::policy::{PasswordPolicy, PolicyViolation};
+use crate::throttle::{Attempt, Throttle};
 
 /// The memory bound of [`CostLimit::DEFAULT`] (256 MiB).
 pub(crate) const DEFAULT_MAX_M_KIB: u32 = 256 * 1024;
@@ -134,11 +135,6 @@ impl HashParams {
         self.m_kib >= Self::MIN_M_KIB
             && u64::from(self.m_kib) * u64::from(self.t) >= Self::MIN_WORK_KIB_PASSES
     }
-
-    fn argon2_params(&self) -> Result<argon2::Params, Error> {
-        argon2::Params::new(self.m_kib, self.t, self.p, Some(Self::OUTPUT_BYTES))
-            .map_err(|_| Error::InvalidParameters)
-    }
 }
 
 impl Default for HashParams {
@@ -157,11 +153,19 @@ impl fmt::Display for HashParams {
     }
 }
 
-/// The most expensive stored hash [`verify_password`] agrees to compute.
+/// The most expensive stored hash a verification agrees to compute.
 ///
 /// Hash parameters come from the stored PHC string; a corrupted or planted
 /// string must not make the device allocate gigabytes or spin for minutes.
-/// The default allows 256 MiB, 16 passes and 16 lanes.
+/// Every bound is checked before anything is allocated.
+///
+/// - A [`PasswordHasher`] derives its limit from its own parameters: at most
+///   2× their memory, and at most 2× their memory × passes
+///   ([`CostLimit::for_params`]).
+/// - [`verify_password`], which has no configured parameters, uses
+///   [`CostLimit::DEFAULT`]: 256 MiB, 16 passes, 16 lanes, and at most
+///   512 MiB × passes in total (RFC 9106's 64 MiB × 3 and OWASP's 19 MiB × 2
+///   pass; a planted 256 MiB × 16 does not).
 ///
 /// ```
 /// use iot_creds::{CostLimit, PasswordHasher, HashParams};
@@ -176,28 +180,66 @@ pub struct CostLimit {
     max_m_kib: u32,
     max_t: u32,
     max_p: u32,
+    max_work: u64,
 }
 
 impl CostLimit {
-    /// 256 MiB, 16 passes, 16 lanes.
+    /// 256 MiB, 16 passes, 16 lanes, and memory × passes at most 512 MiB × 1.
     pub const DEFAULT: Self = Self {
         max_m_kib: DEFAULT_MAX_M_KIB,
         max_t: 16,
         max_p: 16,
+        max_work: 2 * DEFAULT_MAX_M_KIB as u64,
     };
 
-    /// The largest memory (KiB), passes and lanes to accept.
+    /// The largest memory (KiB), passes and lanes to accept (memory ×
+    /// passes is then bounded by their product only).
     #[must_use]
     pub const fn new(max_m_kib: u32, max_t: u32, max_p: u32) -> Self {
         Self {
             max_m_kib,
             max_t,
             max_p,
+            max_work: max_m_kib as u64 * max_t as u64,
+        }
+    }
+
+    /// The limit of a hasher configured with `params`: at most twice its
+    /// memory and twice its memory × passes (lanes and passes are not bounded
+    /// on their own: the total work is).
+    #[must_use]
+    pub const fn for_params(params: HashParams) -> Self {
+        Self {
+            max_m_kib: params.m_kib.saturating_mul(2),
+            max_t: MAX_T,
+            max_p: MAX_P,
+            max_work: 2 * (params.m_kib as u64) * (params.t as u64),
+        }
+    }
+
+    /// The larger of two limits, bound by bound.
+    #[must_use]
+    pub const fn or(self, other: Self) -> Self {
+        const fn max32(a: u32, b: u32) -> u32 {
+            if a > b { a } else { b }
+        }
+        Self {
+            max_m_kib: max32(self.max_m_kib, other.max_m_kib),
+            max_t: max32(self.max_t, other.max_t),
+            max_p: max32(self.max_p, other.max_p),
+            max_work: if self.max_work > other.max_work {
+                self.max_work
+            } else {
+                other.max_work
+            },
         }
     }
 
     fn allows(&self, m_kib: u32, t: u32, p: u32) -> bool {
-        m_kib <= self.max_m_kib && t <= self.max_t && p <= self.max_p
+        m_kib <= self.max_m_kib
+            && t <= self.max_t
+            && p <= self.max_p
+            && u64::from(m_kib) * u64::from(t) <= self.max_work
     }
 }
 
@@ -211,9 +253,19 @@ impl Default for CostLimit {
 /// the password database, for example derived from a device key in secure
 /// storage. A leaked hash database is then useless without the device key.
 ///
-/// The bytes are wiped on drop and never shown by `Debug`, which prints
-/// `Pepper([REDACTED])`.
+/// Every pepper has an identifier of up to 8 bytes, written into the PHC
+/// string of each hash it made (Argon2's `keyid` parameter). A hasher picks
+/// the pepper a stored hash names, so a pepper can be introduced for a fleet
+/// whose hashes have none, and rotated
+/// ([`PasswordHasher::accept_previous_pepper`]), without locking anyone out;
+/// [`PasswordHasher::needs_rehash`] says which hashes to redo. An empty
+/// identifier writes no `keyid` and applies to stored hashes without one
+/// (for hashes made elsewhere with a secret and no `keyid`).
+///
+/// The key bytes are wiped on drop and never shown by `Debug`, which prints
+/// `Pepper { id: [..], key: [REDACTED] }`.
 pub struct Pepper {
+    id: Vec<u8>,
     key: SecretSlice<u8>,
 }
 
@@ -223,39 +275,59 @@ impl Pepper {
     /// The longest pepper accepted (bytes).
     pub const MAX_LEN: usize = 64;
 
-    /// A pepper of the given secret bytes.
+    /// The longest identifier (bytes; Argon2's limit for `keyid`).
+    pub const MAX_ID_LEN: usize = 8;
+
+    /// A pepper named `id` (for example `b"k1"`, then `b"k2"` after a
+    /// rotation) of the given secret bytes.
     ///
     /// # Errors
     ///
-    /// [`Error::InvalidKey`] unless `key` has [`Self::MIN_LEN`] to [`Self::MAX_LEN`] bytes.
-    pub fn new(key: &[u8]) -> Result<Self, Error> {
-        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&key.len()) {
+    /// [`Error::InvalidKey`] unless `key` has [`Self::MIN_LEN`] to
+    /// [`Self::MAX_LEN`] bytes and `id` at most [`Self::MAX_ID_LEN`].
+    pub fn new(id: &[u8], key: &[u8]) -> Result<Self, Error> {
+        if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&key.len()) || id.len() > Self::MAX_ID_LEN {
             return Err(Error::InvalidKey);
         }
         Ok(Self {
+            id: Vec::from(id),
             key: SecretSlice::from(Vec::from(key)),
         })
+    }
+
+    /// The identifier written as `keyid` into the hashes this pepper makes.
+    #[must_use]
+    pub fn id(&self) -> &[u8] {
+        &self.id
     }
 }
 
 impl fmt::Debug for Pepper {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Pepper([REDACTED])")
+        f.debug_struct("Pepper")
+            .field("id", &self.id)
+            .field("key", &format_args!("[REDACTED]"))
+            .finish()
     }
 }
 
-/// Hashing and verification with a pepper or a non-default [`CostLimit`].
+/// Hashing and verification with the device's parameters, a pepper or a
+/// non-default [`CostLimit`].
 ///
-/// The free functions [`hash_password`], [`verify_password`] and
-/// [`needs_rehash`] are this type with the defaults (no pepper,
-/// [`CostLimit::DEFAULT`]); changing a password is
+/// A hasher verifies only stored hashes within [`CostLimit::for_params`] of
+/// its parameters (2× the memory, 2× memory × passes), so a planted string
+/// cannot make a login expensive; after lowering the parameters, accept the
+/// old ones with [`accept_previous_params`](Self::accept_previous_params)
+/// until every hash is rehashed. The free functions [`hash_password`],
+/// [`verify_password`] and [`needs_rehash`] have no parameters to derive a
+/// limit from and use [`CostLimit::DEFAULT`]; changing a password is
 /// [`change_password`](Self::change_password).
 ///
 /// ```
 /// # #[cfg(feature = "std")] {
 /// use iot_creds::{HashParams, OsRng, PasswordHasher, Pepper};
 ///
-/// let pepper = Pepper::new(&[0x5a; 32])?; // in real life: from a device key
+/// let pepper = Pepper::new(b"k1", &[0x5a; 32])?; // in real life: from a device key
 /// let hasher = PasswordHasher::new(HashParams::owasp()).with_pepper(&pepper);
 /// let phc = hasher.hash(b"river piano lantern", &mut OsRng::new())?;
 /// assert!(hasher.verify(b"river piano lantern", &phc).is_ok());
@@ -268,6 +340,7 @@ impl fmt::Debug for Pepper {
 pub struct PasswordHasher<'k> {
     params: HashParams,
     pepper: Option<&'k Pepper>,
+    previous_pepper: Option<&'k Pepper>,
     limit: CostLimit,
 }
 
@@ -276,24 +349,47 @@ impl<'k> PasswordHasher<'k> {
     /// refused before parsing. Real Argon2 strings are under 200 characters.
     pub const MAX_PHC_LEN: usize = 512;
 
-    /// New hashes use `params`; no pepper; [`CostLimit::DEFAULT`].
+    /// New hashes use `params`; no pepper; stored hashes are verified within
+    /// [`CostLimit::for_params`]`(params)`.
     #[must_use]
     pub const fn new(params: HashParams) -> Self {
         Self {
             params,
             pepper: None,
-            limit: CostLimit::DEFAULT,
+            previous_pepper: None,
+            limit: CostLimit::for_params(params),
         }
     }
 
-    /// Mixes `pepper` into every hash and verification.
+    /// Also verifies stored hashes made with `previous`, higher parameters
+    /// (within [`CostLimit::for_params`]`(previous)`): the migration path
+    /// after a downward recalibration. Rehash them at the next successful
+    /// login ([`needs_rehash`](Self::needs_rehash) says which).
+    #[must_use]
+    pub const fn accept_previous_params(mut self, previous: HashParams) -> Self {
+        self.limit = self.limit.or(CostLimit::for_params(previous));
+        self
+    }
+
+    /// Mixes `pepper` into every new hash, and into the verification of
+    /// stored hashes that name it (stored hashes without `keyid` are
+    /// verified without a pepper unless its identifier is empty).
     #[must_use]
     pub const fn with_pepper(mut self, pepper: &'k Pepper) -> Self {
         self.pepper = Some(pepper);
         self
     }
 
-    /// Verifies only hashes within `limit`, and refuses to create others.
+    /// Also verifies stored hashes that name `previous` (the pepper before a
+    /// rotation) until they are rehashed.
+    #[must_use]
+    pub const fn accept_previous_pepper(mut self, previous: &'k Pepper) -> Self {
+        self.previous_pepper = Some(previous);
+        self
+    }
+
+    /// Verifies only hashes within `limit` (instead of the limit derived from
+    /// the parameters), and refuses to create others.
     #[must_use]
     pub const fn with_cost_limit(mut self, limit: CostLimit) -> Self {
         self.limit = limit;
@@ -326,14 +422,17 @@ impl<'k> PasswordHasher<'k> {
     /// [`Error::PasswordTooLong`] above [`PasswordPolicy::MAX_PASSWORD_BYTES`];
     /// [`Error::CostLimitExceeded`] when the parameters exceed this hasher's
     /// cost limit (it could not verify the result); [`Error::HashingFailed`]
-    /// when Argon2's memory cannot be allocated.
-    pub fn hash<R: CryptoRng + ?Sized>(
+    /// when Argon2's memory cannot be allocated;
+    /// [`Error::RandomSourceUnavailable`] when `rng` (a fallible source such
+    /// as a hardware TRNG) reports an error.
+    pub fn hash<R: TryCryptoRng + ?Sized>(
         &self,
         password: &[u8],
         rng: &mut R,
     ) -> Result<String, Error> {
         let mut salt = [0u8; HashParams::SALT_BYTES];
-        rng.fill_bytes(&mut salt);
+        rng.try_fill_bytes(&mut salt)
+            .map_err(|_| Error::RandomSourceUnavailable)?;
         self.hash_with_salt(password, &salt)
     }
 
@@ -351,11 +450,17 @@ impl<'k> PasswordHasher<'k> {
         if !self.limit.allows(m_kib, t, p) {
             return Err(Error::CostLimitExceeded);
         }
-        let argon2 = self.argon2(
-            Algorithm::Argon2id,
-            Version::V0x13,
-            self.params.argon2_params()?,
-        )?;
+        let mut params = argon2::ParamsBuilder::new();
+        params
+            .m_cost(m_kib)
+            .t_cost(t)
+            .p_cost(p)
+            .output_len(HashParams::OUTPUT_BYTES);
+        if let Some(pepper) = self.pepper.filter(|p| !p.id.is_empty()) {
+            params.keyid(argon2::KeyId::new(&pepper.id).map_err(|_| Error::InvalidKey)?);
+        }
+        let params = params.build().map_err(|_| Error::InvalidParameters)?;
+        let argon2 = self.argon2(Algorithm::Argon2id, Version::V0x13, params, self.pepper)?;
         let hash = argon2
             .hash_password_with_salt(password, salt)
             .map_err(|_| Error::HashingFailed)?;
@@ -394,9 +499,24 @@ impl<'k> PasswordHasher<'k> {
         let computed = computed
             .get_mut(..expected.len())
             .ok_or(Error::MalformedHash)?;
-        self.argon2(stored.algorithm, stored.version, stored.params.clone())?
-            .hash_password_into(password, stored.salt.as_ref(), computed)
-            .map_err(|_| Error::HashingFailed)?;
+        // The pepper the stored hash names (none for no `keyid`, unless a
+        // pepper with an empty identifier is configured).
+        let keyid = stored.params.keyid();
+        let pepper = [self.pepper, self.previous_pepper]
+            .into_iter()
+            .flatten()
+            .find(|p| p.id.as_slice() == keyid);
+        if pepper.is_none() && !keyid.is_empty() {
+            return Err(Error::UnknownPepper);
+        }
+        self.argon2(
+            stored.algorithm,
+            stored.version,
+            stored.params.clone(),
+            pepper,
+        )?
+        .hash_password_into(password, stored.salt.as_ref(), computed)
+        .map_err(|_| Error::HashingFailed)?;
         if bool::from(computed.ct_eq(expected)) {
             Ok(())
         } else {
@@ -419,6 +539,7 @@ impl<'k> PasswordHasher<'k> {
             && stored.params.t_cost() == self.params.t
             && stored.params.p_cost() == self.params.p
             && stored.params.data().is_empty()
+            && stored.params.keyid() == self.pepper.map_or(&[][..], |p| p.id.as_slice())
             && stored.salt.len() == HashParams::SALT_BYTES
             && stored.hash.len() == HashParams::OUTPUT_BYTES;
         Ok(!current)
@@ -429,26 +550,37 @@ impl<'k> PasswordHasher<'k> {
     /// as the user name or model; pass `&[]` for none; `new` must differ from
     /// `old`), and returns the PHC string to store in place of `current_phc`.
     ///
+    /// Verifying `old` is a login: it takes an [`Attempt`] begun on the
+    /// device's [`Throttle`] (with [`Throttle::begin_login`], and the snapshot
+    /// persisted, exactly as for a login), so that a change-password form is
+    /// no unthrottled way to test passwords. A wrong `old` leaves the failure
+    /// counted; a right one refunds it through
+    /// [`Throttle::succeed`], whatever the policy then says about `new`.
+    ///
     /// ```
     /// # #[cfg(feature = "std")] {
-    /// use iot_creds::{Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, PolicyViolation};
+    /// use core::time::Duration;
+    /// use iot_creds::{ClockId, Error, HashParams, OsRng, PasswordHasher, PasswordPolicy};
+    /// use iot_creds::{PolicyViolation, Throttle, ThrottleConfig};
     ///
     /// let hasher = PasswordHasher::new(HashParams::owasp());
     /// let mut rng = OsRng::new();
+    /// let mut throttle = Throttle::new(ThrottleConfig::default(), &[7; 32], ClockId::new([1; 16]));
+    /// let now = Duration::from_secs(60);
     /// let old = "K7QM-X3PZ-9RTA-CW4H";
     /// let phc = hasher.hash(old.as_bytes(), &mut rng)?;
     /// let policy = PasswordPolicy::default();
     ///
+    /// let attempt = throttle.begin_login(b"admin", b"web-ui", now).unwrap();
+    /// // (persist throttle.snapshot() here)
     /// assert_eq!(
-    ///     hasher.change_password(old, "admin123", &phc, &policy, &[], &mut rng),
+    ///     hasher.change_password(&mut throttle, attempt, old, "admin123", &phc, &policy, &[], &mut rng),
     ///     Err(Error::Policy(PolicyViolation::KnownDefault))
     /// );
-    /// assert_eq!(
-    ///     hasher.change_password(old, "alice loves cats", &phc, &policy, &["alice"], &mut rng),
-    ///     Err(Error::Policy(PolicyViolation::ContextWord { index: 0 }))
-    /// );
-    /// let new_phc =
-    ///     hasher.change_password(old, "river piano lantern", &phc, &policy, &[], &mut rng)?;
+    /// let attempt = throttle.begin_login(b"admin", b"web-ui", now).unwrap();
+    /// let new_phc = hasher.change_password(
+    ///     &mut throttle, attempt, old, "river piano lantern", &phc, &policy, &[], &mut rng,
+    /// )?;
     /// assert!(hasher.verify(b"river piano lantern", &new_phc).is_ok());
     /// assert!(hasher.verify(old.as_bytes(), &new_phc).is_err());
     /// # }
@@ -461,8 +593,14 @@ impl<'k> PasswordHasher<'k> {
     /// unauthenticated caller learns nothing about the policy);
     /// [`Error::Policy`] with the reason `new` was refused; otherwise as
     /// [`verify`](Self::verify) and [`hash`](Self::hash).
-    pub fn change_password<R: CryptoRng + ?Sized>(
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "the throttle and its attempt belong to the change; a builder would hide that the attempt is consumed"
+    )]
+    pub fn change_password<R: TryCryptoRng + ?Sized>(
         &self,
+        throttle: &mut Throttle,
+        attempt: Attempt,
         old: &str,
         new: &str,
         current_phc: &str,
@@ -470,7 +608,9 @@ impl<'k> PasswordHasher<'k> {
         context: &[&str],
         rng: &mut R,
     ) -> Result<String, Error> {
+        // A wrong `old` drops the attempt: its failure stays counted.
         self.verify(old.as_bytes(), current_phc)?;
+        throttle.succeed(attempt);
         if bool::from(old.as_bytes().ct_eq(new.as_bytes())) {
             return Err(PolicyViolation::SameAsCurrent.into());
         }
@@ -483,8 +623,9 @@ impl<'k> PasswordHasher<'k> {
         algorithm: Algorithm,
         version: Version,
         params: argon2::Params,
+        pepper: Option<&'k Pepper>,
     ) -> Result<Argon2<'k>, Error> {
-        match self.pepper {
+        match pepper {
             Some(pepper) => {
                 Argon2::new_with_secret(pepper.key.expose_secret(), algorithm, version, params)
                     .map_err(|_| Error::InvalidKey)
@@ -563,12 +704,15 @@ impl StoredHash {
 /// # Errors
 ///
 /// As [`PasswordHasher::hash`].
-pub fn hash_password<R: CryptoRng + ?Sized>(
+pub fn hash_password<R: TryCryptoRng + ?Sized>(
     password: &[u8],
     params: &HashParams,
     rng: &mut R,
 ) -> Result<String, Error> {
-    PasswordHasher::new(*params).hash(password, rng)
+    // The default limit: what this makes, `verify_password` can verify.
+    PasswordHasher::new(*params)
+        .with_cost_limit(CostLimit::DEFAULT)
+        .hash(password, rng)
 }
 
 /// Checks `password` against a stored PHC string: one opaque
@@ -579,7 +723,9 @@ pub fn hash_password<R: CryptoRng + ?Sized>(
 ///
 /// As [`PasswordHasher::verify`].
 pub fn verify_password(password: &[u8], phc: &str) -> Result<(), Error> {
-    PasswordHasher::new(HashParams::owasp()).verify(password, phc)
+    PasswordHasher::new(HashParams::owasp())
+        .with_cost_limit(CostLimit::DEFAULT)
+        .verify(password, phc)
 }
 
 /// Whether a stored hash was made with anything but Argon2id version 19 and
@@ -613,10 +759,17 @@ mod tests {
 
     #[test]
     fn pepper_length_and_debug() {
-        assert_eq!(Pepper::new(&[1; 7]).unwrap_err(), Error::InvalidKey);
-        assert_eq!(Pepper::new(&[1; 65]).unwrap_err(), Error::InvalidKey);
-        let p = Pepper::new(&[0xab; 32]).unwrap();
-        assert_eq!(alloc::format!("{p:?}"), "Pepper([REDACTED])");
+        assert_eq!(Pepper::new(b"k", &[1; 7]).unwrap_err(), Error::InvalidKey);
+        assert_eq!(Pepper::new(b"k", &[1; 65]).unwrap_err(), Error::InvalidKey);
+        assert_eq!(
+            Pepper::new(&[1; 9], &[1; 32]).unwrap_err(),
+            Error::InvalidKey
+        );
+        let p = Pepper::new(b"k", &[0xab; 32]).unwrap();
+        assert_eq!(
+            alloc::format!("{p:?}"),
+            "Pepper { id: [107], key: [REDACTED] }"
+        );
     }
 
     #[test]

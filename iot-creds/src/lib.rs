@@ -44,4 +44,4 @@ pub use policy::{__known_defaults, __mirai_credentials};
 pub use policy::{PasswordPolicy, PolicyViolation};
 #[cfg(feature = "std")]
 pub use rng::OsRng;
-pub use throttle::{RetryAfter, Throttle, ThrottleConfig};
+pub use throttle::{Attempt, ClockId, RetryAfter, Throttle, ThrottleConfig};

@@ -4,7 +4,7 @@
 use alloc::string::String;
 use core::fmt;
 
-use rand_core::CryptoRng;
+use rand_core::TryCryptoRng;
 use secrecy::{ExposeSecret, SecretString};
 use zeroize::Zeroizing;
 
@@ -17,6 +17,16 @@ pub(crate) const MAX_SYMBOLS: usize = 64;
 
 /// Symbols of the default configuration.
 const DEFAULT_LENGTH: usize = 16;
+
+/// The min-entropy per byte the generators assume of the random source:
+/// 8 bits, the contract of a `CryptoRng` (a CSPRNG, or a TRNG with its
+/// conditioning). The repetition count test's cutoff follows from it.
+pub(crate) const ASSUMED_MIN_ENTROPY_BITS_PER_BYTE: usize = 8;
+
+/// SP 800-90B §4.4.1 repetition count test cutoff `C = 1 + ⌈20 / H⌉` for a
+/// false-alarm probability of at most 2^-20 per byte: 4 equal bytes in a row
+/// (probability 2^-24 from a good source) raise an alarm.
+pub(crate) const REPETITION_CUTOFF: usize = 1 + 20usize.div_ceil(ASSUMED_MIN_ENTROPY_BITS_PER_BYTE);
 
 /// Rounds of refilling after rejected bytes before the random generator is
 /// declared broken. With a working generator the chance of even a handful of
@@ -257,6 +267,7 @@ fn reaches_min_entropy(n: usize, length: usize) -> bool {
 /// equal.
 pub struct DevicePassword {
     label: SecretString,
+    symbols: SecretString,
     entropy_bits: f64,
 }
 
@@ -269,41 +280,52 @@ impl DevicePassword {
     /// symbols, 80 bits) from a cryptographically secure random generator.
     ///
     /// Pass the device's hardware TRNG, or with the `std` feature
-    /// [`crate::OsRng`]. The 32-symbol alphabet divides 256, so each random
-    /// byte maps to one symbol without any bias.
+    /// [`crate::OsRng`]. A fallible source (rand_core's `TryCryptoRng`) is
+    /// accepted: its error becomes [`Error::RandomSourceUnavailable`]. The
+    /// 32-symbol alphabet divides 256, so each random byte maps to one symbol
+    /// without any bias.
+    ///
+    /// The bytes drawn pass a repetition count test (NIST SP 800-90B
+    /// §4.4.1, for 8 bits of min-entropy per byte: 4 equal bytes in a row
+    /// raise an alarm). An alarm draws again once, so a good source
+    /// practically never fails (about 10^-12 per password); a second alarm is
+    /// an error: a source stuck at any value never yields a password.
     ///
     /// ```
     /// # #[cfg(feature = "std")] {
     /// use iot_creds::{DevicePassword, OsRng};
     ///
-    /// let password = DevicePassword::generate(&mut OsRng::new());
+    /// let password = DevicePassword::generate(&mut OsRng::new())?;
     /// assert_eq!(password.expose_secret().len(), 19); // XXXX-XXXX-XXXX-XXXX
     /// assert_eq!(password.entropy_bits(), 80.0);
     /// # }
+    /// # Ok::<(), iot_creds::Error>(())
     /// ```
-    pub fn generate<R: CryptoRng + ?Sized>(rng: &mut R) -> DevicePassword {
-        let config = GeneratorConfig::new();
-        let mut indices = Zeroizing::new([0u8; DEFAULT_LENGTH]);
-        rng.fill_bytes(&mut indices[..]);
-        // 256 is a multiple of 32: keeping the low five bits is exactly the
-        // rejection sampler of `generate_with` without any rejection.
-        for b in indices.iter_mut() {
-            *b &= 0x1f;
-        }
-        Self::from_indices(&config, &indices[..])
+    ///
+    /// # Errors
+    ///
+    /// [`Error::RandomSourceFailed`] when the health test raises two alarms
+    /// in a row; [`Error::RandomSourceUnavailable`] when the source reports
+    /// an error.
+    pub fn generate<R: TryCryptoRng + ?Sized>(rng: &mut R) -> Result<DevicePassword, Error> {
+        Self::generate_with(rng, &GeneratorConfig::new())
     }
 
     /// A new password of the given configuration.
     ///
     /// Symbols are drawn by rejection sampling (bytes at or above the largest
     /// multiple of the alphabet size are discarded), never by a biased modulo.
+    /// Every byte drawn, rejected or not, passes the repetition count test of
+    /// [`generate`](Self::generate), with the same single retry.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidConfig`] when `config` does not [validate](GeneratorConfig::validate);
-    /// [`Error::RandomSourceFailed`] when the generator keeps returning bytes
-    /// that must be rejected (a broken TRNG stuck at `0xFF`, for example).
-    pub fn generate_with<R: CryptoRng + ?Sized>(
+    /// [`Error::RandomSourceFailed`] when the generator fails the health test
+    /// twice or keeps returning bytes that must be rejected (a broken TRNG
+    /// stuck at `0xFF`, for example); [`Error::RandomSourceUnavailable`] when
+    /// it reports an error.
+    pub fn generate_with<R: TryCryptoRng + ?Sized>(
         rng: &mut R,
         config: &GeneratorConfig,
     ) -> Result<DevicePassword, Error> {
@@ -312,7 +334,19 @@ impl DevicePassword {
         let out = indices
             .get_mut(..config.length)
             .ok_or(Error::InvalidConfig(ConfigError::InvalidLength))?;
-        sample_indices(config.alphabet.len(), out, |buf| rng.fill_bytes(buf))?;
+        let mut result = Err(Error::RandomSourceFailed);
+        for _ in 0..2 {
+            let mut health = RepetitionCount::default();
+            result = sample_indices(config.alphabet.len(), out, |buf| {
+                rng.try_fill_bytes(buf)
+                    .map_err(|_| Error::RandomSourceUnavailable)?;
+                health.feed(buf)
+            });
+            if result != Err(Error::RandomSourceFailed) {
+                break;
+            }
+        }
+        result?;
         Ok(Self::from_indices(config, out))
     }
 
@@ -378,6 +412,7 @@ impl DevicePassword {
         }
         Ok(Self {
             label: format_label(config, all),
+            symbols: format_label(&config.with_group_size(0), all),
             entropy_bits: config.entropy_bits(),
         })
     }
@@ -386,6 +421,15 @@ impl DevicePassword {
     #[must_use]
     pub fn expose_secret(&self) -> &str {
         self.label.expose_secret()
+    }
+
+    /// The password's symbols without the cosmetic grouping, for example
+    /// `K7QMX3PZ9RTACW4H`: **what to hash and verify**. The hash then does
+    /// not depend on the group size, so a factory and a firmware that print
+    /// groups differently still agree on every label.
+    #[must_use]
+    pub fn expose_secret_symbols(&self) -> &str {
+        self.symbols.expose_secret()
     }
 
     /// Entropy of the generator that made this password, in bits (80 for the
@@ -410,8 +454,10 @@ impl DevicePassword {
             *slot = field.check_symbol(data.iter().copied());
             len += 1;
         }
+        let all = all.get(..len).unwrap_or_default();
         Self {
-            label: format_label(config, all.get(..len).unwrap_or_default()),
+            label: format_label(config, all),
+            symbols: format_label(&config.with_group_size(0), all),
             entropy_bits: config.entropy_bits(),
         }
     }
@@ -455,12 +501,37 @@ fn format_label(config: &GeneratorConfig, indices: &[u8]) -> SecretString {
     SecretString::from(label)
 }
 
+/// The repetition count test of NIST SP 800-90B §4.4.1 over the bytes of one
+/// generation.
+#[derive(Default)]
+struct RepetitionCount {
+    last: Option<u8>,
+    run: usize,
+}
+
+impl RepetitionCount {
+    fn feed(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        for &b in bytes {
+            if self.last == Some(b) {
+                self.run += 1;
+                if self.run >= REPETITION_CUTOFF {
+                    return Err(Error::RandomSourceFailed);
+                }
+            } else {
+                self.last = Some(b);
+                self.run = 1;
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Fills `out` with uniform indices below `n` from the byte source `fill`, by
 /// rejection sampling.
 pub(crate) fn sample_indices(
     n: usize,
     out: &mut [u8],
-    mut fill: impl FnMut(&mut [u8]),
+    mut fill: impl FnMut(&mut [u8]) -> Result<(), Error>,
 ) -> Result<(), Error> {
     if !(2..=256).contains(&n) {
         return Err(ConfigError::InvalidAlphabet.into());
@@ -476,7 +547,7 @@ pub(crate) fn sample_indices(
             return Ok(());
         }
         let chunk = buf.get_mut(..remaining).ok_or(ConfigError::InvalidLength)?;
-        fill(chunk);
+        fill(chunk)?;
         for &b in chunk.iter() {
             if usize::from(b) < limit
                 && let Some(slot) = out.get_mut(filled)
@@ -534,6 +605,7 @@ mod tests {
             for b in buf.iter_mut() {
                 *b = source.next().unwrap();
             }
+            Ok(())
         })
         .unwrap();
         assert_eq!(out, [9, 3]);
@@ -542,8 +614,19 @@ mod tests {
     #[test]
     fn sampler_gives_up_on_a_stuck_generator() {
         let mut out = [0u8; 4];
-        let r = sample_indices(10, &mut out, |buf| buf.fill(0xff));
+        let r = sample_indices(10, &mut out, |buf| {
+            buf.fill(0xff);
+            Ok(())
+        });
         assert_eq!(r, Err(Error::RandomSourceFailed));
+    }
+
+    #[test]
+    fn the_cutoff_follows_sp800_90b() {
+        assert_eq!(REPETITION_CUTOFF, 4);
+        let mut t = RepetitionCount::default();
+        assert_eq!(t.feed(&[1, 2, 2, 2, 3, 3, 3]), Ok(()));
+        assert_eq!(t.feed(&[3]), Err(Error::RandomSourceFailed));
     }
 
     #[test]

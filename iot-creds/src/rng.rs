@@ -20,9 +20,10 @@ use rand_core::{TryCryptoRng, TryRng, UnwrapErr};
 /// use iot_creds::{DevicePassword, OsRng};
 ///
 /// let mut rng = OsRng::new();
-/// let a = DevicePassword::generate(&mut rng);
-/// let b = DevicePassword::generate(&mut rng);
+/// let a = DevicePassword::generate(&mut rng)?;
+/// let b = DevicePassword::generate(&mut rng)?;
 /// assert_ne!(a.expose_secret(), b.expose_secret());
+/// # Ok::<(), iot_creds::Error>(())
 /// ```
 #[derive(Clone, Copy, Debug, Default)]
 pub struct OsRng(UnwrapErr<SysRng>);

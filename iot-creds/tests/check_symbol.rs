@@ -25,10 +25,19 @@ fn config(n: usize) -> GeneratorConfig {
         .insecure_allow_low_entropy()
 }
 
-/// The label whose random symbols are exactly `data` (indices below `n`:
-/// every such byte is accepted by the rejection sampler unchanged).
+/// The label whose random symbols are exactly `data` (indices below `n`).
+/// Each index `d` at position `j` is fed as the byte `d + n × (j mod 4)`:
+/// below `4n ≤ 128`, so the rejection sampler accepts it and maps it back
+/// to `d`, and no two neighbouring bytes are equal, so the generator's
+/// repetition count test never sees a run.
 fn label(config: &GeneratorConfig, data: &[u8]) -> Vec<u8> {
-    let p = DevicePassword::generate_with(&mut ReplayRng::new(data.to_vec()), config).unwrap();
+    let n = config.alphabet().len() as u8;
+    let bytes = data
+        .iter()
+        .enumerate()
+        .map(|(j, &d)| d + n * (j % 4) as u8)
+        .collect();
+    let p = DevicePassword::generate_with(&mut ReplayRng::new(bytes), config).unwrap();
     p.expose_secret().as_bytes().to_vec()
 }
 

@@ -75,3 +75,50 @@ fn short_keys_and_bad_ids_are_refused() {
         "low-entropy configurations are refused here too"
     );
 }
+
+/// C9: the HMAC input is injective: version-2 domain, then every variable
+/// field with its length in front (alphabet: one byte; identifier: two
+/// bytes, big endian), then the block counter. A known answer computed from
+/// that layout (0.1 fed `alphabet ‖ length ‖ check ‖ 0 ‖ id` without
+/// lengths, so `("ABC", 48 symbols, check)` with `"\0SN1"` and `("ABC0", 1
+/// symbol)` with `"SN1"` fed HMAC the same bytes: the review's P7).
+#[test]
+fn the_derivation_input_is_length_prefixed() {
+    use ring::hmac;
+    let raw = [7u8; 32];
+    let key = FactoryKey::new(&raw).unwrap();
+    let config = GeneratorConfig::new();
+    let derived = DevicePassword::derive_from_factory_key(&key, "SN-0001", &config).unwrap();
+    let k = hmac::Key::new(hmac::HMAC_SHA256, &raw);
+    let mut ctx = hmac::Context::with_key(&k);
+    ctx.update(b"iot-creds device password v2");
+    let alphabet = config.alphabet().as_str().as_bytes();
+    ctx.update(&[alphabet.len() as u8]);
+    ctx.update(alphabet);
+    ctx.update(&[16, 0]); // length, no check symbol
+    ctx.update(&7u16.to_be_bytes());
+    ctx.update(b"SN-0001");
+    ctx.update(&0u32.to_be_bytes());
+    let block = ctx.sign();
+    // 32 symbols: every byte is accepted, its low five bits pick the symbol.
+    let expected: String = block.as_ref()[..16]
+        .iter()
+        .map(|b| char::from(alphabet[usize::from(b % 32)]))
+        .collect();
+    assert_eq!(derived.expose_secret_symbols(), expected);
+}
+
+/// C9: control characters (NUL included) are refused in device
+/// identifiers, as a factory batch already did.
+#[test]
+fn control_characters_in_device_ids_are_refused() {
+    let key = FactoryKey::new(&[7u8; 32]).unwrap();
+    let config = GeneratorConfig::new();
+    for id in ["\0SN1", "SN1\n", "SN\u{7f}1", "SN\u{85}1"] {
+        assert_eq!(
+            DevicePassword::derive_from_factory_key(&key, id, &config).map(|_| ()),
+            Err(Error::InvalidDeviceId { index: 0 }),
+            "{id:?}"
+        );
+    }
+}

@@ -47,12 +47,15 @@ fn a_batch_gives_every_device_a_unique_verifiable_password() {
         let label = record.password().expose_secret();
         assert!(labels.insert(label.to_string()), "duplicate password");
         assert!(salts.insert(record.phc().split('$').nth(4).unwrap().to_string()));
-        assert_eq!(verify_password(label.as_bytes(), record.phc()), Ok(()));
+        // C11: the hash covers the symbols, not the printed grouping.
+        let symbols = record.password().expose_secret_symbols();
+        assert_eq!(symbols, label.replace('-', ""));
+        assert_eq!(verify_password(symbols.as_bytes(), record.phc()), Ok(()));
     }
     // Every other device's password fails against this device's hash.
     assert_eq!(
         verify_password(
-            records[1].password().expose_secret().as_bytes(),
+            records[1].password().expose_secret_symbols().as_bytes(),
             records[0].phc()
         ),
         Err(Error::Verification)
@@ -221,13 +224,20 @@ fn bad_or_repeated_device_ids_are_refused_with_their_index() {
 
 #[test]
 fn a_generator_that_repeats_itself_cannot_produce_duplicate_passwords() {
-    // A broken generator returning the same bytes forever: the batch must
-    // fail rather than give two devices one password.
+    // A broken generator repeating the same 16 bytes forever (no run that
+    // its health test would catch): the batch must fail rather than give two
+    // devices one password.
+    let mut repeating = ReplayRng::new((0..16).collect());
+    let err = FactoryBatch::new(cheap())
+        .run(&["SN-1", "SN-2"], &mut repeating)
+        .unwrap_err();
+    assert_eq!(err, Error::DuplicatePassword);
+    // One stuck at a single value fails the health test first (C10).
     let mut stuck = ReplayRng::new(vec![7; 64]);
     let err = FactoryBatch::new(cheap())
         .run(&["SN-1", "SN-2"], &mut stuck)
         .unwrap_err();
-    assert_eq!(err, Error::DuplicatePassword);
+    assert_eq!(err, Error::RandomSourceFailed);
 }
 
 #[test]
@@ -263,4 +273,26 @@ fn derived_batches_are_reproducible_from_the_factory_key() {
         assert_eq!(record.password().expose_secret(), again.expose_secret());
         assert_eq!(record.mode(), GeneratorMode::FactoryKeyDerived);
     }
+}
+
+/// C11: a hashing thread the operating system refuses is an error, not a
+/// panic (0.1 used `thread::Scope::spawn`, which panics when it cannot
+/// spawn). A stack larger than any address space makes spawning fail.
+#[test]
+fn a_thread_that_cannot_be_spawned_is_an_error() {
+    let err = FactoryBatch::new(cheap())
+        .with_threads(2)
+        .__thread_stack_size(usize::MAX / 2)
+        .run(&["SN-1", "SN-2"], &mut OsRng::new())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::Io {
+                during: "starting a hashing thread",
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }

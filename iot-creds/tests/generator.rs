@@ -7,6 +7,7 @@
 mod common;
 
 use common::{ReplayRng, TestDrbg, chi_square};
+use iot_creds::rand_core::{TryCryptoRng, TryRng};
 use iot_creds::{Alphabet, ConfigError, DevicePassword, EntryError, Error, GeneratorConfig, OsRng};
 use proptest::prelude::*;
 
@@ -41,7 +42,7 @@ fn pack(label: &str, table: &[u8; 256]) -> u128 {
 
 #[test]
 fn default_password_is_16_crockford_symbols_in_groups_of_four() {
-    let p = DevicePassword::generate(&mut OsRng::new());
+    let p = DevicePassword::generate(&mut OsRng::new()).unwrap();
     let label = p.expose_secret();
     assert_eq!(label.len(), 19);
     let groups: Vec<&str> = label.split('-').collect();
@@ -61,7 +62,12 @@ fn one_million_passwords_from_the_os_generator_have_no_duplicate() {
     let mut rng = OsRng::new();
     let table = lookup(CROCKFORD);
     let mut packed: Vec<u128> = (0..1_000_000)
-        .map(|_| pack(DevicePassword::generate(&mut rng).expose_secret(), &table))
+        .map(|_| {
+            pack(
+                DevicePassword::generate(&mut rng).unwrap().expose_secret(),
+                &table,
+            )
+        })
         .collect();
     packed.sort_unstable();
     let before = packed.len();
@@ -78,7 +84,7 @@ fn symbol_frequencies_of_one_million_passwords_pass_chi_square_at_1_percent() {
     let mut per_position = [[0u64; 32]; 16];
     let table = lookup(CROCKFORD);
     for _ in 0..1_000_000 {
-        let p = DevicePassword::generate(&mut rng);
+        let p = DevicePassword::generate(&mut rng).unwrap();
         for_each_index(p.expose_secret(), &table, |pos, i| {
             per_symbol[usize::from(i)] += 1;
             per_position[pos][usize::from(i)] += 1;
@@ -138,7 +144,7 @@ fn modulo_bias_would_have_been_detected() {
 
 #[test]
 fn generate_equals_generate_with_the_default_configuration() {
-    let a = DevicePassword::generate(&mut TestDrbg::new(b"same"));
+    let a = DevicePassword::generate(&mut TestDrbg::new(b"same")).unwrap();
     let b = DevicePassword::generate_with(&mut TestDrbg::new(b"same"), &GeneratorConfig::new())
         .unwrap();
     assert_eq!(a.expose_secret(), b.expose_secret());
@@ -289,7 +295,7 @@ fn check_symbol_is_appended_and_verified_at_entry() {
 
 #[test]
 fn debug_of_a_password_shows_no_symbol() {
-    let p = DevicePassword::generate(&mut OsRng::new());
+    let p = DevicePassword::generate(&mut OsRng::new()).unwrap();
     let shown = format!("{p:?}");
     for group in p.expose_secret().split('-') {
         assert!(!shown.contains(group), "{shown}");
@@ -339,7 +345,7 @@ proptest! {
         length in 13usize..=24,
     ) {
         let config = GeneratorConfig::new().with_length(length).with_check_symbol(check);
-        let printed = DevicePassword::generate_with(&mut ReplayRng::new(seed), &config).unwrap();
+        let printed = DevicePassword::generate_with(&mut TestDrbg::new(&seed), &config).unwrap();
         let typed = mangle(printed.expose_secret(), &ops);
         let entered = DevicePassword::from_label_entry(&typed, &config).unwrap();
         prop_assert_eq!(entered.expose_secret(), printed.expose_secret());
@@ -353,4 +359,117 @@ proptest! {
             prop_assert_eq!(p.expose_secret().len(), 19);
         }
     }
+}
+
+/// C10: a source stuck at any single value yields an error, never a
+/// password, through `generate` and `generate_with` (0.1 gave
+/// `0000-0000-0000-0000` for a source stuck at 0x00 through both, and
+/// `ZZZZ-ZZZZ-ZZZZ-ZZZZ` for 0xFF through `generate`).
+#[test]
+fn a_source_stuck_at_any_value_yields_no_password() {
+    let digits = GeneratorConfig::new()
+        .with_alphabet(Alphabet::DIGITS)
+        .with_length(20);
+    for value in 0..=255u8 {
+        let mut stuck = ReplayRng::new(vec![value]);
+        assert_eq!(
+            DevicePassword::generate(&mut stuck).map(|_| ()),
+            Err(Error::RandomSourceFailed),
+            "{value:#04x}"
+        );
+        for config in [GeneratorConfig::new(), digits] {
+            assert_eq!(
+                DevicePassword::generate_with(&mut stuck, &config).map(|_| ()),
+                Err(Error::RandomSourceFailed),
+                "{value:#04x}"
+            );
+        }
+    }
+}
+
+/// C10: one alarm is retried, so a good source that happens to repeat a
+/// byte four times still yields a password (from the second draw).
+#[test]
+fn one_health_test_alarm_draws_again() {
+    let mut bytes = vec![9, 9, 9, 9];
+    bytes.extend(0..16u8);
+    bytes.extend(100..200u8); // never reached
+    let mut source = ReplayRng::new(bytes);
+    let p = DevicePassword::generate(&mut source).unwrap();
+    // The first draw (bytes 0..16 of the stream) raised the alarm; the
+    // second takes bytes 16..32: 12..=15, then 100..=111 (4..=15 mod 32).
+    assert_eq!(p.expose_secret_symbols(), "CDEF456789ABCDEF");
+}
+
+/// A source whose reads fail, as a hardware TRNG can.
+struct FailingTrng;
+
+#[derive(Debug)]
+struct TrngTimeout;
+
+impl core::fmt::Display for TrngTimeout {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("trng timeout")
+    }
+}
+
+impl core::error::Error for TrngTimeout {}
+
+impl TryRng for FailingTrng {
+    type Error = TrngTimeout;
+
+    fn try_next_u32(&mut self) -> Result<u32, TrngTimeout> {
+        Err(TrngTimeout)
+    }
+
+    fn try_next_u64(&mut self) -> Result<u64, TrngTimeout> {
+        Err(TrngTimeout)
+    }
+
+    fn try_fill_bytes(&mut self, _: &mut [u8]) -> Result<(), TrngTimeout> {
+        Err(TrngTimeout)
+    }
+}
+
+impl TryCryptoRng for FailingTrng {}
+
+/// C13: a fallible source is accepted wherever randomness is drawn, and its
+/// failure is an error, not a panic (0.1 took only infallible `CryptoRng`s).
+#[test]
+fn a_failing_trng_is_an_error_not_a_panic() {
+    assert_eq!(
+        DevicePassword::generate(&mut FailingTrng).map(|_| ()),
+        Err(Error::RandomSourceUnavailable)
+    );
+    assert_eq!(
+        DevicePassword::generate_with(&mut FailingTrng, &GeneratorConfig::new()).map(|_| ()),
+        Err(Error::RandomSourceUnavailable)
+    );
+    let params = iot_creds::HashParams::insecure_low_cost(64, 1, 1).unwrap();
+    assert_eq!(
+        iot_creds::hash_password(b"pw", &params, &mut FailingTrng),
+        Err(Error::RandomSourceUnavailable)
+    );
+    assert_eq!(
+        iot_creds::factory::FactoryBatch::new(params)
+            .run(&["SN-1"], &mut FailingTrng)
+            .map(|_| ()),
+        Err(Error::RandomSourceUnavailable)
+    );
+}
+
+/// C11: what is hashed is the symbols, not the printed grouping: a factory
+/// printing groups of 4 and a firmware reading groups of 5 agree.
+#[test]
+fn the_symbols_do_not_depend_on_the_grouping() {
+    let factory = GeneratorConfig::new();
+    let firmware = GeneratorConfig::new().with_group_size(5);
+    let printed = DevicePassword::generate(&mut OsRng::new()).unwrap();
+    let typed = DevicePassword::from_label_entry(printed.expose_secret(), &firmware).unwrap();
+    assert_ne!(typed.expose_secret(), printed.expose_secret());
+    assert_eq!(
+        typed.expose_secret_symbols(),
+        printed.expose_secret_symbols()
+    );
+    assert_eq!(printed.expose_secret_symbols().len(), factory.length());
 }

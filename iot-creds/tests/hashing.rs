@@ -4,9 +4,11 @@
 #![cfg(test)]
 #![cfg(feature = "std")]
 
+use core::time::Duration;
+
 use iot_creds::{
-    CostLimit, Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, Pepper, PolicyViolation,
-    hash_password, needs_rehash, verify_password,
+    Attempt, ClockId, CostLimit, Error, HashParams, OsRng, PasswordHasher, PasswordPolicy, Pepper,
+    PolicyViolation, Throttle, ThrottleConfig, hash_password, needs_rehash, verify_password,
 };
 use proptest::prelude::*;
 
@@ -33,12 +35,27 @@ const RFC_PASSWORD: [u8; 32] = [0x01; 32];
 
 fn rfc_pepper() -> Pepper {
     // The RFC's secret input K goes in through the crate's pepper.
-    Pepper::new(&[0x03; 8]).unwrap()
+    // No identifier: the RFC vectors have no `keyid`.
+    Pepper::new(b"", &[0x03; 8]).unwrap()
 }
 
 /// Cheap parameters for tests that are about logic, not cost.
 fn cheap() -> HashParams {
     HashParams::insecure_low_cost(64, 1, 1).unwrap()
+}
+
+/// A throttle that lets the password-change tests through.
+fn lenient() -> Throttle {
+    Throttle::new(
+        ThrottleConfig::default().with_free_attempts(ThrottleConfig::MAX_FREE_ATTEMPTS),
+        &[9; 32],
+        ClockId::new([0; 16]),
+    )
+}
+
+fn attempt(t: &mut Throttle) -> Attempt {
+    t.begin_login(b"admin", b"test", Duration::from_secs(1))
+        .unwrap()
 }
 
 #[test]
@@ -52,7 +69,7 @@ fn rfc9106_known_answers_verify_through_the_pepper_path() {
 
 #[test]
 fn rfc9106_vectors_fail_without_the_right_pepper_or_password() {
-    let wrong_pepper = Pepper::new(&[0x04; 8]).unwrap();
+    let wrong_pepper = Pepper::new(b"", &[0x04; 8]).unwrap();
     let wrong = PasswordHasher::new(HashParams::owasp()).with_pepper(&wrong_pepper);
     let pepper = rfc_pepper();
     let right = PasswordHasher::new(HashParams::owasp()).with_pepper(&pepper);
@@ -225,9 +242,20 @@ fn change_password_old_stops_working_new_works() {
     let policy = PasswordPolicy::default();
     let old = "K7QM-X3PZ-9RTA-CW4H";
     let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
+    let mut t = lenient();
 
+    let a = attempt(&mut t);
     let new_phc = PasswordHasher::new(params)
-        .change_password(old, "glacier velvet comet", &phc, &policy, &[], &mut rng)
+        .change_password(
+            &mut t,
+            a,
+            old,
+            "glacier velvet comet",
+            &phc,
+            &policy,
+            &[],
+            &mut rng,
+        )
         .unwrap();
     assert_eq!(verify_password(b"glacier velvet comet", &new_phc), Ok(()));
     assert_eq!(
@@ -244,14 +272,19 @@ fn change_password_verifies_the_old_password_first() {
     let hasher = PasswordHasher::new(params);
     let policy = PasswordPolicy::default();
     let phc = hash_password(b"K7QM-X3PZ-9RTA-CW4H", &params, &mut rng).unwrap();
+    let mut t = lenient();
     // A wrong old password is refused even when the new one is also bad:
     // an unauthenticated caller learns nothing about the policy.
+    let a = attempt(&mut t);
     assert_eq!(
-        hasher.change_password("guess", "admin", &phc, &policy, &[], &mut rng),
+        hasher.change_password(&mut t, a, "guess", "admin", &phc, &policy, &[], &mut rng),
         Err(Error::Verification)
     );
+    let a = attempt(&mut t);
     assert_eq!(
         hasher.change_password(
+            &mut t,
+            a,
             "guess",
             "glacier velvet comet",
             &phc,
@@ -263,6 +296,53 @@ fn change_password_verifies_the_old_password_first() {
     );
 }
 
+/// C8: a change-password form is no unthrottled way to test passwords: it
+/// takes an attempt begun on the throttle, and a wrong old password leaves
+/// it counted, so guesses through it stop after the free attempts. (0.1's
+/// `change_password` took no attempt: it verified any number of guesses.)
+/// The right old password refunds the attempt, whatever the policy says.
+#[test]
+fn change_password_is_throttled_like_a_login() {
+    let mut rng = OsRng::new();
+    let params = cheap();
+    let hasher = PasswordHasher::new(params);
+    let policy = PasswordPolicy::default();
+    let old = "tundra maple harbor";
+    let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
+    let mut t = Throttle::new(ThrottleConfig::default(), &[9; 32], ClockId::new([0; 16]));
+    let now = Duration::from_secs(10);
+    let mut guessed = 0;
+    for i in 0..20 {
+        let Ok(a) = t.begin_login(b"admin", b"web", now) else {
+            break;
+        };
+        let guess = format!("guess {i}");
+        assert_eq!(
+            hasher.change_password(
+                &mut t,
+                a,
+                &guess,
+                "glacier velvet comet",
+                &phc,
+                &policy,
+                &[],
+                &mut rng
+            ),
+            Err(Error::Verification)
+        );
+        guessed += 1;
+    }
+    assert_eq!(guessed, 5);
+    // The owner, after the delay: a policy refusal still refunds the attempt.
+    let later = now + Duration::from_secs(1);
+    let a = t.begin_login(b"admin", b"owner", later).unwrap();
+    assert_eq!(
+        hasher.change_password(&mut t, a, old, "admin123", &phc, &policy, &[], &mut rng),
+        Err(Error::Policy(PolicyViolation::KnownDefault))
+    );
+    assert!(t.begin_login(b"admin", b"owner", later).is_ok());
+}
+
 #[test]
 fn change_password_applies_the_policy() {
     let mut rng = OsRng::new();
@@ -271,9 +351,11 @@ fn change_password_applies_the_policy() {
     let old = "tundra maple harbor";
     let phc = hash_password(old.as_bytes(), &params, &mut rng).unwrap();
     let hasher = PasswordHasher::new(params);
-    let refused = |new: &str, rng: &mut OsRng| {
+    let mut t = lenient();
+    let mut refused = |new: &str, rng: &mut OsRng| {
+        let a = attempt(&mut t);
         hasher
-            .change_password(old, new, &phc, &policy, &[], rng)
+            .change_password(&mut t, a, old, new, &phc, &policy, &[], rng)
             .unwrap_err()
     };
     assert_eq!(
@@ -290,7 +372,20 @@ fn change_password_applies_the_policy() {
     );
     // Context words (user name, model...) are refused too.
     assert_eq!(
-        hasher.change_password(old, "alice loves cats", &phc, &policy, &["Alice"], &mut rng),
+        {
+            let mut t = lenient();
+            let a = attempt(&mut t);
+            hasher.change_password(
+                &mut t,
+                a,
+                old,
+                "alice loves cats",
+                &phc,
+                &policy,
+                &["Alice"],
+                &mut rng,
+            )
+        },
         Err(Error::Policy(PolicyViolation::ContextWord { index: 0 }))
     );
     let err = refused("admin123", &mut rng);
@@ -304,15 +399,16 @@ fn change_password_applies_the_policy() {
 #[test]
 fn pepper_is_required_to_verify_peppered_hashes() {
     let mut rng = OsRng::new();
-    let pepper = Pepper::new(&[0x42; 32]).unwrap();
+    let pepper = Pepper::new(b"p1", &[0x42; 32]).unwrap();
     let peppered = PasswordHasher::new(cheap()).with_pepper(&pepper);
     let phc = peppered.hash(b"glacier velvet comet", &mut rng).unwrap();
     assert_eq!(peppered.verify(b"glacier velvet comet", &phc), Ok(()));
     assert_eq!(
         verify_password(b"glacier velvet comet", &phc),
-        Err(Error::Verification)
+        Err(Error::UnknownPepper)
     );
-    let other = Pepper::new(&[0x43; 32]).unwrap();
+    // The same name with other bytes: a wrong pepper, one opaque error.
+    let other = Pepper::new(b"p1", &[0x43; 32]).unwrap();
     assert_eq!(
         PasswordHasher::new(cheap())
             .with_pepper(&other)
@@ -436,4 +532,87 @@ fn interop_libargon2_cli_hashes_verify() {
             Err(Error::Verification)
         );
     }
+}
+
+/// A well-formed PHC string with the given parameters (the hash itself is
+/// arbitrary: these strings must be refused before anything is computed).
+fn planted(m_kib: u32, t: u32) -> String {
+    format!(
+        "$argon2id$v=19$m={m_kib},t={t},p=1$AgICAgICAgICAgICAgICAg$DWQN9Y14dmwIwDejSotTydAe8EUtdbZetSUg6WsB5lk"
+    )
+}
+
+/// C6: verification cost is bounded by what the device configured: a
+/// hasher refuses, before allocating, a stored hash of more than 2× its own
+/// memory or 2× its own memory × passes, and `verify_password` caps memory ×
+/// passes. A planted 256 MiB × 16-pass hash is refused at once (0.1 accepted
+/// it under the default limit and ran Argon2 over 4 GiB of blocks).
+#[test]
+fn verification_cost_is_bounded_by_the_configured_parameters() {
+    let owasp = PasswordHasher::new(HashParams::owasp()); // 19 MiB, 2 passes
+    let huge = planted(256 * 1024, 16);
+    assert_eq!(owasp.verify(b"pw", &huge), Err(Error::CostLimitExceeded));
+    assert_eq!(verify_password(b"pw", &huge), Err(Error::CostLimitExceeded));
+    // Twice the memory is the most; twice the work too.
+    assert_eq!(
+        owasp.verify(b"pw", &planted(2 * 19 * 1024 + 1, 1)),
+        Err(Error::CostLimitExceeded)
+    );
+    assert_eq!(
+        owasp.verify(b"pw", &planted(19 * 1024, 5)),
+        Err(Error::CostLimitExceeded)
+    );
+    // Within both bounds: computed (and wrong).
+    assert_eq!(
+        owasp.verify(b"pw", &planted(19 * 1024, 4)),
+        Err(Error::Verification)
+    );
+}
+
+/// C6: after a downward recalibration, the previous, higher parameters are
+/// accepted only when the caller says so (the migration path).
+#[test]
+fn previous_higher_parameters_are_accepted_when_allowed() {
+    let mut rng = OsRng::new();
+    let before = HashParams::new(64 * 1024, 3, 1).unwrap();
+    let phc = hash_password(b"pw", &before, &mut rng).unwrap();
+    let after = PasswordHasher::new(HashParams::owasp());
+    assert_eq!(after.verify(b"pw", &phc), Err(Error::CostLimitExceeded));
+    let migrating = after.accept_previous_params(before);
+    assert_eq!(migrating.verify(b"pw", &phc), Ok(()));
+    assert_eq!(migrating.needs_rehash(&phc), Ok(true));
+}
+
+/// C11: a pepper is named in the PHC string (its `keyid`), so a pepper can
+/// be introduced for a fleet with existing hashes and rotated later without
+/// locking anyone out. (0.1 wrote no `keyid`: a hasher with a pepper refused
+/// every existing hash, and `needs_rehash` said `false`.)
+#[test]
+fn peppers_are_named_in_the_hash_and_can_be_introduced_and_rotated() {
+    let mut rng = OsRng::new();
+    let params = cheap();
+    let unpeppered = hash_password(b"pw", &params, &mut rng).unwrap();
+    let k1 = Pepper::new(b"k1", &[0x42; 32]).unwrap();
+    let with_k1 = PasswordHasher::new(params).with_pepper(&k1);
+    // Introduced: old hashes still verify, and are due for a rehash.
+    assert_eq!(with_k1.verify(b"pw", &unpeppered), Ok(()));
+    assert_eq!(with_k1.needs_rehash(&unpeppered), Ok(true));
+    let peppered = with_k1.hash(b"pw", &mut rng).unwrap();
+    assert!(peppered.contains(",keyid=azE$"), "{peppered}");
+    assert_eq!(with_k1.needs_rehash(&peppered), Ok(false));
+    // Without the pepper it does not verify.
+    assert_eq!(verify_password(b"pw", &peppered), Err(Error::UnknownPepper));
+    // Rotated: k2 for new hashes, k1 still accepted until rehashed.
+    let k2 = Pepper::new(b"k2", &[0x43; 32]).unwrap();
+    let rotated = PasswordHasher::new(params)
+        .with_pepper(&k2)
+        .accept_previous_pepper(&k1);
+    assert_eq!(rotated.verify(b"pw", &peppered), Ok(()));
+    assert_eq!(
+        rotated.verify(b"wrong", &peppered),
+        Err(Error::Verification)
+    );
+    assert_eq!(rotated.needs_rehash(&peppered), Ok(true));
+    let only_k2 = PasswordHasher::new(params).with_pepper(&k2);
+    assert_eq!(only_k2.verify(b"pw", &peppered), Err(Error::UnknownPepper));
 }

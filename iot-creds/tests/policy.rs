@@ -437,3 +437,32 @@ proptest! {
         }
     }
 }
+
+/// C7: separators do not hide blocklisted words: the letters-and-digits form
+/// is checked too, as the repetition of a word and as two or more listed
+/// words joined (all of these were accepted by 0.1: the review's P5).
+#[test]
+fn separators_do_not_hide_blocklisted_words() {
+    let policy = PasswordPolicy::default();
+    for candidate in [
+        "pass word",
+        "pass_word",
+        "p a s s w o r d",
+        "pass.word1",
+        "root admin",
+        "ad-min-admin",
+        "password password",
+        "admin-root-1234",
+        "Dragon.Monkey",
+    ] {
+        assert!(policy.check(candidate, &[]).is_err(), "{candidate:?}");
+    }
+    // Passphrases of ordinary words stay accepted.
+    for candidate in [
+        "glacier velvet comet",
+        "lantern-otter-rainfall",
+        "river piano lantern",
+    ] {
+        assert_eq!(policy.check(candidate, &[]), Ok(()), "{candidate:?}");
+    }
+}

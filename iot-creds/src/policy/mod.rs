@@ -4,6 +4,7 @@
 
 mod lists;
 
+use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -38,12 +39,18 @@ const MIN_VARIANT_BASE_CHARS: usize = 4;
 /// 5. no context word given by the caller (user name, model, vendor, serial,
 ///    SSID), case-insensitively and also inside the password;
 /// 6. not trivially repetitive (`aaaaaaaa`, `abcabcabc`, two distinct characters);
-/// 7. not sequential (`12345678`, `hgfedcba`, keyboard runs such as `qwertyui`).
+/// 7. not sequential (`12345678`, `hgfedcba`, keyboard runs such as `qwertyui`);
+/// 8. not two or more listed entries (of four or more characters) written
+///    one after the other (`root admin`, `Dragon.Monkey`), reported as step 2
+///    when every piece is a default credential, else as step 3.
 ///
 /// Steps 2 and 3 ignore case, see through common substitutions (`p@ssw0rd`)
 /// and through digits or symbols added at either end (`Admin123!`,
 /// `xc3511!!`; so a password of digits and symbols only is refused when it
-/// contains a listed entry of four or more characters). There are
+/// contains a listed entry of four or more characters). Steps 2, 3, 6 and 8
+/// also look at the letters and digits alone, so separators hide nothing:
+/// `pass word`, `p a s s w o r d`, `pass.word1`, `ad-min-admin` and
+/// `password password` are refused. There are
 /// no composition rules ("one upper-case letter, one digit…"): they make
 /// passwords harder to remember without making them harder to guess.
 ///
@@ -154,6 +161,17 @@ impl PasswordPolicy {
         if matches_any(candidate, common_passwords()) {
             return Err(PolicyViolation::CommonPassword);
         }
+        // Separators do not hide listed words: `pass word`, `root admin`,
+        // `ad-min-admin` are checked as `password`, `rootadmin`, `adminadmin`.
+        let joined: String = candidate.chars().filter(|c| c.is_alphanumeric()).collect();
+        if joined.chars().count() != candidate.chars().count() {
+            if matches_any(&joined, known_defaults()) {
+                return Err(PolicyViolation::KnownDefault);
+            }
+            if matches_any(&joined, common_passwords()) {
+                return Err(PolicyViolation::CommonPassword);
+            }
+        }
         if candidate.chars().count() < self.min_chars {
             return Err(PolicyViolation::TooShort {
                 min_chars: self.min_chars,
@@ -163,11 +181,20 @@ impl PasswordPolicy {
             return Err(PolicyViolation::ContextWord { index });
         }
         let lower: Vec<char> = candidate.chars().map(simple_lowercase).collect();
-        if is_repetitive(&lower) {
+        let joined_lower: Vec<char> = joined.chars().map(simple_lowercase).collect();
+        if is_repetitive(&lower) || (joined_lower.len() >= 2 && is_repetitive(&joined_lower)) {
             return Err(PolicyViolation::Repetitive);
         }
         if is_sequential(&lower) {
             return Err(PolicyViolation::Sequential);
+        }
+        // Listed words joined (`root admin`, `dragon.monkey`): last, so that a
+        // word repeated (`wombatwombat`) is reported as repetitive.
+        if is_joined_from(&joined, known_defaults()) {
+            return Err(PolicyViolation::KnownDefault);
+        }
+        if is_joined_from(&joined, known_defaults().chain(common_passwords())) {
+            return Err(PolicyViolation::CommonPassword);
         }
         Ok(())
     }
@@ -342,6 +369,47 @@ fn matches_any(candidate: &str, list: impl Iterator<Item = &'static str>) -> boo
                 .is_some_and(|window| window.iter().copied().eq(entry.chars().map(leet_fold)))
         })
     })
+}
+
+/// Shortest list entry [`is_joined_from`] uses as a piece: shorter ones
+/// (`123`) would make ordinary passphrases look like joined list words.
+const MIN_JOINED_PIECE_CHARS: usize = 4;
+
+/// Whether `joined` (letters and digits only) is two or more list entries of
+/// at least [`MIN_JOINED_PIECE_CHARS`] characters written one after the
+/// other (`rootadmin`, `iloveyouiloveu`), after case folding and undoing
+/// common substitutions. Dynamic programming over the end positions: at
+/// most `length × entries` window comparisons, almost all of which stop at
+/// the first character.
+fn is_joined_from(joined: &str, list: impl Iterator<Item = &'static str> + Clone) -> bool {
+    let folded: Vec<char> = joined.chars().map(leet_fold).collect();
+    let n = folded.len();
+    if n < 2 * MIN_JOINED_PIECE_CHARS {
+        return false;
+    }
+    // pieces[i]: the fewest entries that spell folded[..i] (None: impossible).
+    let mut pieces: Vec<Option<u32>> = alloc::vec![None; n + 1];
+    if let Some(first) = pieces.first_mut() {
+        *first = Some(0);
+    }
+    for start in 0..n {
+        let Some(before) = pieces.get(start).copied().flatten() else {
+            continue;
+        };
+        for entry in list.clone() {
+            let len = entry.len();
+            if len < MIN_JOINED_PIECE_CHARS || start + len > n {
+                continue;
+            }
+            let matches = folded
+                .get(start..start + len)
+                .is_some_and(|window| window.iter().copied().eq(entry.chars().map(leet_fold)));
+            if matches && let Some(slot) = pieces.get_mut(start + len) {
+                *slot = Some(slot.map_or(before + 1, |p| p.min(before + 1)));
+            }
+        }
+    }
+    pieces.get(n).copied().flatten().is_some_and(|p| p >= 2)
 }
 
 /// Lower case, with common character substitutions undone (`@`/`4`→`a`,
