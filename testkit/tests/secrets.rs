@@ -18,10 +18,11 @@ use iot_testkit::pki::TestPki;
 use iot_testkit::provision_map::workspace_root;
 
 /// Every public secret-holding type this file checks, by crate.
-const COVERED: [(&str, &str); 10] = [
+const COVERED: [(&str, &str); 11] = [
     ("iot-creds", "FactoryKey"),
     ("iot-creds", "Pepper"),
     ("iot-creds", "DevicePassword"),
+    ("iot-creds", "Throttle"),
     ("iot-storage", "RootKey"),
     ("iot-input", "WpaPassphrase"),
     ("iot-input", "WpaPsk"),
@@ -60,17 +61,26 @@ fn creds_secrets_are_redacted() {
     assert_redacted("FactoryKey", &format!("{factory:?}"), &key);
 
     let pepper_bytes = b"pepper-that-must-stay-secret-1234";
-    let pepper = iot_creds::Pepper::new(pepper_bytes).unwrap();
+    let pepper = iot_creds::Pepper::new(b"k1", pepper_bytes).unwrap();
     assert_redacted("Pepper", &format!("{pepper:?}"), pepper_bytes);
 
     let mut rng = iot_creds::OsRng::new();
-    let password = iot_creds::DevicePassword::generate(&mut rng);
+    let password = iot_creds::DevicePassword::generate(&mut rng).unwrap();
     let secret = password.expose_secret().to_owned();
     assert_redacted(
         "DevicePassword",
         &format!("{password:?}"),
         secret.as_bytes(),
     );
+    // The throttle's fingerprint key (C4): the snapshot and Debug keep it.
+    let secret_key = [0x3Du8; 32];
+    let throttle = iot_creds::Throttle::new(
+        iot_creds::ThrottleConfig::default(),
+        &secret_key,
+        iot_creds::ClockId::new([0; 16]),
+    );
+    assert_redacted("Throttle", &format!("{throttle:?}"), &secret_key);
+
     // The label as printed (grouped) must not show either.
     let grouped: String = secret.chars().filter(char::is_ascii_alphanumeric).collect();
     assert!(!format!("{password:?}").contains(&grouped));
@@ -173,7 +183,11 @@ fn secret_types(source: &str) -> Vec<String> {
             .position(|l| l.starts_with('}') || l.trim_end().ends_with(");"))
             .map_or(lines.len(), |n| i + n + 1);
         let text = lines[start..end].join("\n");
-        let wiped_on_drop = source.contains(&format!("impl Drop for {name} "));
+        let wiped_on_drop = source
+            .split(&format!("impl Drop for {name} "))
+            .nth(1)
+            .and_then(|body| body.split("\n}").next())
+            .is_some_and(|body| body.contains("zeroize") || body.contains("wipe"));
         if MARKERS.iter().any(|m| text.contains(m)) || wiped_on_drop {
             found.push(name);
         }
@@ -235,6 +249,9 @@ fn every_public_secret_type_of_the_family_is_covered() {
 fn the_scan_recognises_secret_holding_structs() {
     let source = "#[derive(Clone)]\npub struct Token(SecretBox<[u8]>);\n\
                   pub struct Plain {\n    n: u32,\n}\n\
-                  pub struct Wiped {\n    buf: [u8; 4],\n}\nimpl Drop for Wiped {\n}\n";
+                  pub struct Wiped {\n    buf: [u8; 4],\n}\n\
+                  impl Drop for Wiped {\n    fn drop(&mut self) { self.buf.zeroize() }\n}\n\
+                  pub struct Locked {\n    held: bool,\n}\n\
+                  impl Drop for Locked {\n    fn drop(&mut self) { self.unlock() }\n}\n";
     assert_eq!(secret_types(source), ["Token", "Wiped"]);
 }
