@@ -1,7 +1,8 @@
 //! The duplicate-key index: the keys of every open object, with a small
-//! unkeyed hash of each, and the key-text comparison that settles equal
-//! hashes. Keys are compared after unescaping, so `"a"` and `"\u0061"` are
-//! the same key.
+//! hash of each, and the key-text comparison that settles equal hashes.
+//! Keys are compared after unescaping and case folding ([`fold`]), so
+//! `"a"`, `"\u0061"` and `"A"` are the same key, and so are `"ſ"` and
+//! `"s"`.
 
 use crate::json::Limits;
 use crate::{Error, ErrorKind};
@@ -154,12 +155,113 @@ fn position(at: u32) -> usize {
 fn compare_text(bytes: &[u8], a: usize, b: usize) -> core::cmp::Ordering {
     let (a, a_escaped) = string_body(bytes, a);
     let (b, b_escaped) = string_body(bytes, b);
-    if a_escaped || b_escaped {
-        Decoded::new(a).cmp(Decoded::new(b))
+    if a_escaped || b_escaped || !a.is_ascii() || !b.is_ascii() {
+        Folded::new(a).cmp(Folded::new(b))
     } else {
-        // Without escapes the text is its decoded bytes: compare at once.
-        a.cmp(b)
+        // Plain ASCII: the text is its bytes, folded to lower case.
+        let lower = |k: &u8| k.to_ascii_lowercase();
+        a.iter().map(lower).cmp(b.iter().map(lower))
     }
+}
+
+/// The case fold under which two keys are the same key (F1): ASCII
+/// letters to lower case, and beyond ASCII, Unicode simple case folding as
+/// Go's `bytes.EqualFold` applies it, computed from the simple case
+/// mappings of `core` (`char::UNICODE_VERSION`, Unicode 16.0.0 with the
+/// workspace's Rust): a character whose upper case is one character folds
+/// to that character's lower case when that is one character too (`ſ`,
+/// `s` and `S` all fold to `s`; `K` (Kelvin) to `k`; `ς` to `σ`). Dotless
+/// `ı` (U+0131) has no simple folding and stays itself, and characters
+/// whose case mappings are several characters (`ß`, `İ`, `ŉ`) fold only to
+/// themselves.
+#[inline]
+pub(super) fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if c == '\u{131}' {
+        return c;
+    }
+    let mut upper = c.to_uppercase();
+    let (Some(u), None) = (upper.next(), upper.next()) else {
+        return c;
+    };
+    let mut lower = u.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// The folded characters of a validated JSON string body, escapes
+/// resolved.
+pub(super) struct Folded<'a> {
+    bytes: Decoded<'a>,
+}
+
+impl<'a> Folded<'a> {
+    pub(super) const fn new(raw: &'a [u8]) -> Self {
+        Self {
+            bytes: Decoded::new(raw),
+        }
+    }
+}
+
+impl Iterator for Folded<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let first = self.bytes.next()?;
+        let len = match first {
+            0..0x80 => return Some(fold(char::from(first))),
+            0xc0..0xe0 => 2,
+            0xe0..0xf0 => 3,
+            _ => 4,
+        };
+        let mut buf = [first, 0, 0, 0];
+        for slot in buf.iter_mut().take(len).skip(1) {
+            *slot = self.bytes.next()?;
+        }
+        let text = core::str::from_utf8(buf.get(..len)?).ok()?;
+        text.chars().next().map(fold)
+    }
+}
+
+/// The hash of a key whose text has escapes or non-ASCII characters: the
+/// same as [`hash_plain`] gives the folded text.
+pub(super) fn hash_folded(raw: &[u8]) -> u32 {
+    let mut h = KeyHasher::new();
+    let mut utf8 = [0u8; 4];
+    for c in Folded::new(raw) {
+        for &b in c.encode_utf8(&mut utf8).as_bytes() {
+            h.push(b);
+        }
+    }
+    h.finish()
+}
+
+/// Where the first escape in a validated key body stands for a C0 control
+/// character (U+0000 to U+001F), if one does: such keys are refused (F1).
+/// Unescaped controls are invalid JSON already.
+pub(super) fn escaped_control(raw: &[u8]) -> Option<usize> {
+    let mut i = 0usize;
+    while let Some(&b) = raw.get(i) {
+        if b != b'\\' {
+            i += 1;
+            continue;
+        }
+        match raw.get(i + 1) {
+            Some(b'b' | b'f' | b'n' | b'r' | b't') => return Some(i),
+            Some(b'u') => {
+                if hex4(raw.get(i + 2..i + 6)).is_some_and(|unit| unit < 0x20) {
+                    return Some(i);
+                }
+                i += 6;
+            }
+            _ => i += 2,
+        }
+    }
+    None
 }
 
 /// The text between the quotes of an already validated string that starts
@@ -191,13 +293,18 @@ pub(super) struct KeyHasher {
     len: u64,
 }
 
+/// Bits set in every byte before hashing: ASCII letters of either case
+/// hash alike (so do a few punctuation pairs such as `@` and `` ` ``, which
+/// only costs a comparison of key text).
+const FOLD: u64 = 0x2020_2020_2020_2020;
+
 /// Folds one little-endian word of key bytes into the hash. A rotation and
 /// an xor: enough to tell realistic keys apart, and cheap. An adversary can
 /// make keys collide with any unkeyed hash; that only costs a few
 /// comparisons of key text per key (see [`Keys`]).
 #[inline(always)]
 pub(super) const fn mix(hash: u64, word: u64) -> u64 {
-    hash.rotate_left(7) ^ word
+    hash.rotate_left(7) ^ (word | FOLD)
 }
 
 /// The 32-bit table entry for a key of `len` decoded bytes.

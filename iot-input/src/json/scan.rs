@@ -9,7 +9,7 @@
 
 mod swar;
 
-use super::keys::{Decoded, KeyHasher, Keys, hash_plain, hex4};
+use super::keys::{Keys, escaped_control, hash_folded, hash_plain, hex4};
 use crate::json::Limits;
 use crate::{Error, ErrorKind};
 
@@ -189,10 +189,11 @@ pub(super) fn key_string(
 fn key_string_slow(bytes: &[u8], start: usize, max_len: usize) -> Result<(usize, u32), Error> {
     let (end, escaped) = string(bytes, start, max_len)?;
     let raw = bytes.get(start + 1..end - 1).unwrap_or_default();
-    let hash = if escaped {
-        let mut h = KeyHasher::new();
-        Decoded::new(raw).for_each(|b| h.push(b));
-        h.finish()
+    if escaped && let Some(at) = escaped_control(raw) {
+        return Err(Error::new(ErrorKind::InvalidCharacter, start + 1 + at));
+    }
+    let hash = if escaped || !raw.is_ascii() {
+        hash_folded(raw)
     } else {
         hash_plain(raw)
     };
