@@ -224,8 +224,19 @@ fn write_ipv6(f: &mut fmt::Formatter<'_>, addr: &Ipv6Addr) -> fmt::Result {
 /// - the port, if present, is 1–65535 without leading zeros;
 /// - path and query contain only RFC 3986 `pchar`s (plus `/` and `?` in the
 ///   query) and valid `%HH` escapes that do not encode a control character;
-/// - no path segment is `.` or `..` (also not percent-encoded), so every
-///   URL parser sees the same path;
+/// - no path segment is `.` or `..`, also not percent-encoded (`%2e`) and
+///   not followed by `;` parameters (`..;x`, `.%3Bx`), which Tomcat, Jetty
+///   and Spring strip before resolving dot segments;
+/// - the path has no encoded `/` or `\` (`%2F`, `%5C`), which some servers
+///   and proxies decode into separators before they normalise;
+/// - the path has no `//` (no empty segment but a trailing one), so
+///   [`EndpointUrl::path`] resolved on its own (`Url::join`, `urljoin`, an
+///   HTTP `Location`) can never name another host;
+///
+///   with these, the WHATWG parser (the `url` crate), RFC 3986 resolution,
+///   servers that strip `;` parameters and servers that decode `%2F`/`%5C`
+///   agree that the path has no dot segments. Not covered: servers that
+///   decode twice (`%252e`), which no standard does;
 /// - the whole URL is at most [`EndpointUrl::MAX_LEN`] bytes.
 ///
 /// Rejected: credentials (`user:pass@`), fragments (`#`), whitespace,
@@ -478,9 +489,25 @@ fn path_and_query(tail: &[u8]) -> Result<Option<usize>, Error> {
         None => (tail, None),
     };
     check_escaped(path, 0, |b| is_pchar(b) || b == b'/')?;
+    // F3: an encoded `/` or `\` is a separator to servers and proxies that
+    // decode before they normalise; refused in the path.
+    if let Some(at) = path.windows(3).position(|w| {
+        w.first() == Some(&b'%')
+            && matches!(
+                (w.get(1), w.get(2).map(u8::to_ascii_lowercase)),
+                (Some(b'2'), Some(b'f')) | (Some(b'5'), Some(b'c'))
+            )
+    }) {
+        return Err(Error::new(ErrorKind::InvalidEscape, at));
+    }
+    // F2: no empty segment but the last: `//x` resolved on its own is a
+    // network-path reference to host `x`.
+    if let Some(at) = path.windows(2).position(|w| w == b"//") {
+        return Err(Error::new(ErrorKind::InvalidSyntax, at + 1));
+    }
     let mut seg_at = 0usize;
     for segment in path.split(|&b| b == b'/') {
-        if is_dot_segment(segment) {
+        if is_dot_segment(without_parameters(segment)) {
             return Err(Error::new(ErrorKind::InvalidSyntax, seg_at));
         }
         seg_at += segment.len() + 1;
@@ -514,6 +541,23 @@ fn check_escaped(text: &[u8], base: usize, ok: impl Fn(u8) -> bool) -> Result<()
         }
     }
     Ok(())
+}
+
+/// A segment without its `;` parameters (also `%3B`), as Tomcat, Jetty
+/// and Spring read it before they resolve dot segments (F3): `..;x` is
+/// `..` to them.
+fn without_parameters(segment: &[u8]) -> &[u8] {
+    let mut i = 0usize;
+    while let Some(&b) = segment.get(i) {
+        let encoded_semicolon = b == b'%'
+            && segment.get(i + 1) == Some(&b'3')
+            && matches!(segment.get(i + 2), Some(b'b' | b'B'));
+        if b == b';' || encoded_semicolon {
+            return segment.get(..i).unwrap_or_default();
+        }
+        i += 1;
+    }
+    segment
 }
 
 /// `.` or `..`, also as `%2e` in either case.
