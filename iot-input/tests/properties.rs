@@ -304,10 +304,12 @@ proptest! {
         query in prop::option::of("[a-zA-Z0-9=&/?%_-]{0,12}".prop_filter("escapes", |q| !q.contains('%'))),
     ) {
         // Leave out what the rules reject on purpose: dot segments (also
-        // `%2E`) and escaped control characters.
+        // `%2E`, also before `;` parameters: F3), empty segments (`//`:
+        // F2), encoded `/` and `\` (F3) and escaped control characters.
         let path: Vec<String> = path
             .into_iter()
-            .filter(|s| !matches!(s.as_str(), "." | ".." | "%2E" | "%7F") && !s.starts_with("%0") && !s.starts_with("%1"))
+            .filter(|s| !s.is_empty() && !matches!(s.split(';').next(), Some("." | ".." | "%2E")))
+            .filter(|s| !matches!(s.as_str(), "%7F" | "%2F" | "%5C") && !s.starts_with("%0") && !s.starts_with("%1"))
             .collect();
         let mut text = format!("{scheme}://{host}");
         if let Some(p) = port {
