@@ -1,7 +1,7 @@
 //! The URL a device is told to connect to.
 
 use core::fmt;
-use core::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use nom::Parser;
 use nom::bytes::complete::{tag, take_while, take_while1};
@@ -77,10 +77,25 @@ impl Scheme {
         }
     }
 
-    const fn bit(self) -> u8 {
-        1 << (self as u8)
+    /// The scheme's bit in a [`UrlPolicy`]. The compile-time check below
+    /// fails the build if a scheme is added beyond the mask's width (F8:
+    /// with a `u8` mask and eight schemes, a ninth would have shifted out
+    /// of range, silently aliasing `https` in a release build).
+    const fn bit(self) -> SchemeMask {
+        1 << (self as u32)
     }
 }
+
+/// The set of schemes a [`UrlPolicy`] allows, one bit per scheme.
+type SchemeMask = u32;
+
+const _: () = {
+    let mut i = 0;
+    while i < Scheme::ALL.len() {
+        assert!((Scheme::ALL[i] as u32) < SchemeMask::BITS);
+        i += 1;
+    }
+};
 
 impl fmt::Display for Scheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -102,7 +117,7 @@ impl fmt::Display for Scheme {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UrlPolicy {
-    allowed: u8,
+    allowed: SchemeMask,
 }
 
 impl UrlPolicy {
@@ -165,6 +180,33 @@ pub enum Host {
     Ipv4(Ipv4Addr),
     /// An IPv6 address (written in brackets in the URL).
     Ipv6(Ipv6Addr),
+}
+
+impl Host {
+    /// The address of an IP host, `None` for a name. For rustls, without
+    /// touching the text: `ServerName::IpAddress(ip.into())` (`Display`
+    /// writes IPv6 in brackets, which `ServerName::try_from` refuses).
+    ///
+    /// An IPv4-mapped IPv6 host (`[::ffff:127.0.0.1]`) is returned as the
+    /// IPv6 address it is written as; an allow or deny list of IPv4
+    /// addresses must also look at [`Host::ipv4_mapped`].
+    pub const fn ip(&self) -> Option<IpAddr> {
+        match *self {
+            Self::Domain(_) => None,
+            Self::Ipv4(addr) => Some(IpAddr::V4(addr)),
+            Self::Ipv6(addr) => Some(IpAddr::V6(addr)),
+        }
+    }
+
+    /// The IPv4 address an IPv4-mapped IPv6 host (`[::ffff:a.b.c.d]`, RFC
+    /// 4291 §2.5.5.2) reaches; `None` for every other host. A dual-stack
+    /// socket connects to that IPv4 address.
+    pub const fn ipv4_mapped(&self) -> Option<Ipv4Addr> {
+        match self {
+            Self::Ipv6(addr) => addr.to_ipv4_mapped(),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Host {
@@ -597,3 +639,20 @@ impl fmt::Debug for EndpointUrl {
 }
 
 crate::macros::impl_text_type!(EndpointUrl, "an endpoint URL");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// F8: the scheme set has room for schemes beyond today's eight, and
+    /// every scheme has its own bit.
+    #[test]
+    fn f8_the_scheme_set_has_room_and_distinct_bits() {
+        assert!(Scheme::ALL.len() < SchemeMask::BITS as usize);
+        let all = Scheme::ALL.iter().fold(0, |m: SchemeMask, s| {
+            assert_eq!(m & s.bit(), 0, "{s}");
+            m | s.bit()
+        });
+        assert_eq!(all.count_ones() as usize, Scheme::ALL.len());
+    }
+}

@@ -279,3 +279,26 @@ fn f3_dot_segments_in_every_spelling_servers_decode() {
         assert!(EndpointUrl::parse(ok).is_ok(), "{ok:?}");
     }
 }
+
+/// F8: an IP host as `core::net::IpAddr`, so a caller builds rustls'
+/// `ServerName::IpAddress` without stripping brackets from `Display`, and
+/// an IPv4-mapped IPv6 host is reported as the IPv4 address it reaches.
+#[test]
+fn f8_ip_hosts_as_core_net_addresses() {
+    use core::net::IpAddr;
+    let host = |s: &str| *EndpointUrl::parse(s).unwrap().host();
+    assert_eq!(
+        host("https://[fe80::1]:8443").ip(),
+        Some(IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1)))
+    );
+    assert_eq!(
+        host("mqtts://192.0.2.1").ip(),
+        Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)))
+    );
+    assert_eq!(host("https://a.example").ip(), None);
+    let mapped = host("https://[::ffff:127.0.0.1]");
+    assert!(matches!(mapped, Host::Ipv6(_)));
+    assert_eq!(mapped.ipv4_mapped(), Some(Ipv4Addr::LOCALHOST));
+    assert_eq!(host("https://[::1]").ipv4_mapped(), None);
+    assert_eq!(host("https://127.0.0.1").ipv4_mapped(), None);
+}
