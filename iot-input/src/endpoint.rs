@@ -118,6 +118,7 @@ impl fmt::Display for Scheme {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UrlPolicy {
     allowed: SchemeMask,
+    allow_confusable: bool,
 }
 
 impl UrlPolicy {
@@ -129,6 +130,7 @@ impl UrlPolicy {
                 | Scheme::Mqtts.bit()
                 | Scheme::Wss.bit()
                 | Scheme::Coaps.bit(),
+            allow_confusable: false,
         }
     }
 
@@ -148,6 +150,15 @@ impl UrlPolicy {
     pub const fn insecure_allow_plaintext(mut self) -> Self {
         self.allowed |=
             Scheme::Http.bit() | Scheme::Mqtt.bit() | Scheme::Ws.bit() | Scheme::Coap.bit();
+        self
+    }
+
+    /// Also accepts host names with look-alike `xn--` labels, as
+    /// [`Hostname::insecure_parse_confusable`] does (every other host rule
+    /// still holds). For endpoints no person is shown.
+    #[must_use]
+    pub const fn insecure_allow_confusable_hosts(mut self) -> Self {
+        self.allow_confusable = true;
         self
     }
 
@@ -364,7 +375,7 @@ impl EndpointUrl {
         if let Some(at) = authority.iter().position(|&b| b == b'@') {
             return Err(Error::new(ErrorKind::Credentials, authority_at + at));
         }
-        let (host, port) = authority_parts(authority).map_err(|e| e.shifted(authority_at))?;
+        let (host, port) = authority_parts(authority, policy.allow_confusable).map_err(|e| e.shifted(authority_at))?;
         let tail_at = authority_at + authority_len;
         let query_at = path_and_query(tail).map_err(|e| e.shifted(tail_at))?;
         let tail_text = input.get(tail_at..).unwrap_or_default();
@@ -433,7 +444,7 @@ fn scheme(input: &[u8]) -> PResult<'_, Scheme> {
 }
 
 /// `host [":" port]`; offsets relative to the authority.
-fn authority_parts(authority: &[u8]) -> Result<(Host, Option<u16>), Error> {
+fn authority_parts(authority: &[u8], allow_confusable: bool) -> Result<(Host, Option<u16>), Error> {
     if authority.is_empty() {
         return Err(Error::new(ErrorKind::UnexpectedEnd, 0));
     }
@@ -461,7 +472,7 @@ fn authority_parts(authority: &[u8]) -> Result<(Host, Option<u16>), Error> {
         let host = if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             Host::Ipv4(parse_ipv4(text)?)
         } else {
-            Host::Domain(Hostname::parse(text)?)
+            Host::Domain(Hostname::parse_checked(text, allow_confusable)?)
         };
         (host, after)
     };

@@ -200,6 +200,20 @@ proptest! {
         std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(512)
     ))]
 
+    /// F4: a label mixing Latin with Cyrillic or Greek is refused, and
+    /// allowed by the opt-in; a Cyrillic label with a letter that does not
+    /// look Latin (`ж`) is accepted.
+    #[test]
+    fn mixed_script_labels_are_refused(latin in "[a-zé]{1,6}", cyr in "[а-яж]{1,6}", greek in "[α-ω&&[^ς]]{0,3}", latin_first in any::<bool>()) {
+        let label = if latin_first { format!("{latin}{cyr}{greek}") } else { format!("{cyr}{greek}{latin}") };
+        let host = url::Url::parse(&format!("https://{label}.example/")).unwrap().host_str().unwrap().to_string();
+        prop_assert_eq!(Hostname::parse(&host).map_err(|e| e.kind()), Err(iot_input::ErrorKind::ConfusableLabel), "{}", label);
+        prop_assert!(Hostname::insecure_parse_confusable(&host).is_ok(), "{}", label);
+        let russian = format!("ж{cyr}");
+        let host = url::Url::parse(&format!("https://{russian}.example/")).unwrap().host_str().unwrap().to_string();
+        prop_assert!(Hostname::parse(&host).is_ok(), "{}", russian);
+    }
+
     #[test]
     fn valid_hostnames_are_accepted_and_round_trip(h in hostname()) {
         let parsed = Hostname::parse(&h).unwrap();
