@@ -301,7 +301,7 @@ proptest! {
         cut in 0..8usize,
     ) {
         let text = levels.join("/");
-        prop_assume!(!text.is_empty());
+        prop_assume!(!text.is_empty() && levels[0] != "$share");
         let name = TopicName::parse(&text).unwrap();
         prop_assert_eq!(TopicName::parse(&name.to_string()).unwrap(), name.clone());
         // Replace some levels with "+" and maybe the tail with "#".
@@ -317,6 +317,18 @@ proptest! {
         let filter = TopicFilter::parse(&filter.join("/")).unwrap();
         let dollar_guard = text.starts_with('$') && filter.as_str().starts_with(['+', '#']);
         prop_assert_eq!(filter.matches(&name), !dollar_guard);
+        // F6: as a shared subscription it matches as the inner filter does.
+        let shared = TopicFilter::parse(&format!("$share/group-1/{filter}")).unwrap();
+        prop_assert_eq!(shared.shared(), Some(("group-1", filter.as_str())));
+        prop_assert_eq!(shared.matches(&name), !dollar_guard);
+        // F6: a format character anywhere is refused by the strict default.
+        let at = text.len() / 2;
+        if text.is_char_boundary(at) {
+            for c in ['\u{202e}', '\u{200b}', '\u{feff}', '\u{2028}'] {
+                let bad = format!("{}{c}{}", &text[..at], &text[at..]);
+                prop_assert_eq!(TopicName::parse(&bad).map_err(|e| (e.kind(), e.offset())), Err((iot_input::ErrorKind::InvalidCharacter, at)));
+            }
+        }
     }
 
     #[test]
