@@ -154,3 +154,14 @@ impl fmt::Debug for DeviceName {
 }
 
 crate::macros::impl_text_type!(DeviceName, "a device name");
+
+#[cfg(test)]
+mod tests {
+    /// The docs (here, `mqtt::Options` and the conformance table) name the
+    /// Unicode version of the generated tables.
+    #[test]
+    fn the_docs_name_the_unicode_version_of_the_tables() {
+        assert_eq!(crate::unicode_tables::UNICODE_VERSION, "14.0.0");
+        assert!(include_str!("manual/04_conformance.md").contains("Unicode 14.0.0"));
+    }
+}

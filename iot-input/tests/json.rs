@@ -207,9 +207,9 @@ fn duplicates_are_found_among_many_keys_and_hash_collisions() {
     assert_eq!(check(&format!("{}}}", doc.trim_end_matches(','))), Ok(()));
     doc.push_str("\"key500\":0}");
     assert_eq!(check(&doc).unwrap_err().0, ErrorKind::DuplicateKey);
-    // Keys of the form `XYZxXYZx` collide in the key hash (src/json.rs
-    // `colliding_keys_collide_and_stay_distinct` checks that): equal
-    // hashes, different keys, and a real repeat among them is still found.
+    // Keys of the form `XYZxXYZx` collided in the old unkeyed hash (F7:
+    // src/json/keys.rs builds colliding keys for the keyed one): different
+    // keys, and a real repeat among them is still found.
     assert_eq!(check(r#"{"abcxabcx":1,"abdxabdx":2}"#), Ok(()));
     assert_eq!(
         check(r#"{"abcxabcx":1,"abdxabdx":2,"abcxabcx":3}"#),
