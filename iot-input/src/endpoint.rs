@@ -90,10 +90,10 @@ impl Scheme {
 type SchemeMask = u32;
 
 const _: () = {
-    let mut i = 0;
-    while i < Scheme::ALL.len() {
-        assert!((Scheme::ALL[i] as u32) < SchemeMask::BITS);
-        i += 1;
+    let mut rest: &[Scheme] = &Scheme::ALL;
+    while let [first, tail @ ..] = rest {
+        assert!((*first as u32) < SchemeMask::BITS);
+        rest = tail;
     }
 };
 
@@ -375,7 +375,8 @@ impl EndpointUrl {
         if let Some(at) = authority.iter().position(|&b| b == b'@') {
             return Err(Error::new(ErrorKind::Credentials, authority_at + at));
         }
-        let (host, port) = authority_parts(authority, policy.allow_confusable).map_err(|e| e.shifted(authority_at))?;
+        let (host, port) = authority_parts(authority, policy.allow_confusable)
+            .map_err(|e| e.shifted(authority_at))?;
         let tail_at = authority_at + authority_len;
         let query_at = path_and_query(tail).map_err(|e| e.shifted(tail_at))?;
         let tail_text = input.get(tail_at..).unwrap_or_default();

@@ -147,7 +147,11 @@ impl Timestamp {
     /// leap second (which POSIX counts as the second before it), then the
     /// nanoseconds.
     fn instant(&self) -> (i64, bool, u32) {
-        (self.unix_timestamp(), self.is_leap_second(), self.nanosecond)
+        (
+            self.unix_timestamp(),
+            self.is_leap_second(),
+            self.nanosecond,
+        )
     }
 }
 

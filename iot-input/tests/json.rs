@@ -167,7 +167,11 @@ fn f1_keys_equal_under_unicode_simple_case_folding_are_duplicates() {
         r#"{"Ω":1,"ω":2}"#,
         r#"{"Привет":1,"привет":2}"#,
     ] {
-        assert_eq!(check(doc).map_err(|e| e.0), Err(ErrorKind::DuplicateKey), "{doc}");
+        assert_eq!(
+            check(doc).map_err(|e| e.0),
+            Err(ErrorKind::DuplicateKey),
+            "{doc}"
+        );
     }
     // Simple folding only: dotless ı, dotted İ and ß fold to nothing else.
     assert_eq!(check(r#"{"i":1,"ı":2,"İ":3,"ß":4,"ss":5}"#), Ok(()));
@@ -190,7 +194,11 @@ fn f1_keys_with_c0_controls_are_refused() {
         r#"{"\u001F":1}"#,
         r#"{"\b":1}"#,
     ] {
-        assert_eq!(check(doc).map_err(|e| e.0), Err(ErrorKind::InvalidCharacter), "{doc}");
+        assert_eq!(
+            check(doc).map_err(|e| e.0),
+            Err(ErrorKind::InvalidCharacter),
+            "{doc}"
+        );
     }
     // In values they stay valid JSON, and so do DEL and C1 in keys.
     assert_eq!(check(r#"{"a":"x\u0000\n"}"#), Ok(()));

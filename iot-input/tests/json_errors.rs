@@ -355,7 +355,10 @@ fn f8_an_array_is_not_a_struct() {
     assert_eq!(err.kind(), ErrorKind::WrongType);
     let err =
         json::from_slice::<Outer>(br#"{"inner": ["mqtts://x.example"]}"#, &limits).unwrap_err();
-    assert_eq!((err.kind(), err.path()), (ErrorKind::WrongType, Some("inner")));
+    assert_eq!(
+        (err.kind(), err.path()),
+        (ErrorKind::WrongType, Some("inner"))
+    );
     let err = json::from_slice::<E>(br#"{"V": ["mqtts://x.example"]}"#, &limits).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::WrongType);
     // Objects still work, and so do tuples and arrays where the type wants them.

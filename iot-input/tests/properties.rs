@@ -182,7 +182,8 @@ fn json_value() -> impl Strategy<Value = serde_json::Value> {
             // Keys without C0 controls, distinct under case folding (F1).
             prop::collection::btree_map("[^\\x00-\\x1f]{0,8}", inner, 0..8)
                 .prop_filter("keys distinct under case folding", |m| {
-                    let folded: std::collections::BTreeSet<String> = m.keys().map(|k| full_fold(k)).collect();
+                    let folded: std::collections::BTreeSet<String> =
+                        m.keys().map(|k| full_fold(k)).collect();
                     folded.len() == m.len()
                 })
                 .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),

@@ -522,7 +522,8 @@ mod tests {
             let third = unmix(state, target).to_le_bytes();
             // Bytes that are their own fold, printable, not `"`: ` !#-?` and
             // `` `a-z{|}~``.
-            let plain = |b: u8| (0x20..=0x3f).contains(&b) && b != b'"' || (0x60..=0x7e).contains(&b);
+            let plain =
+                |b: u8| (0x20..=0x3f).contains(&b) && b != b'"' || (0x60..=0x7e).contains(&b);
             if third.iter().all(|&b| plain(b)) {
                 let mut text = String::from("prefix__");
                 text.push_str(core::str::from_utf8(&second).unwrap());
@@ -554,9 +555,8 @@ mod tests {
     #[test]
     fn f7_collisions_depend_on_the_secret_key() {
         let keys = colliding_keys_for(FIXED_KEY, 4);
-        let under = |key: u64| -> Vec<u32> {
-            keys.iter().map(|k| hash_plain(k.as_bytes(), key)).collect()
-        };
+        let under =
+            |key: u64| -> Vec<u32> { keys.iter().map(|k| hash_plain(k.as_bytes(), key)).collect() };
         let fixed = under(FIXED_KEY);
         assert!(fixed.iter().all(|&h| h == fixed[0]));
         let other = under(0x0123_4567_89ab_cdef);
@@ -593,8 +593,7 @@ mod tests {
         let spellings: [&dyn Fn(usize) -> String; 2] = [&plain, &collide];
         for n in [Keys::LINEAR - 1, Keys::LINEAR, Keys::LINEAR + 1, 40] {
             for key in spellings {
-                let members: Vec<String> =
-                    (0..n).map(|i| format!(r#""{}":{i}"#, key(i))).collect();
+                let members: Vec<String> = (0..n).map(|i| format!(r#""{}":{i}"#, key(i))).collect();
                 let doc = format!("{{{}}}", members.join(","));
                 assert_eq!(
                     validate(doc.as_bytes(), &Limits::default()),

@@ -71,7 +71,14 @@ pub(super) fn run(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
                         return Err(Error::new(ErrorKind::TooManyMembers, pos));
                     }
                     if top.is_object {
-                        pos = object_key(bytes, pos, &mut keys, top.keys_start as usize, limits, key)?;
+                        pos = object_key(
+                            bytes,
+                            pos,
+                            &mut keys,
+                            top.keys_start as usize,
+                            limits,
+                            key,
+                        )?;
                     }
                     continue 'value;
                 }
@@ -102,7 +109,14 @@ pub(super) fn run(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
                         return Err(Error::new(ErrorKind::TooManyMembers, pos));
                     }
                     if is_object {
-                        pos = object_key(bytes, pos, &mut keys, top.keys_start as usize, limits, key)?;
+                        pos = object_key(
+                            bytes,
+                            pos,
+                            &mut keys,
+                            top.keys_start as usize,
+                            limits,
+                            key,
+                        )?;
                     } else if bytes.get(pos) == Some(&b']') {
                         // A trailing comma.
                         return Err(Error::new(ErrorKind::InvalidSyntax, pos));

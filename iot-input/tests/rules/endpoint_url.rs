@@ -236,7 +236,9 @@ fn f2_no_double_slash_in_the_path() {
             "{bad:?}"
         );
     }
-    let at = EndpointUrl::parse("https://api.example/a//b").unwrap_err().offset();
+    let at = EndpointUrl::parse("https://api.example/a//b")
+        .unwrap_err()
+        .offset();
     assert_eq!(at, "https://api.example/a/".len());
     // A single `/`, a trailing `/` and `//` in the query stay valid.
     for ok in [
@@ -256,15 +258,42 @@ fn f2_no_double_slash_in_the_path() {
 #[test]
 fn f3_dot_segments_in_every_spelling_servers_decode() {
     for (bad, k) in [
-        ("https://h.example/public/..;/admin", ErrorKind::InvalidSyntax),
-        ("https://h.example/public/.;/admin", ErrorKind::InvalidSyntax),
-        ("https://h.example/public/%2e%2e;x=1/admin", ErrorKind::InvalidSyntax),
-        ("https://h.example/public/..%3b/admin", ErrorKind::InvalidSyntax),
-        ("https://h.example/public/..%2fadmin", ErrorKind::InvalidEscape),
-        ("https://h.example/public/%2e%2e%2fadmin", ErrorKind::InvalidEscape),
-        ("https://h.example/public/..%5cadmin", ErrorKind::InvalidEscape),
-        ("https://h.example/public/..%5Cadmin", ErrorKind::InvalidEscape),
-        ("https://h.example/%2F%2Fevil.example/x", ErrorKind::InvalidEscape),
+        (
+            "https://h.example/public/..;/admin",
+            ErrorKind::InvalidSyntax,
+        ),
+        (
+            "https://h.example/public/.;/admin",
+            ErrorKind::InvalidSyntax,
+        ),
+        (
+            "https://h.example/public/%2e%2e;x=1/admin",
+            ErrorKind::InvalidSyntax,
+        ),
+        (
+            "https://h.example/public/..%3b/admin",
+            ErrorKind::InvalidSyntax,
+        ),
+        (
+            "https://h.example/public/..%2fadmin",
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            "https://h.example/public/%2e%2e%2fadmin",
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            "https://h.example/public/..%5cadmin",
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            "https://h.example/public/..%5Cadmin",
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            "https://h.example/%2F%2Fevil.example/x",
+            ErrorKind::InvalidEscape,
+        ),
         ("https://h.example/a%2fb", ErrorKind::InvalidEscape),
     ] {
         assert_eq!(kind(EndpointUrl::parse(bad)), k, "{bad:?}");

@@ -148,7 +148,11 @@ fn f4_look_alike_labels_are_refused_unless_opted_in() {
     // Whole-script Greek look-alike ("ορα" ~ "opa"), Greek + Cyrillic.
     for label in ["ορα", "кαк"] {
         let name = format!("xn--{}.example", encode_label(label));
-        assert_eq!(kind(Hostname::parse(&name)), ErrorKind::ConfusableLabel, "{label}");
+        assert_eq!(
+            kind(Hostname::parse(&name)),
+            ErrorKind::ConfusableLabel,
+            "{label}"
+        );
     }
     // Through EndpointUrl, with the same opt-in on the policy.
     assert_eq!(
@@ -160,7 +164,16 @@ fn f4_look_alike_labels_are_refused_unless_opted_in() {
     // Single-script labels with letters that do not all look Latin stay
     // valid: Russian, Greek, German, Japanese, digits with anything; and
     // Latin's own look-alikes (dotless ı, ĸ) are documented, not refused.
-    for label in ["пример", "москва", "δοκιμη", "bücher", "日本語", "テスト", "пример1", "gıthub"] {
+    for label in [
+        "пример",
+        "москва",
+        "δοκιμη",
+        "bücher",
+        "日本語",
+        "テスト",
+        "пример1",
+        "gıthub",
+    ] {
         let name = format!("xn--{}.example", encode_label(label));
         assert!(Hostname::parse(&name).is_ok(), "{label} ({name})");
     }
@@ -170,5 +183,10 @@ fn f4_look_alike_labels_are_refused_unless_opted_in() {
 fn encode_label(label: &str) -> String {
     let url = url::Url::parse(&format!("https://{label}.example/")).unwrap();
     let host = url.host_str().unwrap();
-    host.strip_prefix("xn--").unwrap().split('.').next().unwrap().to_string()
+    host.strip_prefix("xn--")
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap()
+        .to_string()
 }

@@ -140,8 +140,13 @@ fn f8_timestamps_compare_by_instant() {
     assert_eq!(t("2016-12-31T23:59:60Z"), t("2017-01-01T00:59:60+01:00"));
     // Hash agrees with equality.
     let set: std::collections::HashSet<Timestamp> =
-        [t("2024-01-01T00:00:00Z"), t("2024-01-01T01:00:00+01:00")].into_iter().collect();
+        [t("2024-01-01T00:00:00Z"), t("2024-01-01T01:00:00+01:00")]
+            .into_iter()
+            .collect();
     assert_eq!(set.len(), 1);
     // Precision beyond nanoseconds is dropped (documented): equal instants.
-    assert_eq!(t("2024-01-01T00:00:00.0000000001Z"), t("2024-01-01T00:00:00Z"));
+    assert_eq!(
+        t("2024-01-01T00:00:00.0000000001Z"),
+        t("2024-01-01T00:00:00Z")
+    );
 }
