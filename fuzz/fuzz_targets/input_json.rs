@@ -74,12 +74,18 @@ fuzz_target!(|data: &[u8]| {
         assert!(strict.is_ok());
     }
     if strict.is_ok() {
-        if let Err(e) = serde_json::from_slice::<serde_json::Value>(data) {
-            assert!(
+        match serde_json::from_slice::<serde_json::Value>(data) {
+            Err(e) => assert!(
                 e.to_string().starts_with("number out of range"),
                 "serde_json rejects an accepted document: {e}"
-            );
+            ),
+            // F1: no two keys of an object fold alike, no key has a C0 control.
+            Ok(document) => keys_are_distinct_under_folding(&document),
         }
+    }
+    // F8: a struct wants an object, never an array.
+    if data.trim_ascii_start().starts_with(b"[") {
+        assert!(json::from_slice::<Config>(data, &Limits::default()).is_err());
     }
 
     let Err(e) = json::from_slice::<Config>(data, &Limits::default()) else {
@@ -122,6 +128,40 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// F1: what `validate` promises about the keys of an accepted document:
+/// pairwise different under ASCII case folding and under Unicode simple
+/// case folding (approximated by lower(upper(c)) where both are one
+/// character, dotless ı apart), and free of C0 controls.
+fn keys_are_distinct_under_folding(value: &serde_json::Value) {
+    fn fold(c: char) -> char {
+        if c == '\u{131}' {
+            return c;
+        }
+        let mut up = c.to_uppercase();
+        let (Some(u), None) = (up.next(), up.next()) else {
+            return c;
+        };
+        let mut low = u.to_lowercase();
+        match (low.next(), low.next()) {
+            (Some(l), None) => l,
+            _ => c,
+        }
+    }
+    match value {
+        serde_json::Value::Array(items) => items.iter().for_each(keys_are_distinct_under_folding),
+        serde_json::Value::Object(map) => {
+            let mut seen = std::collections::BTreeSet::new();
+            for (key, item) in map {
+                assert!(!key.chars().any(|c| c < ' '), "{key:?}");
+                let folded: String = key.chars().map(fold).collect();
+                assert!(seen.insert(folded), "{key:?}");
+                keys_are_distinct_under_folding(item);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// Every string value and key in `value`.
 fn strings(value: &serde_json::Value) -> Vec<&str> {

@@ -2,7 +2,10 @@
 //! EndpointUrl (with the plain-text schemes allowed, to cover more): no
 //! panic, round trip, and the invariant: the WHATWG parser (`url` crate)
 //! computes the same host for every accepted URL (up to ASCII case for the
-//! non-special schemes, whose hosts WHATWG keeps opaque).
+//! non-special schemes, whose hosts WHATWG keeps opaque). F2/F3: the path
+//! has no `//`, no encoded `/` or `\`, no dot segment in any spelling
+//! (`%2e`, before `;` parameters), and resolving it on its own against a
+//! base keeps the base's host. F8: `Host::ip` agrees with the variant.
 use iot_input::{EndpointUrl, Scheme, UrlPolicy};
 use libfuzzer_sys::fuzz_target;
 
@@ -30,4 +33,28 @@ fuzz_target!(|data: &[u8]| {
         host.to_ascii_lowercase()
     };
     assert_eq!(host, ours.host().to_string(), "{text:?}");
+
+    let path = ours.path();
+    assert!(!path.contains("//"), "{text:?}");
+    let lower = path.to_ascii_lowercase();
+    assert!(!lower.contains("%2f") && !lower.contains("%5c"), "{text:?}");
+    for segment in lower.split('/') {
+        let bare = segment.split([';']).next().unwrap_or_default();
+        let bare = bare.split("%3b").next().unwrap_or_default();
+        let dots = bare.replace("%2e", ".");
+        assert!(dots != "." && dots != "..", "{text:?}");
+    }
+    let base = url::Url::parse("https://base.example/").unwrap();
+    if let Ok(joined) = base.join(path) {
+        assert_eq!(joined.host_str(), Some("base.example"), "{text:?}");
+    }
+    match ours.host() {
+        iot_input::Host::Domain(_) => assert_eq!(ours.host().ip(), None),
+        iot_input::Host::Ipv4(a) => assert_eq!(ours.host().ip(), Some((*a).into())),
+        iot_input::Host::Ipv6(a) => {
+            assert_eq!(ours.host().ip(), Some((*a).into()));
+            assert_eq!(ours.host().ipv4_mapped(), a.to_ipv4_mapped());
+        }
+        _ => {}
+    }
 });

@@ -1,7 +1,7 @@
 //! The URL a device is told to connect to.
 
 use core::fmt;
-use core::net::{Ipv4Addr, Ipv6Addr};
+use core::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use nom::Parser;
 use nom::bytes::complete::{tag, take_while, take_while1};
@@ -77,10 +77,25 @@ impl Scheme {
         }
     }
 
-    const fn bit(self) -> u8 {
-        1 << (self as u8)
+    /// The scheme's bit in a [`UrlPolicy`]. The compile-time check below
+    /// fails the build if a scheme is added beyond the mask's width (F8:
+    /// with a `u8` mask and eight schemes, a ninth would have shifted out
+    /// of range, silently aliasing `https` in a release build).
+    const fn bit(self) -> SchemeMask {
+        1 << (self as u32)
     }
 }
+
+/// The set of schemes a [`UrlPolicy`] allows, one bit per scheme.
+type SchemeMask = u32;
+
+const _: () = {
+    let mut rest: &[Scheme] = &Scheme::ALL;
+    while let [first, tail @ ..] = rest {
+        assert!((*first as u32) < SchemeMask::BITS);
+        rest = tail;
+    }
+};
 
 impl fmt::Display for Scheme {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -102,7 +117,8 @@ impl fmt::Display for Scheme {
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct UrlPolicy {
-    allowed: u8,
+    allowed: SchemeMask,
+    allow_confusable: bool,
 }
 
 impl UrlPolicy {
@@ -114,6 +130,7 @@ impl UrlPolicy {
                 | Scheme::Mqtts.bit()
                 | Scheme::Wss.bit()
                 | Scheme::Coaps.bit(),
+            allow_confusable: false,
         }
     }
 
@@ -133,6 +150,15 @@ impl UrlPolicy {
     pub const fn insecure_allow_plaintext(mut self) -> Self {
         self.allowed |=
             Scheme::Http.bit() | Scheme::Mqtt.bit() | Scheme::Ws.bit() | Scheme::Coap.bit();
+        self
+    }
+
+    /// Also accepts host names with look-alike `xn--` labels, as
+    /// [`Hostname::insecure_parse_confusable`] does (every other host rule
+    /// still holds). For endpoints no person is shown.
+    #[must_use]
+    pub const fn insecure_allow_confusable_hosts(mut self) -> Self {
+        self.allow_confusable = true;
         self
     }
 
@@ -165,6 +191,33 @@ pub enum Host {
     Ipv4(Ipv4Addr),
     /// An IPv6 address (written in brackets in the URL).
     Ipv6(Ipv6Addr),
+}
+
+impl Host {
+    /// The address of an IP host, `None` for a name. For rustls, without
+    /// touching the text: `ServerName::IpAddress(ip.into())` (`Display`
+    /// writes IPv6 in brackets, which `ServerName::try_from` refuses).
+    ///
+    /// An IPv4-mapped IPv6 host (`[::ffff:127.0.0.1]`) is returned as the
+    /// IPv6 address it is written as; an allow or deny list of IPv4
+    /// addresses must also look at [`Host::ipv4_mapped`].
+    pub const fn ip(&self) -> Option<IpAddr> {
+        match *self {
+            Self::Domain(_) => None,
+            Self::Ipv4(addr) => Some(IpAddr::V4(addr)),
+            Self::Ipv6(addr) => Some(IpAddr::V6(addr)),
+        }
+    }
+
+    /// The IPv4 address an IPv4-mapped IPv6 host (`[::ffff:a.b.c.d]`, RFC
+    /// 4291 §2.5.5.2) reaches; `None` for every other host. A dual-stack
+    /// socket connects to that IPv4 address.
+    pub const fn ipv4_mapped(&self) -> Option<Ipv4Addr> {
+        match self {
+            Self::Ipv6(addr) => addr.to_ipv4_mapped(),
+            _ => None,
+        }
+    }
 }
 
 impl fmt::Display for Host {
@@ -224,8 +277,19 @@ fn write_ipv6(f: &mut fmt::Formatter<'_>, addr: &Ipv6Addr) -> fmt::Result {
 /// - the port, if present, is 1–65535 without leading zeros;
 /// - path and query contain only RFC 3986 `pchar`s (plus `/` and `?` in the
 ///   query) and valid `%HH` escapes that do not encode a control character;
-/// - no path segment is `.` or `..` (also not percent-encoded), so every
-///   URL parser sees the same path;
+/// - no path segment is `.` or `..`, also not percent-encoded (`%2e`) and
+///   not followed by `;` parameters (`..;x`, `.%3Bx`), which Tomcat, Jetty
+///   and Spring strip before resolving dot segments;
+/// - the path has no encoded `/` or `\` (`%2F`, `%5C`), which some servers
+///   and proxies decode into separators before they normalise;
+/// - the path has no `//` (no empty segment but a trailing one), so
+///   [`EndpointUrl::path`] resolved on its own (`Url::join`, `urljoin`, an
+///   HTTP `Location`) can never name another host;
+///
+///   with these, the WHATWG parser (the `url` crate), RFC 3986 resolution,
+///   servers that strip `;` parameters and servers that decode `%2F`/`%5C`
+///   agree that the path has no dot segments. Not covered: servers that
+///   decode twice (`%252e`), which no standard does;
 /// - the whole URL is at most [`EndpointUrl::MAX_LEN`] bytes.
 ///
 /// Rejected: credentials (`user:pass@`), fragments (`#`), whitespace,
@@ -311,7 +375,8 @@ impl EndpointUrl {
         if let Some(at) = authority.iter().position(|&b| b == b'@') {
             return Err(Error::new(ErrorKind::Credentials, authority_at + at));
         }
-        let (host, port) = authority_parts(authority).map_err(|e| e.shifted(authority_at))?;
+        let (host, port) = authority_parts(authority, policy.allow_confusable)
+            .map_err(|e| e.shifted(authority_at))?;
         let tail_at = authority_at + authority_len;
         let query_at = path_and_query(tail).map_err(|e| e.shifted(tail_at))?;
         let tail_text = input.get(tail_at..).unwrap_or_default();
@@ -380,7 +445,7 @@ fn scheme(input: &[u8]) -> PResult<'_, Scheme> {
 }
 
 /// `host [":" port]`; offsets relative to the authority.
-fn authority_parts(authority: &[u8]) -> Result<(Host, Option<u16>), Error> {
+fn authority_parts(authority: &[u8], allow_confusable: bool) -> Result<(Host, Option<u16>), Error> {
     if authority.is_empty() {
         return Err(Error::new(ErrorKind::UnexpectedEnd, 0));
     }
@@ -408,7 +473,7 @@ fn authority_parts(authority: &[u8]) -> Result<(Host, Option<u16>), Error> {
         let host = if text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
             Host::Ipv4(parse_ipv4(text)?)
         } else {
-            Host::Domain(Hostname::parse(text)?)
+            Host::Domain(Hostname::parse_checked(text, allow_confusable)?)
         };
         (host, after)
     };
@@ -478,9 +543,25 @@ fn path_and_query(tail: &[u8]) -> Result<Option<usize>, Error> {
         None => (tail, None),
     };
     check_escaped(path, 0, |b| is_pchar(b) || b == b'/')?;
+    // F3: an encoded `/` or `\` is a separator to servers and proxies that
+    // decode before they normalise; refused in the path.
+    if let Some(at) = path.windows(3).position(|w| {
+        w.first() == Some(&b'%')
+            && matches!(
+                (w.get(1), w.get(2).map(u8::to_ascii_lowercase)),
+                (Some(b'2'), Some(b'f')) | (Some(b'5'), Some(b'c'))
+            )
+    }) {
+        return Err(Error::new(ErrorKind::InvalidEscape, at));
+    }
+    // F2: no empty segment but the last: `//x` resolved on its own is a
+    // network-path reference to host `x`.
+    if let Some(at) = path.windows(2).position(|w| w == b"//") {
+        return Err(Error::new(ErrorKind::InvalidSyntax, at + 1));
+    }
     let mut seg_at = 0usize;
     for segment in path.split(|&b| b == b'/') {
-        if is_dot_segment(segment) {
+        if is_dot_segment(without_parameters(segment)) {
             return Err(Error::new(ErrorKind::InvalidSyntax, seg_at));
         }
         seg_at += segment.len() + 1;
@@ -514,6 +595,23 @@ fn check_escaped(text: &[u8], base: usize, ok: impl Fn(u8) -> bool) -> Result<()
         }
     }
     Ok(())
+}
+
+/// A segment without its `;` parameters (also `%3B`), as Tomcat, Jetty
+/// and Spring read it before they resolve dot segments (F3): `..;x` is
+/// `..` to them.
+fn without_parameters(segment: &[u8]) -> &[u8] {
+    let mut i = 0usize;
+    while let Some(&b) = segment.get(i) {
+        let encoded_semicolon = b == b'%'
+            && segment.get(i + 1) == Some(&b'3')
+            && matches!(segment.get(i + 2), Some(b'b' | b'B'));
+        if b == b';' || encoded_semicolon {
+            return segment.get(..i).unwrap_or_default();
+        }
+        i += 1;
+    }
+    segment
 }
 
 /// `.` or `..`, also as `%2e` in either case.
@@ -553,3 +651,20 @@ impl fmt::Debug for EndpointUrl {
 }
 
 crate::macros::impl_text_type!(EndpointUrl, "an endpoint URL");
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// F8: the scheme set has room for schemes beyond today's eight, and
+    /// every scheme has its own bit.
+    #[test]
+    fn f8_the_scheme_set_has_room_and_distinct_bits() {
+        assert!(Scheme::ALL.len() < SchemeMask::BITS as usize);
+        let all = Scheme::ALL.iter().fold(0, |m: SchemeMask, s| {
+            assert_eq!(m & s.bit(), 0, "{s}");
+            m | s.bit()
+        });
+        assert_eq!(all.count_ones() as usize, Scheme::ALL.len());
+    }
+}

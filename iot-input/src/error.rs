@@ -35,6 +35,10 @@ pub enum ErrorKind {
     /// An `xn--` label is not valid Punycode, or decodes to something that is
     /// not an acceptable internationalized label.
     InvalidPunycode,
+    /// An `xn--` label mixes Latin with Cyrillic or Greek, or is written
+    /// wholly in Cyrillic or Greek letters that look Latin (`аpple`,
+    /// `ѕсоре`); see [`Hostname`](crate::Hostname).
+    ConfusableLabel,
     /// A percent-encoding, a JSON escape or an SSID escape is malformed.
     InvalidEscape,
     /// The bytes are not valid UTF-8.
@@ -87,7 +91,7 @@ impl ErrorKind {
     /// Every kind, for reading a kind back from our own `Display` form
     /// ([`Error::kind_of_message`]).
     #[cfg(feature = "json")]
-    const ALL: [ErrorKind; 27] = [
+    const ALL: [ErrorKind; 28] = [
         Self::Empty,
         Self::TooShort,
         Self::TooLong,
@@ -99,6 +103,7 @@ impl ErrorKind {
         Self::OutOfRange,
         Self::InvalidLabel,
         Self::InvalidPunycode,
+        Self::ConfusableLabel,
         Self::InvalidEscape,
         Self::InvalidUtf8,
         Self::InvalidDate,
@@ -137,6 +142,7 @@ impl ErrorKind {
             Self::OutOfRange => "number out of range",
             Self::InvalidLabel => "invalid hostname label",
             Self::InvalidPunycode => "invalid punycode label",
+            Self::ConfusableLabel => "confusable hostname label",
             Self::InvalidEscape => "invalid escape",
             Self::InvalidUtf8 => "invalid utf-8",
             Self::InvalidDate => "invalid date or time",
@@ -287,6 +293,7 @@ mod tests {
                 | ErrorKind::OutOfRange
                 | ErrorKind::InvalidLabel
                 | ErrorKind::InvalidPunycode
+                | ErrorKind::ConfusableLabel
                 | ErrorKind::InvalidEscape
                 | ErrorKind::InvalidUtf8
                 | ErrorKind::InvalidDate

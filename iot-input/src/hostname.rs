@@ -29,6 +29,16 @@ use crate::{Error, ErrorKind, punycode};
 /// Japanese, Chinese, Korean) and re-encode to exactly the same text; anything
 /// else is rejected with [`ErrorKind::InvalidPunycode`].
 ///
+/// Look-alike labels are rejected with [`ErrorKind::ConfusableLabel`]
+/// (unless [`Hostname::insecure_parse_confusable`]): a label that mixes
+/// Latin with Cyrillic or Greek, or Greek with Cyrillic (`xn--pple-43d`,
+/// "аpple" with a Cyrillic `а`), and a label written wholly in Cyrillic or
+/// Greek letters that all pass for Latin ones (`xn--e1argc3h`, "ѕсоре").
+/// Not detected: Latin letters that imitate other Latin letters (dotless
+/// `ı` in `xn--gthub-n4a`, "gıthub"; `ĸ` for `k`; accented letters), which
+/// Turkish and Greenlandic names need; look-alikes between whole labels
+/// (`rn` for `m`); and anything about ASCII-only names (`paypa1`).
+///
 /// ```
 /// use iot_input::{ErrorKind, Hostname};
 ///
@@ -64,10 +74,30 @@ impl Hostname {
     /// [`ErrorKind::InvalidPunycode`], with the offset of the offending byte
     /// or label.
     pub fn parse(input: &str) -> Result<Self, Error> {
+        Self::parse_checked(input, false)
+    }
+
+    /// [`Hostname::parse`], but also accepting look-alike `xn--` labels
+    /// (Latin mixed with Cyrillic or Greek, whole-script Cyrillic or Greek
+    /// look-alikes; see above). Every other rule still holds. For a device
+    /// that never shows the name to a person, or whose users need such
+    /// names; a name shown during set-up should come from
+    /// [`Hostname::parse`].
+    ///
+    /// # Errors
+    ///
+    /// As [`Hostname::parse`], without [`ErrorKind::ConfusableLabel`].
+    pub fn insecure_parse_confusable(input: &str) -> Result<Self, Error> {
+        Self::parse_checked(input, true)
+    }
+
+    pub(crate) fn parse_checked(input: &str, allow_confusable: bool) -> Result<Self, Error> {
         let bytes = input.as_bytes();
         crate::grammar::non_empty(bytes)?;
         at_most(bytes, Self::MAX_LEN)?;
-        parse_all(bytes, ErrorKind::InvalidCharacter, hostname)?;
+        parse_all(bytes, ErrorKind::InvalidCharacter, |i| {
+            hostname(i, allow_confusable)
+        })?;
         let mut name = InlineStr::new("").ok_or(Error::new(ErrorKind::TooLong, 0))?;
         for &b in bytes {
             if !name.push_lower(b) {
@@ -93,8 +123,8 @@ const fn is_ldh(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'-'
 }
 
-/// One label, checked.
-fn label(input: &[u8]) -> PResult<'_, &[u8]> {
+/// One label, checked; a confusable `xn--` label only if `allow_confusable`.
+fn label(input: &[u8], allow_confusable: bool) -> PResult<'_, &[u8]> {
     let (rest, lbl) = take_while(is_ldh).parse(input)?;
     let (Some(&first), Some(&last)) = (lbl.first(), lbl.last()) else {
         // An empty label: two dots, a leading or a trailing dot. A label that
@@ -127,15 +157,20 @@ fn label(input: &[u8]) -> PResult<'_, &[u8]> {
         let lower = lower.get_mut(..encoded.len()).unwrap_or_default();
         lower.copy_from_slice(encoded);
         lower.make_ascii_lowercase();
-        if punycode::check_label(lower).is_err() {
-            return cut_fail(ErrorKind::InvalidPunycode, input);
+        match punycode::check_label(lower) {
+            Err(_) => return cut_fail(ErrorKind::InvalidPunycode, input),
+            Ok(true) if !allow_confusable => {
+                return cut_fail(ErrorKind::ConfusableLabel, input);
+            }
+            Ok(_) => {}
         }
     }
     Ok((rest, lbl))
 }
 
 /// `label ("." label)*`, then the rule for the last label.
-fn hostname(input: &[u8]) -> PResult<'_, ()> {
+fn hostname(input: &[u8], allow_confusable: bool) -> PResult<'_, ()> {
+    let label = |i| label(i, allow_confusable);
     let (mut rest, mut last) = label(input)?;
     let mut last_at = input;
     loop {

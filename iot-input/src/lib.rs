@@ -21,6 +21,7 @@ pub mod manual;
 pub mod mqtt;
 mod punycode;
 mod timestamp;
+mod unicode_tables;
 mod version;
 mod wifi;
 

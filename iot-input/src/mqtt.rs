@@ -11,7 +11,7 @@ use core::fmt;
 
 use crate::grammar::non_empty;
 use crate::inline::InlineStr;
-use crate::{Error, ErrorKind};
+use crate::{Error, ErrorKind, unicode_tables};
 
 /// Topics up to this many bytes are stored without allocating.
 const INLINE_CAPACITY: usize = 256;
@@ -37,6 +37,7 @@ const MAX_LEN: usize = INLINE_CAPACITY;
 pub struct Options {
     max_levels: usize,
     allow_control: bool,
+    allow_format: bool,
 }
 
 impl Options {
@@ -44,12 +45,13 @@ impl Options {
     pub const DEFAULT_MAX_LEVELS: usize = 32;
 
     /// The strict default: at most [`Options::DEFAULT_MAX_LEVELS`] levels,
-    /// no control characters.
+    /// no control characters, no format characters.
     #[must_use]
     pub const fn new() -> Self {
         Self {
             max_levels: Self::DEFAULT_MAX_LEVELS,
             allow_control: false,
+            allow_format: false,
         }
     }
 
@@ -67,6 +69,21 @@ impl Options {
     #[must_use]
     pub const fn insecure_allow_control_characters(mut self) -> Self {
         self.allow_control = true;
+        self
+    }
+}
+
+impl Options {
+    /// Accepts format characters and the line and paragraph separators
+    /// (Unicode 14.0.0 `Cf`, `Zl`, `Zp`: bidi marks, embeddings, overrides
+    /// and isolates such as U+202E, zero-width space and joiners, the BOM,
+    /// the soft hyphen, tag characters, U+2028, U+2029), which the MQTT
+    /// specification permits but which make a topic display differently
+    /// from what it is (reversed on a dashboard or in an ACL review) and
+    /// corrupt logs.
+    #[must_use]
+    pub const fn insecure_allow_format_characters(mut self) -> Self {
+        self.allow_format = true;
         self
     }
 }
@@ -110,12 +127,15 @@ impl Text {
 
 /// Is `c` a character no topic may contain? U+0000 always (the protocol
 /// forbids it), noncharacters always (the specification says they should
-/// not be used), C0/C1 controls unless allowed.
+/// not be used), C0/C1 controls and format characters unless allowed.
 fn forbidden_char(c: char, options: &Options) -> bool {
     let cp = u32::from(c);
     let control = c.is_control();
     c == '\0'
         || (control && !options.allow_control)
+        || (!options.allow_format
+            && !c.is_ascii()
+            && unicode_tables::contains(unicode_tables::FORMAT, c))
         || (0xfdd0..=0xfdef).contains(&cp)
         || cp & 0xfffe == 0xfffe
 }
@@ -166,11 +186,44 @@ fn check(input: &str, options: &Options, role: Role) -> Result<(), Error> {
     Ok(())
 }
 
+/// The prefix of an MQTT 5 shared subscription (§4.8.2).
+const SHARE: &str = "$share/";
+
+/// The share name and the filter of a shared subscription, if `filter` is
+/// one (starts with `$share/`); not checked.
+fn split_shared(filter: &str) -> Option<(&str, &str)> {
+    filter.strip_prefix(SHARE)?.split_once('/')
+}
+
+/// The rules of MQTT 5 §4.8.2 for a filter that starts with `$share/`
+/// (the rest has passed [`check`]): a non-empty share name without `/`,
+/// `+` or `#`, then `/` and a non-empty filter.
+fn check_shared(input: &str) -> Result<(), Error> {
+    let Some(rest) = input.strip_prefix(SHARE) else {
+        return Ok(());
+    };
+    let name_len = rest.find('/').unwrap_or(rest.len());
+    let name = rest.get(..name_len).unwrap_or_default();
+    if let Some(at) = name.find(['+', '#']) {
+        return Err(Error::new(ErrorKind::InvalidWildcard, SHARE.len() + at));
+    }
+    if name.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidSyntax, SHARE.len()));
+    }
+    match rest.get(name_len + 1..) {
+        Some(filter) if !filter.is_empty() => Ok(()),
+        _ => Err(Error::new(ErrorKind::InvalidSyntax, input.len())),
+    }
+}
+
 /// A topic name a message is published to.
 ///
 /// Accepts 1 to [`TopicName::MAX_LEN`] bytes of UTF-8 without U+0000, without the
 /// wildcards `+` and `#`, without control characters (unless
-/// [`Options::insecure_allow_control_characters`]) or noncharacters, and
+/// [`Options::insecure_allow_control_characters`]), without format
+/// characters and line/paragraph separators (bidi controls, zero-width
+/// characters, the BOM, U+2028; unless
+/// [`Options::insecure_allow_format_characters`]) or noncharacters, and
 /// with at most [`Options::DEFAULT_MAX_LEVELS`] levels (configurable).
 /// Empty levels (`a//b`, `/a`) are valid, as in the specification.
 ///
@@ -236,7 +289,13 @@ impl TopicName {
 ///
 /// Accepts what [`TopicName`] accepts, plus the wildcards: `+` as a whole
 /// level (one level), `#` as a whole level and only the last one (the
-/// parent and any number of child levels).
+/// parent and any number of child levels). A filter that starts with
+/// `$share/` is an MQTT 5 shared subscription and must be
+/// `$share/<ShareName>/<filter>` (§4.8.2): a non-empty share name without
+/// `+` or `#` ([`ErrorKind::InvalidWildcard`]), then a non-empty filter
+/// ([`ErrorKind::InvalidSyntax`] otherwise). MQTT 3.1.1 has no shared
+/// subscriptions: there, such a filter is a plain one that brokers may
+/// treat either way.
 ///
 /// ```
 /// use iot_input::{mqtt::{TopicFilter, TopicName}, ErrorKind};
@@ -282,6 +341,7 @@ impl TopicFilter {
     /// As [`TopicFilter::parse`].
     pub fn parse_with(input: &str, options: &Options) -> Result<Self, Error> {
         check(input, options, Role::Filter)?;
+        check_shared(input)?;
         Ok(Self {
             text: Text::new(input)?,
         })
@@ -297,17 +357,29 @@ impl TopicFilter {
         self.as_str().split('/')
     }
 
+    /// The share name and the filter of an MQTT 5 shared subscription
+    /// (`$share/<ShareName>/<filter>`, §4.8.2), `None` for a plain filter.
+    pub fn shared(&self) -> Option<(&str, &str)> {
+        split_shared(self.as_str())
+    }
+
     /// Does a message published to `topic` match this filter (MQTT §4.7)?
     ///
     /// `+` matches exactly one level (which may be empty), `#` the parent
     /// level and any number of child levels, other levels match only the
     /// same text. A filter starting with a wildcard does not match topics
     /// starting with `$` (`$SYS/…`).
+    ///
+    /// A shared subscription (`$share/<ShareName>/<filter>`) matches as
+    /// its inner filter does, as a broker decides which messages the share
+    /// group receives (`$share/g/#` matches `devices/1`). Which member of
+    /// the group gets a message is the broker's choice and not modelled.
     pub fn matches(&self, topic: &TopicName) -> bool {
-        if topic.as_str().starts_with('$') && self.as_str().starts_with(['+', '#']) {
+        let inner = self.shared().map_or(self.as_str(), |(_, filter)| filter);
+        if topic.as_str().starts_with('$') && inner.starts_with(['+', '#']) {
             return false;
         }
-        let mut filter = self.levels();
+        let mut filter = inner.split('/');
         let mut name = topic.levels();
         loop {
             match (filter.next(), name.next()) {

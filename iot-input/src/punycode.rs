@@ -24,8 +24,10 @@ const MAX: usize = 63;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Invalid;
 
-/// Checks the ASCII-compatible encoding after `xn--` (already lower-case).
-pub(crate) fn check_label(encoded: &[u8]) -> Result<(), Invalid> {
+/// Checks the ASCII-compatible encoding after `xn--` (already lower-case);
+/// a valid label comes back with whether it is confusable
+/// ([`is_confusable`]).
+pub(crate) fn check_label(encoded: &[u8]) -> Result<bool, Invalid> {
     let mut decoded = ['\0'; MAX];
     let n = decode(encoded, &mut decoded)?;
     let label = decoded.get(..n).ok_or(Invalid)?;
@@ -33,10 +35,92 @@ pub(crate) fn check_label(encoded: &[u8]) -> Result<(), Invalid> {
     let mut again = [0u8; MAX];
     let m = encode(label, &mut again)?;
     if again.get(..m) == Some(encoded) {
-        Ok(())
+        Ok(is_confusable(label))
     } else {
         Err(Invalid)
     }
+}
+
+/// The scripts of [`is_allowed_idn_char`] that can imitate Latin.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Script {
+    /// Digits and the hyphen, which go with any script.
+    Common,
+    Latin,
+    Greek,
+    Cyrillic,
+    /// Japanese, Chinese and Korean, which do not look like Latin.
+    Other,
+}
+
+/// The script of an allowed character, from the ranges of
+/// [`is_allowed_idn_char`] (no tables needed).
+const fn script(c: char) -> Script {
+    match c {
+        '0'..='9' | '-' => Script::Common,
+        'a'..='z' | '\u{e0}'..='\u{17f}' => Script::Latin,
+        '\u{3b1}'..='\u{3c9}' => Script::Greek,
+        '\u{430}'..='\u{45f}' => Script::Cyrillic,
+        _ => Script::Other,
+    }
+}
+
+/// Cyrillic and Greek lower-case letters that pass for Latin ones in
+/// common fonts: Chromium's Cyrillic list (`а г е о п р с у х ъ ь і ј ѕ`,
+/// as `a r e o n p c y x b b i j s`) restricted to the allowed range, and
+/// its Greek counterpart (`α γ ι κ ν ο ρ τ υ χ ω η`).
+const fn looks_latin(c: char) -> bool {
+    matches!(
+        c,
+        'а' | 'г'
+            | 'е'
+            | 'о'
+            | 'п'
+            | 'р'
+            | 'с'
+            | 'у'
+            | 'х'
+            | 'ъ'
+            | 'ь'
+            | 'і'
+            | 'ј'
+            | 'ѕ'
+            | 'α'
+            | 'γ'
+            | 'ι'
+            | 'κ'
+            | 'ν'
+            | 'ο'
+            | 'ρ'
+            | 'τ'
+            | 'υ'
+            | 'χ'
+            | 'ω'
+            | 'η'
+    )
+}
+
+/// A look-alike label (F4): Latin mixed with Cyrillic or Greek, Greek mixed
+/// with Cyrillic (UTS #39 "moderately restrictive" forbids both), or a
+/// label whose letters are all Cyrillic or all Greek and all pass for
+/// Latin ([`looks_latin`]: a whole-script confusable such as `ѕсоре`).
+/// Latin letters that imitate other Latin letters (dotless `ı`, `ĸ`) are
+/// not detected.
+fn is_confusable(label: &[char]) -> bool {
+    let (mut latin, mut greek, mut cyrillic, mut other) = (false, false, false, false);
+    let mut all_look_latin = true;
+    for &c in label {
+        match script(c) {
+            Script::Common => continue,
+            Script::Latin => latin = true,
+            Script::Greek => greek = true,
+            Script::Cyrillic => cyrillic = true,
+            Script::Other => other = true,
+        }
+        all_look_latin &= looks_latin(c);
+    }
+    let mixed = (latin && (greek || cyrillic)) || (greek && cyrillic);
+    mixed || ((greek || cyrillic) && !latin && !other && all_look_latin)
 }
 
 /// The rules for the decoded (Unicode) label: not empty, at least one

@@ -34,6 +34,12 @@ enum Offset {
 /// `Display` writes `T` and `Z` in upper case and the fraction to
 /// nanoseconds without trailing zeros.
 ///
+/// Equality, order and `Hash` are by instant, to the nanosecond:
+/// `2024-01-01T00:00:00Z == 2024-01-01T01:00:00+01:00`, and a leap second
+/// lies between `23:59:59.999999999` and the next midnight. Two equal
+/// timestamps may still display differently (their offsets), and digits
+/// beyond nanoseconds do not count (`…00.0000000001Z == …00Z`).
+///
 /// ```
 /// use iot_input::{ErrorKind, Timestamp};
 ///
@@ -48,7 +54,7 @@ enum Offset {
 /// assert_eq!(Timestamp::parse("2024-01-01T12:00:60Z").unwrap_err().kind(), ErrorKind::InvalidDate);
 /// # Ok::<(), iot_input::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy)]
 pub struct Timestamp {
     year: u16,
     month: u8,
@@ -133,6 +139,46 @@ impl Timestamp {
         let second = i64::from(self.second.min(59));
         days * 86_400 + i64::from(self.hour) * 3_600 + i64::from(self.minute) * 60 + second
             - i64::from(self.offset_minutes()) * 60
+    }
+}
+
+impl Timestamp {
+    /// The instant, for comparison: POSIX seconds, then whether it is the
+    /// leap second (which POSIX counts as the second before it), then the
+    /// nanoseconds.
+    fn instant(&self) -> (i64, bool, u32) {
+        (
+            self.unix_timestamp(),
+            self.is_leap_second(),
+            self.nanosecond,
+        )
+    }
+}
+
+impl PartialEq for Timestamp {
+    fn eq(&self, other: &Self) -> bool {
+        self.instant() == other.instant()
+    }
+}
+
+impl Eq for Timestamp {}
+
+impl PartialOrd for Timestamp {
+    fn partial_cmp(&self, other: &Self) -> Option<core::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// By instant (see [`Timestamp`]).
+impl Ord for Timestamp {
+    fn cmp(&self, other: &Self) -> core::cmp::Ordering {
+        self.instant().cmp(&other.instant())
+    }
+}
+
+impl core::hash::Hash for Timestamp {
+    fn hash<H: core::hash::Hasher>(&self, state: &mut H) {
+        self.instant().hash(state);
     }
 }
 

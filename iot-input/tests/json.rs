@@ -125,7 +125,84 @@ fn rejects_duplicate_keys_after_unescaping() {
     assert_eq!(check(r#"{"a":{"a":{"a":1}},"b":{"a":2}}"#), Ok(()));
     assert_eq!(check(r#"[{"a":1},{"a":1}]"#), Ok(()));
     // Near misses are different keys.
-    assert_eq!(check(r#"{"a":1,"A":2,"a ":3,"\u0062":4}"#), Ok(()));
+    assert_eq!(check(r#"{"a":1,"a ":3,"\u0062":4}"#), Ok(()));
+}
+
+/// F1: keys that differ only in ASCII case are one key to cJSON
+/// (`cJSON_GetObjectItem`, first match) and to Go's `encoding/json` (last
+/// match): each would read a different value, so they are duplicates.
+#[test]
+fn f1_keys_equal_under_ascii_case_folding_are_duplicates() {
+    assert_eq!(
+        check(r#"{"Broker":"mqtts://evil.example","broker":"mqtts://good.example"}"#),
+        Err((ErrorKind::DuplicateKey, 33))
+    );
+    assert_eq!(
+        check(r#"{"broker":1,"BROKER":2}"#),
+        Err((ErrorKind::DuplicateKey, 12))
+    );
+    assert_eq!(
+        check(r#"{"a":1,"\u0041":2}"#),
+        Err((ErrorKind::DuplicateKey, 7))
+    );
+    // Long keys take the eight-bytes-at-a-time path.
+    assert_eq!(
+        check(r#"{"wifi_passphrase_primary":1,"WIFI_Passphrase_Primary":2}"#),
+        Err((ErrorKind::DuplicateKey, 29))
+    );
+    // Only letters fold: `@`/`` ` `` and `[`/`{` stay different keys.
+    assert_eq!(check(r#"{"@":1,"`":2,"[":3,"{":4,"a1":5,"A2":6}"#), Ok(()));
+}
+
+/// F1: Go matches struct fields with Unicode simple case folding
+/// (`bytes.EqualFold`): `ſ` (U+017F) is `s`, `K` (U+212A) is `k`.
+#[test]
+fn f1_keys_equal_under_unicode_simple_case_folding_are_duplicates() {
+    for doc in [
+        r#"{"ssid":"good","ſsid":"evil"}"#,
+        r#"{"ssid":"good","\u017fsid":"evil"}"#,
+        r#"{"key":1,"\u212aey":2}"#,
+        r#"{"Ärger":1,"ärger":2}"#,
+        r#"{"σ":1,"ς":2}"#,
+        r#"{"Ω":1,"ω":2}"#,
+        r#"{"Привет":1,"привет":2}"#,
+    ] {
+        assert_eq!(
+            check(doc).map_err(|e| e.0),
+            Err(ErrorKind::DuplicateKey),
+            "{doc}"
+        );
+    }
+    // Simple folding only: dotless ı, dotted İ and ß fold to nothing else.
+    assert_eq!(check(r#"{"i":1,"ı":2,"İ":3,"ß":4,"ss":5}"#), Ok(()));
+}
+
+/// F1: a key with U+0000 reads as its prefix to every C-string consumer
+/// (cJSON), and other C0 controls are invisible in logs: refused, a
+/// documented deviation from RFC 8259.
+#[test]
+fn f1_keys_with_c0_controls_are_refused() {
+    assert_eq!(
+        check(r#"{"ssid":"good","ssid\u0000":"evil"}"#),
+        Err((ErrorKind::InvalidCharacter, 20))
+    );
+    for doc in [
+        r#"{"\u0000":1}"#,
+        r#"{"a\n":1}"#,
+        r#"{"a\t":1}"#,
+        r#"{"\u001f":1}"#,
+        r#"{"\u001F":1}"#,
+        r#"{"\b":1}"#,
+    ] {
+        assert_eq!(
+            check(doc).map_err(|e| e.0),
+            Err(ErrorKind::InvalidCharacter),
+            "{doc}"
+        );
+    }
+    // In values they stay valid JSON, and so do DEL and C1 in keys.
+    assert_eq!(check(r#"{"a":"x\u0000\n"}"#), Ok(()));
+    assert_eq!(check(r#"{"\u007f\u0085":1}"#), Ok(()));
 }
 
 #[test]
@@ -138,9 +215,9 @@ fn duplicates_are_found_among_many_keys_and_hash_collisions() {
     assert_eq!(check(&format!("{}}}", doc.trim_end_matches(','))), Ok(()));
     doc.push_str("\"key500\":0}");
     assert_eq!(check(&doc).unwrap_err().0, ErrorKind::DuplicateKey);
-    // Keys of the form `XYZxXYZx` collide in the key hash (src/json.rs
-    // `colliding_keys_collide_and_stay_distinct` checks that): equal
-    // hashes, different keys, and a real repeat among them is still found.
+    // Keys of the form `XYZxXYZx` collided in the old unkeyed hash (F7:
+    // src/json/keys.rs builds colliding keys for the keyed one): different
+    // keys, and a real repeat among them is still found.
     assert_eq!(check(r#"{"abcxabcx":1,"abdxabdx":2}"#), Ok(()));
     assert_eq!(
         check(r#"{"abcxabcx":1,"abdxabdx":2,"abcxabcx":3}"#),

@@ -328,3 +328,41 @@ proptest! {
         }
     }
 }
+
+/// F8: serde's derived structs also take an array of their fields in order,
+/// so `["mqtts://x.example"]` filled `broker` without naming it. A struct
+/// wants an object; an array is the wrong type, at the top and nested, and
+/// for struct variants of enums.
+#[test]
+fn f8_an_array_is_not_a_struct() {
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct C {
+        broker: EndpointUrl,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Outer {
+        inner: C,
+    }
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    enum E {
+        V { broker: EndpointUrl },
+    }
+    let limits = Limits::default();
+    let err = json::from_slice::<C>(br#"["mqtts://x.example"]"#, &limits).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WrongType);
+    let err =
+        json::from_slice::<Outer>(br#"{"inner": ["mqtts://x.example"]}"#, &limits).unwrap_err();
+    assert_eq!(
+        (err.kind(), err.path()),
+        (ErrorKind::WrongType, Some("inner"))
+    );
+    let err = json::from_slice::<E>(br#"{"V": ["mqtts://x.example"]}"#, &limits).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::WrongType);
+    // Objects still work, and so do tuples and arrays where the type wants them.
+    assert!(json::from_slice::<C>(br#"{"broker": "mqtts://x.example"}"#, &limits).is_ok());
+    assert!(json::from_slice::<E>(br#"{"V": {"broker": "mqtts://x.example"}}"#, &limits).is_ok());
+    assert!(json::from_slice::<(u8, u8)>(b"[1, 2]", &limits).is_ok());
+}

@@ -1,7 +1,8 @@
 //! The duplicate-key index: the keys of every open object, with a small
-//! unkeyed hash of each, and the key-text comparison that settles equal
-//! hashes. Keys are compared after unescaping, so `"a"` and `"\u0061"` are
-//! the same key.
+//! hash of each, and the key-text comparison that settles equal hashes.
+//! Keys are compared after unescaping and case folding ([`fold`]), so
+//! `"a"`, `"\u0061"` and `"A"` are the same key, and so are `"ſ"` and
+//! `"s"`.
 
 use crate::json::Limits;
 use crate::{Error, ErrorKind};
@@ -154,12 +155,113 @@ fn position(at: u32) -> usize {
 fn compare_text(bytes: &[u8], a: usize, b: usize) -> core::cmp::Ordering {
     let (a, a_escaped) = string_body(bytes, a);
     let (b, b_escaped) = string_body(bytes, b);
-    if a_escaped || b_escaped {
-        Decoded::new(a).cmp(Decoded::new(b))
+    if a_escaped || b_escaped || !a.is_ascii() || !b.is_ascii() {
+        Folded::new(a).cmp(Folded::new(b))
     } else {
-        // Without escapes the text is its decoded bytes: compare at once.
-        a.cmp(b)
+        // Plain ASCII: the text is its bytes, folded to lower case.
+        let lower = |k: &u8| k.to_ascii_lowercase();
+        a.iter().map(lower).cmp(b.iter().map(lower))
     }
+}
+
+/// The case fold under which two keys are the same key (F1): ASCII
+/// letters to lower case, and beyond ASCII, Unicode simple case folding as
+/// Go's `bytes.EqualFold` applies it, computed from the simple case
+/// mappings of `core` (`char::UNICODE_VERSION`, Unicode 16.0.0 with the
+/// workspace's Rust): a character whose upper case is one character folds
+/// to that character's lower case when that is one character too (`ſ`,
+/// `s` and `S` all fold to `s`; `K` (Kelvin) to `k`; `ς` to `σ`). Dotless
+/// `ı` (U+0131) has no simple folding and stays itself, and characters
+/// whose case mappings are several characters (`ß`, `İ`, `ŉ`) fold only to
+/// themselves.
+#[inline]
+pub(super) fn fold(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if c == '\u{131}' {
+        return c;
+    }
+    let mut upper = c.to_uppercase();
+    let (Some(u), None) = (upper.next(), upper.next()) else {
+        return c;
+    };
+    let mut lower = u.to_lowercase();
+    match (lower.next(), lower.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// The folded characters of a validated JSON string body, escapes
+/// resolved.
+pub(super) struct Folded<'a> {
+    bytes: Decoded<'a>,
+}
+
+impl<'a> Folded<'a> {
+    pub(super) const fn new(raw: &'a [u8]) -> Self {
+        Self {
+            bytes: Decoded::new(raw),
+        }
+    }
+}
+
+impl Iterator for Folded<'_> {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        let first = self.bytes.next()?;
+        let len = match first {
+            0..0x80 => return Some(fold(char::from(first))),
+            0xc0..0xe0 => 2,
+            0xe0..0xf0 => 3,
+            _ => 4,
+        };
+        let mut buf = [first, 0, 0, 0];
+        for slot in buf.iter_mut().take(len).skip(1) {
+            *slot = self.bytes.next()?;
+        }
+        let text = core::str::from_utf8(buf.get(..len)?).ok()?;
+        text.chars().next().map(fold)
+    }
+}
+
+/// The hash of a key whose text has escapes or non-ASCII characters: the
+/// same as [`hash_plain`] gives the folded text.
+pub(super) fn hash_folded(raw: &[u8], key: u64) -> u32 {
+    let mut h = KeyHasher::new(key);
+    let mut utf8 = [0u8; 4];
+    for c in Folded::new(raw) {
+        for &b in c.encode_utf8(&mut utf8).as_bytes() {
+            h.push(b);
+        }
+    }
+    h.finish()
+}
+
+/// Where the first escape in a validated key body stands for a C0 control
+/// character (U+0000 to U+001F), if one does: such keys are refused (F1).
+/// Unescaped controls are invalid JSON already.
+pub(super) fn escaped_control(raw: &[u8]) -> Option<usize> {
+    let mut i = 0usize;
+    while let Some(&b) = raw.get(i) {
+        if b != b'\\' {
+            i += 1;
+            continue;
+        }
+        match raw.get(i + 1) {
+            Some(b'b' | b'f' | b'n' | b'r' | b't') => return Some(i),
+            Some(b'u') => {
+                if hex4(raw.get(i + 2..i + 6)).is_some_and(|unit| unit < 0x20) {
+                    return Some(i);
+                }
+                i += 6;
+            }
+            _ => i += 2,
+        }
+    }
+    None
 }
 
 /// The text between the quotes of an already validated string that starts
@@ -181,39 +283,72 @@ fn string_body(bytes: &[u8], start: usize) -> (&[u8], bool) {
     (body.get(..i).unwrap_or_default(), escaped)
 }
 
-/// A fast, unkeyed hash of a key's decoded bytes, eight bytes at a time.
-/// Collisions only cost comparisons of key text, O(log n) per key (see
-/// [`Keys`]), so an adversary who forces them gains little.
+/// The key of the key hash (F7): random per process with feature `std`
+/// (drawn once from the operating system through `RandomState`), so a
+/// remote sender cannot build keys that collide; fixed without `std`,
+/// where anyone who reads this source can (the cost is then bounded as
+/// [`Keys`] says; the crate README gives the measured worst case). Always
+/// odd, so multiplying by it is a bijection.
+#[cfg(feature = "std")]
+pub(super) fn hash_key() -> u64 {
+    use std::hash::BuildHasher;
+    static KEY: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *KEY.get_or_init(|| std::collections::hash_map::RandomState::new().hash_one(0x5eed_u64) | 1)
+}
+
+/// See the `std` version: without an operating system to draw from, the
+/// key is fixed.
+#[cfg(not(feature = "std"))]
+pub(super) const fn hash_key() -> u64 {
+    FIXED_KEY
+}
+
+/// The key without `std` (the first 64 bits of the fractional part of
+/// the golden ratio, odd).
+#[cfg_attr(feature = "std", allow(dead_code))]
+pub(super) const FIXED_KEY: u64 = 0x9e37_79b9_7f4a_7c15;
+
+/// A fast keyed hash of a key's folded, decoded bytes, eight bytes at a
+/// time. Collisions only cost comparisons of key text, O(log n) per key
+/// (see [`Keys`]).
 pub(super) struct KeyHasher {
     hash: u64,
     word: [u8; 8],
     fill: usize,
     len: u64,
+    key: u64,
 }
 
-/// Folds one little-endian word of key bytes into the hash. A rotation and
-/// an xor: enough to tell realistic keys apart, and cheap. An adversary can
-/// make keys collide with any unkeyed hash; that only costs a few
-/// comparisons of key text per key (see [`Keys`]).
+/// Bits set in every byte before hashing: ASCII letters of either case
+/// hash alike (so do a few punctuation pairs such as `@` and `` ` ``, which
+/// only costs a comparison of key text).
+const FOLD: u64 = 0x2020_2020_2020_2020;
+
+/// Folds one little-endian word of key bytes into the hash: an xor, a
+/// multiplication by the odd secret `key` and an xor-shift (which carries
+/// the high bits of the product down, so no difference in a word cancels
+/// the same way whatever the key). One multiplication per eight bytes.
 #[inline(always)]
-pub(super) const fn mix(hash: u64, word: u64) -> u64 {
-    hash.rotate_left(7) ^ word
+pub(super) const fn mix(hash: u64, word: u64, key: u64) -> u64 {
+    let h = (hash ^ (word | FOLD)).wrapping_mul(key);
+    h ^ (h >> 29)
 }
 
 /// The 32-bit table entry for a key of `len` decoded bytes.
 #[inline(always)]
-pub(super) const fn finish(hash: u64, len: u64) -> u32 {
-    let h = hash ^ len.rotate_right(8);
+pub(super) const fn finish(hash: u64, len: u64, key: u64) -> u32 {
+    let h = (hash ^ len).wrapping_mul(key);
     (h ^ (h >> 32)) as u32
 }
 
 impl KeyHasher {
-    pub(super) const fn new() -> Self {
+    pub(super) const fn new(key: u64) -> Self {
         Self {
             hash: 0,
             word: [0; 8],
             fill: 0,
             len: 0,
+            key,
         }
     }
 
@@ -224,7 +359,7 @@ impl KeyHasher {
         self.fill += 1;
         self.len += 1;
         if self.fill == 8 {
-            self.hash = mix(self.hash, u64::from_le_bytes(self.word));
+            self.hash = mix(self.hash, u64::from_le_bytes(self.word), self.key);
             self.word = [0; 8];
             self.fill = 0;
         }
@@ -233,21 +368,21 @@ impl KeyHasher {
     pub(super) fn finish(self) -> u32 {
         let mut hash = self.hash;
         if self.fill > 0 {
-            hash = mix(hash, u64::from_le_bytes(self.word));
+            hash = mix(hash, u64::from_le_bytes(self.word), self.key);
         }
-        finish(hash, self.len)
+        finish(hash, self.len, self.key)
     }
 }
 
 /// [`KeyHasher`] over bytes that need no unescaping, a word at a time.
 #[inline]
-pub(super) fn hash_plain(raw: &[u8]) -> u32 {
+pub(super) fn hash_plain(raw: &[u8], key: u64) -> u32 {
     let mut chunks = raw.chunks_exact(8);
     let mut hash = 0u64;
     for chunk in &mut chunks {
         let mut word = [0u8; 8];
         word.copy_from_slice(chunk);
-        hash = mix(hash, u64::from_le_bytes(word));
+        hash = mix(hash, u64::from_le_bytes(word), key);
     }
     let rest = chunks.remainder();
     if !rest.is_empty() {
@@ -257,9 +392,9 @@ pub(super) fn hash_plain(raw: &[u8]) -> u32 {
             .iter()
             .enumerate()
             .fold(0u64, |w, (k, &b)| w | (u64::from(b) << (8 * k)));
-        hash = mix(hash, word);
+        hash = mix(hash, word, key);
     }
-    finish(hash, raw.len() as u64)
+    finish(hash, raw.len() as u64, key)
 }
 
 /// Four hex digits as a number.
@@ -340,28 +475,104 @@ mod tests {
     extern crate std;
     use std::format;
     use std::string::String;
+    use std::vec::Vec;
 
     use super::*;
     use crate::json::scan::key_string;
     use crate::json::validate;
 
-    /// Eight-byte keys of the form `XYZxXYZx`: the two halves of the word
-    /// cancel when the hash is folded to 32 bits, so all of them collide.
-    fn colliding_keys(n: usize) -> impl Iterator<Item = String> {
-        (0..n).map(|i| {
-            let half: String = [i / 676, (i / 26) % 26, i % 26]
+    /// The inverse of `h ^ (h >> 29)`.
+    fn unshift(h: u64) -> u64 {
+        let mut x = h;
+        for _ in 0..3 {
+            x = h ^ (x >> 29);
+        }
+        x
+    }
+
+    /// The inverse of an odd number modulo 2^64 (Newton's iteration).
+    fn inverse(k: u64) -> u64 {
+        let mut inv = k;
+        for _ in 0..6 {
+            inv = inv.wrapping_mul(2u64.wrapping_sub(k.wrapping_mul(inv)));
+        }
+        inv
+    }
+
+    /// `n` distinct 24-byte keys whose hashes under `key` are all equal:
+    /// what a sender who knows the key can build (F7). Each is a fixed
+    /// first word, a counter word and a third word solved so that the
+    /// state after it is the same; about one solution in 2^16 is made of
+    /// bytes a plain key may hold.
+    pub(crate) fn colliding_keys_for(key: u64, n: usize) -> Vec<String> {
+        let unmix = |state: u64, target: u64| unshift(target).wrapping_mul(inverse(key)) ^ state;
+        let target = 0x0123_4567_89ab_cdef_u64;
+        let first = mix(0, u64::from_le_bytes(*b"prefix__"), key);
+        let mut out = Vec::new();
+        let mut counter = 0u64;
+        while out.len() < n {
+            counter += 1;
+            let mut second = [b'a'; 8];
+            let mut c = counter;
+            for b in &mut second {
+                *b = b'a' + (c % 26) as u8;
+                c /= 26;
+            }
+            let state = mix(first, u64::from_le_bytes(second), key);
+            let third = unmix(state, target).to_le_bytes();
+            // Bytes that are their own fold, printable, not `"`: ` !#-?` and
+            // `` `a-z{|}~``.
+            let plain =
+                |b: u8| (0x20..=0x3f).contains(&b) && b != b'"' || (0x60..=0x7e).contains(&b);
+            if third.iter().all(|&b| plain(b)) {
+                let mut text = String::from("prefix__");
+                text.push_str(core::str::from_utf8(&second).unwrap());
+                text.push_str(core::str::from_utf8(&third).unwrap());
+                out.push(text);
+            }
+        }
+        out
+    }
+
+    /// F7: the keys that collided in the old unkeyed rotate-xor hash
+    /// (`XYZxXYZx`: the two halves cancelled in the 64-to-32-bit fold) no
+    /// longer collide, under the process key and under the fixed key.
+    #[test]
+    fn f7_the_published_colliding_keys_no_longer_collide() {
+        for key in [hash_key(), FIXED_KEY] {
+            let hashes: Vec<u32> = ["abcxabcx", "abdxabdx", "abexabex", "zzzxzzzx"]
                 .iter()
-                .map(|&d| char::from(b'a' + d as u8))
-                .chain(['x'])
+                .map(|k| hash_plain(k.as_bytes(), key))
                 .collect();
-            format!("{half}{half}")
-        })
+            for (i, a) in hashes.iter().enumerate() {
+                assert!(!hashes[i + 1..].contains(a), "{hashes:x?}");
+            }
+        }
+    }
+
+    /// F7: keys built to collide under one key do not collide under
+    /// another, and with `std` every process draws its own key.
+    #[test]
+    fn f7_collisions_depend_on_the_secret_key() {
+        let keys = colliding_keys_for(FIXED_KEY, 4);
+        let under =
+            |key: u64| -> Vec<u32> { keys.iter().map(|k| hash_plain(k.as_bytes(), key)).collect() };
+        let fixed = under(FIXED_KEY);
+        assert!(fixed.iter().all(|&h| h == fixed[0]));
+        let other = under(0x0123_4567_89ab_cdef);
+        assert!(other.iter().skip(1).any(|&h| h != other[0]), "{other:x?}");
+        #[cfg(feature = "std")]
+        assert_ne!(hash_key(), FIXED_KEY);
+        assert_eq!(hash_key() & 1, 1);
     }
 
     #[test]
     fn colliding_keys_collide_and_stay_distinct() {
-        let keys: std::vec::Vec<String> = colliding_keys(3).collect();
-        let hashes: std::vec::Vec<u32> = keys.iter().map(|k| hash_plain(k.as_bytes())).collect();
+        let keys = colliding_keys_for(hash_key(), 3);
+        let hashes: Vec<u32> = keys
+            .iter()
+            .map(|k| hash_plain(k.as_bytes(), hash_key()))
+            .collect();
         assert!(hashes.iter().all(|&h| h == hashes[0]), "{keys:?}");
         let doc = format!(r#"{{"{}":1,"{}":2}}"#, keys[0], keys[1]);
         assert_eq!(validate(doc.as_bytes(), &Limits::default()), Ok(()));
@@ -376,14 +587,13 @@ mod tests {
     fn duplicates_are_found_on_both_sides_of_the_linear_bound() {
         // Around Keys::LINEAR, where an object's keys get sorted: with plain
         // and with colliding keys, every repeat of every earlier key.
-        let colliding: std::vec::Vec<String> = colliding_keys(40).collect();
+        let colliding = colliding_keys_for(hash_key(), 40);
         let plain = |i: usize| format!("k{i}");
         let collide = |i: usize| colliding[i].clone();
         let spellings: [&dyn Fn(usize) -> String; 2] = [&plain, &collide];
         for n in [Keys::LINEAR - 1, Keys::LINEAR, Keys::LINEAR + 1, 40] {
             for key in spellings {
-                let members: std::vec::Vec<String> =
-                    (0..n).map(|i| format!(r#""{}":{i}"#, key(i))).collect();
+                let members: Vec<String> = (0..n).map(|i| format!(r#""{}":{i}"#, key(i))).collect();
                 let doc = format!("{{{}}}", members.join(","));
                 assert_eq!(
                     validate(doc.as_bytes(), &Limits::default()),
@@ -406,34 +616,62 @@ mod tests {
 
     #[test]
     fn colliding_hashes_cost_a_logarithmic_number_of_comparisons() {
-        // An adversary can make every key of an object collide (the hash is
-        // unkeyed). Finding each key must still take O(log n) comparisons of
-        // key text, not one per earlier key: 1,000 keys, about 10 each.
-        let n = 1000;
+        // A sender who knows the hash key can make every key of an object
+        // collide. Finding each key must still take O(log n) comparisons
+        // of key text, not one per earlier key: 200 keys, about 8 each.
+        let n = 200;
         let mut doc = String::new();
-        let mut starts = std::vec::Vec::new();
-        for key in colliding_keys(n) {
+        let mut starts = Vec::new();
+        for key in colliding_keys_for(hash_key(), n) {
             starts.push(doc.len());
             doc.push_str(&format!(r#""{key}","#));
         }
         let bytes = doc.as_bytes();
         let mut keys = Keys::new();
         for &at in &starts {
-            let hash = key_string(bytes, at, 4096).unwrap().1;
+            let hash = key_string(bytes, at, 4096, hash_key()).unwrap().1;
             keys.add(bytes, 0, at, hash).unwrap();
         }
         assert_eq!(keys.len, n);
         assert!(
-            keys.compared.get() <= n * 11,
+            keys.compared.get() <= n * 9,
             "{} comparisons",
             keys.compared.get()
         );
         // And the next repeat is still found.
         let at = starts[n / 2];
-        let hash = key_string(bytes, at, 4096).unwrap().1;
+        let hash = key_string(bytes, at, 4096, hash_key()).unwrap().1;
         assert_eq!(
             keys.add(bytes, 0, at, hash).map_err(|e| e.kind()),
             Err(ErrorKind::DuplicateKey)
         );
+    }
+
+    /// The worst case the crate README states (F7): 64 KiB, one object of
+    /// keys that all collide, against the same with distinct keys. Run in
+    /// release; without `std` (fixed key) it is what a sender who read the
+    /// source can cause:
+    /// `cargo test -p iot-input --release --no-default-features --lib -- --ignored --nocapture measure`
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn measure_colliding_keys_worst_case() {
+        let n = 1000;
+        let colliding = colliding_keys_for(hash_key(), n);
+        let distinct: Vec<String> = (0..n).map(|i| format!("prefix__{i:016}")).collect();
+        let limits = Limits::default().max_members(4096);
+        let doc = |keys: &[String]| {
+            let members: Vec<String> = keys.iter().map(|k| format!(r#""{k}":1"#)).collect();
+            format!("{{{}}}", members.join(","))
+        };
+        let (a, b) = (doc(&colliding), doc(&distinct));
+        assert!(a.len() <= 64 * 1024 && b.len() <= 64 * 1024);
+        for (name, d) in [("colliding", &a), ("distinct", &b)] {
+            let start = std::time::Instant::now();
+            for _ in 0..200 {
+                validate(d.as_bytes(), &limits).unwrap();
+            }
+            let each = start.elapsed() / 200;
+            std::println!("{name}: {} bytes, {n} keys, {each:?} per document", d.len());
+        }
     }
 }

@@ -119,10 +119,19 @@ impl Default for Limits {
 /// Strict: no comments, trailing commas, leading zeros, `NaN`/`Infinity`,
 /// single quotes, unescaped control characters, invalid escapes or lone
 /// surrogate escapes; the input must be valid UTF-8 and must not start with
-/// a byte-order mark. Rejects the same key twice in one object (compared
-/// after unescaping, so `"a"` and `"\u0061"` are the same key): when two
-/// parsers resolve duplicates differently, an attacker can show each a
-/// different document. Numbers are checked for syntax and length, not for
+/// a byte-order mark. Rejects the same key twice in one object, compared
+/// after unescaping and case folding: `"a"`, `"\u0061"` and `"A"` are one
+/// key, and so are `"ssid"` and `"ſsid"` (ASCII case folding, and Unicode
+/// simple case folding for non-ASCII keys, from `core`'s Unicode 16.0.0
+/// case mappings; dotless `ı` stays distinct). When two parsers resolve
+/// duplicates differently, an attacker can show each a different
+/// document: cJSON's `cJSON_GetObjectItem` takes the *first*
+/// case-insensitive match, Go's `encoding/json` the *last* match under
+/// Unicode simple folding, serde the exact key. Not detected: keys equal
+/// only after Unicode normalisation (`"é"` and `"e\u0301"`). Keys whose
+/// text contains a C0 control (U+0000 to U+001F, only possible as an
+/// escape) are refused with [`ErrorKind::InvalidCharacter`], a deviation
+/// from RFC 8259: C-string consumers read `"ssid\u0000x"` as `"ssid"`. Numbers are checked for syntax and length, not for
 /// range: `1e400` passes (a parser into `f64` may still refuse it). Works
 /// in one pass with a fixed-size stack (about 9 KiB), allocating nothing.
 ///

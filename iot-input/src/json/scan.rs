@@ -9,7 +9,7 @@
 
 mod swar;
 
-use super::keys::{Decoded, KeyHasher, Keys, hash_plain, hex4};
+use super::keys::{Keys, escaped_control, hash_folded, hash_key, hash_plain, hex4};
 use crate::json::Limits;
 use crate::{Error, ErrorKind};
 
@@ -38,6 +38,7 @@ pub(super) fn run(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
     let mut depth = 0usize;
     let mut top = Frame::ROOT;
     let mut keys = Keys::new();
+    let key = hash_key();
     let mut pos = skip_ws(bytes, 0);
     if bytes.get(pos) == Some(&0xef) {
         // A byte-order mark (RFC 8259 §8.1: must not be added).
@@ -70,7 +71,14 @@ pub(super) fn run(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
                         return Err(Error::new(ErrorKind::TooManyMembers, pos));
                     }
                     if top.is_object {
-                        pos = key(bytes, pos, &mut keys, top.keys_start as usize, limits)?;
+                        pos = object_key(
+                            bytes,
+                            pos,
+                            &mut keys,
+                            top.keys_start as usize,
+                            limits,
+                            key,
+                        )?;
                     }
                     continue 'value;
                 }
@@ -101,7 +109,14 @@ pub(super) fn run(bytes: &[u8], limits: &Limits) -> Result<(), Error> {
                         return Err(Error::new(ErrorKind::TooManyMembers, pos));
                     }
                     if is_object {
-                        pos = key(bytes, pos, &mut keys, top.keys_start as usize, limits)?;
+                        pos = object_key(
+                            bytes,
+                            pos,
+                            &mut keys,
+                            top.keys_start as usize,
+                            limits,
+                            key,
+                        )?;
                     } else if bytes.get(pos) == Some(&b']') {
                         // A trailing comma.
                         return Err(Error::new(ErrorKind::InvalidSyntax, pos));
@@ -144,17 +159,18 @@ fn skip_ws(bytes: &[u8], mut pos: usize) -> usize {
 /// innermost object (from `from` on), and the `:` after it; returns the
 /// position of the value (after the colon and any whitespace).
 #[inline(always)]
-fn key(
+fn object_key(
     bytes: &[u8],
     pos: usize,
     keys: &mut Keys,
     from: usize,
     limits: &Limits,
+    key: u64,
 ) -> Result<usize, Error> {
     if bytes.get(pos) != Some(&b'"') {
         return Err(unexpected(bytes, pos));
     }
-    let (end, hash) = key_string(bytes, pos, limits.max_string_len)?;
+    let (end, hash) = key_string(bytes, pos, limits.max_string_len, key)?;
     keys.add(bytes, from, pos, hash)?;
     let colon = skip_ws(bytes, end);
     if bytes.get(colon) != Some(&b':') {
@@ -172,29 +188,36 @@ pub(super) fn key_string(
     bytes: &[u8],
     start: usize,
     max_len: usize,
+    key: u64,
 ) -> Result<(usize, u32), Error> {
-    match swar::plain_key(bytes, start) {
+    match swar::plain_key(bytes, start, key) {
         Some((end, hash)) => {
             if end - start - 2 > max_len {
                 return Err(Error::new(ErrorKind::TooLong, start + 1 + max_len));
             }
             Ok((end, hash))
         }
-        None => key_string_slow(bytes, start, max_len),
+        None => key_string_slow(bytes, start, max_len, key),
     }
 }
 
 /// [`key_string`] for keys with escapes or near the end of the input.
 #[cold]
-fn key_string_slow(bytes: &[u8], start: usize, max_len: usize) -> Result<(usize, u32), Error> {
+fn key_string_slow(
+    bytes: &[u8],
+    start: usize,
+    max_len: usize,
+    key: u64,
+) -> Result<(usize, u32), Error> {
     let (end, escaped) = string(bytes, start, max_len)?;
     let raw = bytes.get(start + 1..end - 1).unwrap_or_default();
-    let hash = if escaped {
-        let mut h = KeyHasher::new();
-        Decoded::new(raw).for_each(|b| h.push(b));
-        h.finish()
+    if escaped && let Some(at) = escaped_control(raw) {
+        return Err(Error::new(ErrorKind::InvalidCharacter, start + 1 + at));
+    }
+    let hash = if escaped || !raw.is_ascii() {
+        hash_folded(raw, key)
     } else {
-        hash_plain(raw)
+        hash_plain(raw, key)
     };
     Ok((end, hash))
 }

@@ -227,6 +227,10 @@ struct Ctx<'a> {
     /// Deserializing a map key or a variant name (forwarded unchanged, and
     /// matched against `names`) rather than a value.
     key: bool,
+    /// A struct is expected: only a JSON object will do (F8). serde's
+    /// derived structs also accept an array of their fields in order,
+    /// which would let a document fill `broker` without naming it.
+    object_only: bool,
 }
 
 impl<'a> Ctx<'a> {
@@ -236,6 +240,7 @@ impl<'a> Ctx<'a> {
             run,
             names: &[],
             key: false,
+            object_only: false,
         }
     }
 }
@@ -370,8 +375,13 @@ impl<'de, D: Deserializer<'de>> De<'_, D> {
         self,
         visitor: V,
         names: &'static [&'static str],
+        object_only: bool,
     ) -> Result<V::Value, Fault<D::Error>> {
-        let ctx = Ctx { names, ..self.ctx };
+        let ctx = Ctx {
+            names,
+            object_only,
+            ..self.ctx
+        };
         self.de
             .deserialize_any(Vis { visitor, ctx })
             .map_err(|e| Fault::from_inner(e, ctx, ErrorKind::Deserialize))
@@ -383,7 +393,7 @@ macro_rules! via_any {
     ($($method:ident($($arg:ident: $ty:ty),*);)*) => {$(
         fn $method<V: Visitor<'de>>(self, $($arg: $ty,)* visitor: V) -> Result<V::Value, Self::Error> {
             if !self.ctx.key {
-                return self.any(visitor, &[]);
+                return self.any(visitor, &[], false);
             }
             let ctx = self.ctx;
             self.de
@@ -445,7 +455,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for De<'_, D> {
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         if !self.ctx.key {
-            return self.any(visitor, &[]);
+            return self.any(visitor, &[], false);
         }
         let ctx = self.ctx;
         self.de
@@ -460,7 +470,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for De<'_, D> {
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         if !self.ctx.key {
-            return self.any(visitor, fields);
+            return self.any(visitor, fields, true);
         }
         let ctx = self.ctx;
         self.de
@@ -594,6 +604,9 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for Vis<'_, V> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<V::Value, A::Error> {
         let ctx = self.ctx;
+        if ctx.object_only && !ctx.key {
+            return Err(Fault::new(ErrorKind::WrongType).into_inner(ctx));
+        }
         let value = self
             .visitor
             .visit_seq(Seq {
@@ -781,6 +794,7 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for Variant<'_, A> {
         let chain = variant_chain(self.ctx.chain, self.name);
         let ctx = Ctx {
             names: fields,
+            object_only: true,
             ..Ctx::value(&chain, self.ctx.run)
         };
         self.access

@@ -50,3 +50,50 @@ fn device_name_forbidden_characters() {
         );
     }
 }
+
+/// F5: names that do not look like what they are. Blank-rendering letters
+/// (U+2800 like the Hangul fillers), private-use and unassigned code points
+/// (tofu or blanks, depending on the font), names of combining marks only
+/// and unbounded combining stacks ("Zalgo" text) are refused, at their
+/// offset.
+#[test]
+fn f5_invisible_unassigned_and_stacked_names_are_refused() {
+    for (name, at) in [
+        ("\u{2800}", 0),
+        ("Lamp\u{2800}", 4),
+        ("\u{2800}Lamp", 0),
+        ("La\u{2800}mp", 2),
+        ("\u{1d159}", 0),
+        ("\u{e000}", 0),
+        ("x\u{f8ff}", 1),
+        ("\u{f0000}", 0),
+        ("\u{10fffd}", 0),
+        ("x\u{0378}y", 1),
+        ("x\u{2065}", 1),
+        ("\u{301}", 0),
+        ("\u{301}Lamp", 0),
+        ("\u{20dd}", 0),
+        ("a\u{301}\u{301}\u{301}\u{301}\u{301}", 9),
+    ] {
+        assert_eq!(
+            DeviceName::parse(name).map_err(|e| (e.kind(), e.offset())),
+            Err((ErrorKind::InvalidCharacter, at.min(name.len()))),
+            "{name:?}"
+        );
+    }
+    let zalgo = format!("a{}", "\u{301}".repeat(63));
+    assert_eq!(kind(DeviceName::parse(&zalgo)), ErrorKind::InvalidCharacter);
+    // Combining marks where scripts need them stay valid: up to
+    // DeviceName::MAX_COMBINING_RUN in a row.
+    for ok in [
+        "Ce\u{301}line",
+        "Vie\u{302}\u{301}t",
+        "a\u{301}\u{302}\u{303}\u{304}",
+        "कें",
+        "ไม้",
+        "Küche",
+    ] {
+        assert!(DeviceName::parse(ok).is_ok(), "{ok:?}");
+    }
+    assert_eq!(DeviceName::MAX_COMBINING_RUN, 4);
+}

@@ -217,3 +217,117 @@ fn url_length_boundary() {
         (ErrorKind::TooLong, EndpointUrl::MAX_LEN)
     );
 }
+
+/// F2: a path with `//` is a network-path reference once it is resolved on
+/// its own (`Url::join`, `urljoin`, `Location`): `//evil.example/x` would
+/// reach another host. No `//` anywhere in the path.
+#[test]
+fn f2_no_double_slash_in_the_path() {
+    for bad in [
+        "https://api.example//evil.example/x",
+        "coaps://dev.example//evil.example/x",
+        "https://api.example/a//b",
+        "https://api.example/a/b//",
+        "https://api.example//",
+    ] {
+        assert_eq!(
+            kind(EndpointUrl::parse(bad)),
+            ErrorKind::InvalidSyntax,
+            "{bad:?}"
+        );
+    }
+    let at = EndpointUrl::parse("https://api.example/a//b")
+        .unwrap_err()
+        .offset();
+    assert_eq!(at, "https://api.example/a/".len());
+    // A single `/`, a trailing `/` and `//` in the query stay valid.
+    for ok in [
+        "https://api.example/",
+        "https://api.example/a/",
+        "https://api.example/a/b?next=//x",
+    ] {
+        let url = EndpointUrl::parse(ok).unwrap();
+        assert!(!url.path().contains("//"), "{ok:?}");
+    }
+}
+
+/// F3: dot segments in the spellings servers decode before normalising:
+/// `;` path parameters (Tomcat, Jetty, Spring), encoded `/` and `\` (servers
+/// and proxies that decode `%2F`/`%5C`, IIS), and encoded slashes that
+/// decode to `//` (F2).
+#[test]
+fn f3_dot_segments_in_every_spelling_servers_decode() {
+    for (bad, k) in [
+        (
+            "https://h.example/public/..;/admin",
+            ErrorKind::InvalidSyntax,
+        ),
+        (
+            "https://h.example/public/.;/admin",
+            ErrorKind::InvalidSyntax,
+        ),
+        (
+            "https://h.example/public/%2e%2e;x=1/admin",
+            ErrorKind::InvalidSyntax,
+        ),
+        (
+            "https://h.example/public/..%3b/admin",
+            ErrorKind::InvalidSyntax,
+        ),
+        (
+            "https://h.example/public/..%2fadmin",
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            "https://h.example/public/%2e%2e%2fadmin",
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            "https://h.example/public/..%5cadmin",
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            "https://h.example/public/..%5Cadmin",
+            ErrorKind::InvalidEscape,
+        ),
+        (
+            "https://h.example/%2F%2Fevil.example/x",
+            ErrorKind::InvalidEscape,
+        ),
+        ("https://h.example/a%2fb", ErrorKind::InvalidEscape),
+    ] {
+        assert_eq!(kind(EndpointUrl::parse(bad)), k, "{bad:?}");
+    }
+    // Parameters on ordinary segments, `...` and encoded slashes in the
+    // query stay valid.
+    for ok in [
+        "https://h.example/a;v=1/b",
+        "https://h.example/a/...;x",
+        "https://h.example/a?x=%2F..%5c",
+    ] {
+        assert!(EndpointUrl::parse(ok).is_ok(), "{ok:?}");
+    }
+}
+
+/// F8: an IP host as `core::net::IpAddr`, so a caller builds rustls'
+/// `ServerName::IpAddress` without stripping brackets from `Display`, and
+/// an IPv4-mapped IPv6 host is reported as the IPv4 address it reaches.
+#[test]
+fn f8_ip_hosts_as_core_net_addresses() {
+    use core::net::IpAddr;
+    let host = |s: &str| *EndpointUrl::parse(s).unwrap().host();
+    assert_eq!(
+        host("https://[fe80::1]:8443").ip(),
+        Some(IpAddr::V6(Ipv6Addr::new(0xfe80, 0, 0, 0, 0, 0, 0, 1)))
+    );
+    assert_eq!(
+        host("mqtts://192.0.2.1").ip(),
+        Some(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)))
+    );
+    assert_eq!(host("https://a.example").ip(), None);
+    let mapped = host("https://[::ffff:127.0.0.1]");
+    assert!(matches!(mapped, Host::Ipv6(_)));
+    assert_eq!(mapped.ipv4_mapped(), Some(Ipv4Addr::LOCALHOST));
+    assert_eq!(host("https://[::1]").ipv4_mapped(), None);
+    assert_eq!(host("https://127.0.0.1").ipv4_mapped(), None);
+}

@@ -124,3 +124,69 @@ fn hostname_punycode_labels_are_fully_checked() {
         );
     }
 }
+
+/// F4: `xn--` labels that mix Latin with Cyrillic or Greek (UTS #39
+/// "moderately restrictive"), or that are written wholly in Cyrillic or
+/// Greek letters that look Latin, are refused unless the caller opts in.
+#[test]
+fn f4_look_alike_labels_are_refused_unless_opted_in() {
+    for (name, looks_like) in [
+        ("xn--pple-43d.com", "аpple: Cyrillic а + Latin"),
+        ("xn--pypal-4ve.com", "pаypal: Cyrillic а + Latin"),
+        ("xn--e1argc3h.com", "ѕсоре: whole-script Cyrillic"),
+        ("a.xn--e1argc3h.xn--pple-43d.com", "two of them"),
+    ] {
+        assert_eq!(
+            kind(Hostname::parse(name)),
+            ErrorKind::ConfusableLabel,
+            "{name}: {looks_like}"
+        );
+        assert!(Hostname::insecure_parse_confusable(name).is_ok(), "{name}");
+    }
+    let at = Hostname::parse("a.xn--e1argc3h.com").unwrap_err().offset();
+    assert_eq!(at, 2);
+    // Whole-script Greek look-alike ("ορα" ~ "opa"), Greek + Cyrillic.
+    for label in ["ορα", "кαк"] {
+        let name = format!("xn--{}.example", encode_label(label));
+        assert_eq!(
+            kind(Hostname::parse(&name)),
+            ErrorKind::ConfusableLabel,
+            "{label}"
+        );
+    }
+    // Through EndpointUrl, with the same opt-in on the policy.
+    assert_eq!(
+        kind(EndpointUrl::parse("https://xn--pple-43d.com/login")),
+        ErrorKind::ConfusableLabel
+    );
+    let lenient = UrlPolicy::new().insecure_allow_confusable_hosts();
+    assert!(EndpointUrl::parse_with("https://xn--pple-43d.com/login", &lenient).is_ok());
+    // Single-script labels with letters that do not all look Latin stay
+    // valid: Russian, Greek, German, Japanese, digits with anything; and
+    // Latin's own look-alikes (dotless ı, ĸ) are documented, not refused.
+    for label in [
+        "пример",
+        "москва",
+        "δοκιμη",
+        "bücher",
+        "日本語",
+        "テスト",
+        "пример1",
+        "gıthub",
+    ] {
+        let name = format!("xn--{}.example", encode_label(label));
+        assert!(Hostname::parse(&name).is_ok(), "{label} ({name})");
+    }
+}
+
+/// Punycode of a lower-case label, through the `url` crate.
+fn encode_label(label: &str) -> String {
+    let url = url::Url::parse(&format!("https://{label}.example/")).unwrap();
+    let host = url.host_str().unwrap();
+    host.strip_prefix("xn--")
+        .unwrap()
+        .split('.')
+        .next()
+        .unwrap()
+        .to_string()
+}

@@ -121,3 +121,72 @@ fn topic_filter_matching_follows_the_specification() {
     assert!(m("a//b", "a//b"));
     assert!(!m("a/+/b", "a/b"));
 }
+
+/// F6: the strict default refuses format characters as it refuses
+/// controls: bidi overrides, marks and isolates, zero-width characters, the
+/// BOM, soft hyphen and the line/paragraph separators, which corrupt logs,
+/// dashboards and ACL reviews. The opt-in accepts them.
+#[test]
+fn f6_strict_topics_refuse_format_characters() {
+    for (topic, at) in [
+        ("a\u{202e}b", 1),
+        ("a\u{200b}b", 1),
+        ("a\u{200e}b", 1),
+        ("a\u{2066}b", 1),
+        ("a\u{feff}b", 1),
+        ("a\u{2028}b", 1),
+        ("a\u{2029}b", 1),
+        ("a/\u{ad}", 2),
+        ("a\u{e0041}", 1),
+    ] {
+        assert_eq!(
+            TopicName::parse(topic).map_err(|e| (e.kind(), e.offset())),
+            Err((ErrorKind::InvalidCharacter, at)),
+            "{topic:?}"
+        );
+        assert_eq!(
+            kind(TopicFilter::parse(topic)),
+            ErrorKind::InvalidCharacter,
+            "{topic:?}"
+        );
+        let lenient = Options::new().insecure_allow_format_characters();
+        assert!(TopicName::parse_with(topic, &lenient).is_ok(), "{topic:?}");
+    }
+    // Visible non-ASCII stays valid.
+    assert!(TopicName::parse("küche/température/温度").is_ok());
+}
+
+/// F6: `$share/<ShareName>/<filter>` (MQTT 5 §4.8.2): the share name is
+/// non-empty and has no `/`, `+` or `#`, and a filter follows. `matches`
+/// applies the inner filter, as a broker delivers to a shared subscription.
+#[test]
+fn f6_shared_subscriptions_are_validated_and_matched_like_a_broker() {
+    for (bad, k) in [
+        ("$share/+/x", ErrorKind::InvalidWildcard),
+        ("$share/#", ErrorKind::InvalidWildcard),
+        ("$share//x", ErrorKind::InvalidSyntax),
+        ("$share/g", ErrorKind::InvalidSyntax),
+        ("$share/g/", ErrorKind::InvalidSyntax),
+        ("$share/", ErrorKind::InvalidSyntax),
+        ("$share/g+/x", ErrorKind::InvalidWildcard),
+        ("$share/g/a/#/b", ErrorKind::InvalidWildcard),
+    ] {
+        assert_eq!(kind(TopicFilter::parse(bad)), k, "{bad:?}");
+    }
+    let t = |s: &str| TopicName::parse(s).unwrap();
+    let f = |s: &str| TopicFilter::parse(s).unwrap();
+    assert!(f("$share/g/#").matches(&t("devices/1")));
+    assert!(f("$share/g/devices/+").matches(&t("devices/1")));
+    assert!(!f("$share/g/devices/+").matches(&t("devices/1/x")));
+    assert!(f("$share/g/x").matches(&t("x")));
+    // The `$` rule applies to the inner filter.
+    assert!(!f("$share/g/#").matches(&t("$SYS/uptime")));
+    assert!(f("$share/g/$SYS/#").matches(&t("$SYS/uptime")));
+    assert_eq!(f("$share/g/devices/+").shared(), Some(("g", "devices/+")));
+    assert_eq!(f("devices/+").shared(), None);
+    // `$share`, `$sharex/...` and `$SHARE/...` are plain filters (case
+    // matters).
+    assert!(f("$share").matches(&t("$share")));
+    assert!(f("$sharex/g").matches(&t("$sharex/g")));
+    assert!(f("$SHARE/g").matches(&t("$SHARE/g")));
+}

@@ -121,3 +121,32 @@ fn timestamp_leap_second_only_at_the_end_of_a_utc_month() {
         );
     }
 }
+
+/// F8: equality and order are by instant. `00:00Z` and `01:00+01:00` are
+/// the same instant, so a freshness or replay check written with `==`/`<`
+/// gives the right answer whatever offset the sender chose.
+#[test]
+fn f8_timestamps_compare_by_instant() {
+    let t = |s: &str| Timestamp::parse(s).unwrap();
+    assert_eq!(t("2024-01-01T00:00:00Z"), t("2024-01-01T01:00:00+01:00"));
+    assert_eq!(t("2024-01-01T00:00:00Z"), t("2023-12-31T19:30:00-04:30"));
+    assert_eq!(t("2024-01-01T00:00:00Z"), t("2024-01-01T00:00:00-00:00"));
+    assert_eq!(t("2024-01-01T00:00:00.5Z"), t("2024-01-01T00:00:00.500z"));
+    assert!(t("2024-01-01T00:30:00+01:00") < t("2024-01-01T00:00:00Z"));
+    assert!(t("2024-01-01T00:00:00Z") < t("2024-01-01T00:00:00.000000001Z"));
+    // The leap second lies between 23:59:59.999999999 and midnight.
+    assert!(t("2016-12-31T23:59:59.999999999Z") < t("2016-12-31T23:59:60Z"));
+    assert!(t("2016-12-31T23:59:60.5Z") < t("2017-01-01T00:00:00Z"));
+    assert_eq!(t("2016-12-31T23:59:60Z"), t("2017-01-01T00:59:60+01:00"));
+    // Hash agrees with equality.
+    let set: std::collections::HashSet<Timestamp> =
+        [t("2024-01-01T00:00:00Z"), t("2024-01-01T01:00:00+01:00")]
+            .into_iter()
+            .collect();
+    assert_eq!(set.len(), 1);
+    // Precision beyond nanoseconds is dropped (documented): equal instants.
+    assert_eq!(
+        t("2024-01-01T00:00:00.0000000001Z"),
+        t("2024-01-01T00:00:00Z")
+    );
+}

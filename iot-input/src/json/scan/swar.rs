@@ -38,7 +38,7 @@ pub(super) fn skip_plain(bytes: &[u8], mut i: usize) -> (usize, bool) {
 /// (the same hash [`hash_plain`](crate::json::keys::hash_plain) gives).
 /// `None` for every other key, which the caller scans byte by byte.
 #[inline(always)]
-pub(super) fn plain_key(bytes: &[u8], start: usize) -> Option<(usize, u32)> {
+pub(super) fn plain_key(bytes: &[u8], start: usize, key: u64) -> Option<(usize, u32)> {
     let mut i = start + 1;
     let mut hash = 0u64;
     while let Some(chunk) = bytes.get(i..i + 8) {
@@ -48,7 +48,7 @@ pub(super) fn plain_key(bytes: &[u8], start: usize) -> Option<(usize, u32)> {
         let word = u64::from_le_bytes(word);
         let (mask, at_quote) = special_and_quote(word);
         if mask == 0 {
-            hash = mix(hash, word);
+            hash = mix(hash, word, key);
             i += 8;
             continue;
         }
@@ -60,11 +60,11 @@ pub(super) fn plain_key(bytes: &[u8], start: usize) -> Option<(usize, u32)> {
         let before = (mask & mask.wrapping_neg()) >> 7;
         let kept = before.wrapping_sub(1);
         if kept != 0 {
-            hash = mix(hash, word & kept);
+            hash = mix(hash, word & kept, key);
         }
         let end = i + k + 1;
         let len = end - start - 2;
-        return Some((end, finish(hash, len as u64)));
+        return Some((end, finish(hash, len as u64, key)));
     }
     None
 }
