@@ -64,7 +64,8 @@ pub(crate) fn verified(repo: &Repo, path: &str) -> VerifiedTarget {
 }
 
 pub(crate) struct Device {
-    pub(crate) dir: tempfile::TempDir,
+    root: PathBuf,
+    _tmp: Option<tempfile::TempDir>,
     pub(crate) loader: Loader,
 }
 
@@ -73,7 +74,11 @@ impl Device {
     /// empty and out of the boot order.
     pub(crate) fn new(loader: Loader) -> Device {
         let dir = tempfile::tempdir().unwrap();
-        let d = Device { dir, loader };
+        let d = Device {
+            root: dir.path().to_owned(),
+            _tmp: Some(dir),
+            loader,
+        };
         std::fs::write(d.slot_path("A"), content("fw-1.0.0.img")).unwrap();
         std::fs::write(d.slot_path("B"), b"").unwrap();
         let mut vars = Vars::new();
@@ -103,8 +108,21 @@ impl Device {
         d
     }
 
+    /// The device in `root`, made by [`Device::new`] (in another process).
+    pub(crate) fn open(root: &std::path::Path, loader: Loader) -> Device {
+        Device {
+            root: root.to_owned(),
+            _tmp: None,
+            loader,
+        }
+    }
+
+    pub(crate) fn root(&self) -> &std::path::Path {
+        &self.root
+    }
+
     pub(crate) fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        self.root.join(name)
     }
     pub(crate) fn slot_path(&self, slot: &str) -> PathBuf {
         self.path(&format!("slot-{slot}"))
@@ -265,4 +283,36 @@ pub(crate) fn is_bootable(d: &Device, slot: &str) -> bool {
         Loader::UBoot => d.uboot().is_bootable(&vars, slot),
         Loader::Grub => d.grub().is_bootable(&vars, slot),
     }
+}
+
+/// The power-loss invariant, checked right after a crash and before the
+/// next boot: every slot the bootloader may pick holds a whole image, the
+/// one the crate recorded for it; then the bootloader boots a slot holding
+/// a whole image. Returns the booted slot.
+pub(crate) fn check_and_boot(d: &Device, ctx: &str) -> String {
+    let vars = d.vars();
+    for slot in ["A", "B"] {
+        if is_bootable(d, slot) {
+            let image = d
+                .image_in(slot)
+                .unwrap_or_else(|| panic!("{ctx}: slot {slot} is bootable but half-written"));
+            if let Some(recorded) = vars.get(&format!("IOT_{slot}_VERSION")) {
+                assert_eq!(
+                    image, recorded,
+                    "{ctx}: slot {slot} is not what the crate recorded"
+                );
+            }
+        }
+    }
+    // GRUB boots its rescue entry when every slot's TRY flag is set (its
+    // grub.cfg then resets the flags): the rescue system reboots
+    let booted = d
+        .boot()
+        .or_else(|| (d.loader == Loader::Grub).then(|| d.boot()).flatten())
+        .unwrap_or_else(|| panic!("{ctx}: nothing bootable"));
+    assert!(
+        d.image_in(&booted).is_some(),
+        "{ctx}: booted a half-written slot"
+    );
+    booted
 }
