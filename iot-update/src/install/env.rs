@@ -56,13 +56,13 @@ pub(crate) fn parse_uboot_data(data: &[u8]) -> Result<Vars, Error> {
         if end == 0 {
             return Ok(vars);
         }
-        let entry =
-            core::str::from_utf8(&rest[..end]).map_err(|_| env_error("variable not utf-8"))?;
+        let (entry, tail) = rest.split_at(end);
+        let entry = core::str::from_utf8(entry).map_err(|_| env_error("variable not utf-8"))?;
         let (name, value) = entry
             .split_once('=')
             .ok_or(env_error("variable without '='"))?;
         vars.insert(name.to_owned(), value.to_owned());
-        rest = &rest[end + 1..];
+        rest = tail.get(1..).unwrap_or_default();
     }
 }
 
@@ -123,23 +123,26 @@ impl UBootEnv {
         if file.read_exact_at(&mut buf, loc.offset).is_err() {
             return Ok(None);
         }
-        let crc = u32::from_le_bytes([buf[0], buf[1], buf[2], buf[3]]);
-        let data = &buf[5..];
-        if crc32fast::hash(data) != crc {
+        let Some((header, data)) = buf.split_first_chunk::<5>() else {
+            return Ok(None);
+        };
+        let [c0, c1, c2, c3, flags] = *header;
+        if crc32fast::hash(data) != u32::from_le_bytes([c0, c1, c2, c3]) {
             return Ok(None);
         }
-        Ok(parse_uboot_data(data).ok().map(|vars| (buf[4], vars)))
+        Ok(parse_uboot_data(data).ok().map(|vars| (flags, vars)))
     }
 
     /// Reads both copies and picks the current one by U-Boot's rule; also
     /// returns which copy it is and its flags byte.
-    fn current(&self) -> Result<(usize, u8, Vars), Error> {
-        let a = Self::read_copy(&self.copies[0])?;
-        let b = Self::read_copy(&self.copies[1])?;
+    fn current(&self) -> Result<(bool, u8, Vars), Error> {
+        let [first, second] = &self.copies;
+        let a = Self::read_copy(first)?;
+        let b = Self::read_copy(second)?;
         match (a, b) {
             (None, None) => Err(env_error("both u-boot environment copies are corrupt")),
-            (Some((fa, va)), None) => Ok((0, fa, va)),
-            (None, Some((fb, vb))) => Ok((1, fb, vb)),
+            (Some((fa, va)), None) => Ok((false, fa, va)),
+            (None, Some((fb, vb))) => Ok((true, fb, vb)),
             (Some((fa, va)), Some((fb, vb))) => {
                 // env_import_redund: 255 wraps to 0; otherwise the higher wins,
                 // the first on a tie.
@@ -150,7 +153,11 @@ impl UBootEnv {
                 } else {
                     fb > fa
                 };
-                Ok(if second { (1, fb, vb) } else { (0, fa, va) })
+                Ok(if second {
+                    (true, fb, vb)
+                } else {
+                    (false, fa, va)
+                })
             }
         }
     }
@@ -172,8 +179,8 @@ impl UBootEnv {
     /// default environment; use [`UBootEnv::format`] at provisioning);
     /// [`Error::Io`].
     pub fn write(&self, vars: &Vars) -> Result<(), Error> {
-        let (index, flags, _) = self.current()?;
-        self.write_copy(1 - index, flags.wrapping_add(1), vars)
+        let (second_is_current, flags, _) = self.current()?;
+        self.write_copy(!second_is_current, flags.wrapping_add(1), vars)
     }
 
     /// Provisioning only: writes `vars` to both copies, whatever they held.
@@ -181,12 +188,13 @@ impl UBootEnv {
     /// # Errors
     /// As [`UBootEnv::write`].
     pub fn format(&self, vars: &Vars) -> Result<(), Error> {
-        self.write_copy(0, 0, vars)?;
-        self.write_copy(1, 1, vars)
+        self.write_copy(false, 0, vars)?;
+        self.write_copy(true, 1, vars)
     }
 
-    fn write_copy(&self, index: usize, flags: u8, vars: &Vars) -> Result<(), Error> {
-        let loc = &self.copies[index];
+    fn write_copy(&self, second: bool, flags: u8, vars: &Vars) -> Result<(), Error> {
+        let [first_loc, second_loc] = &self.copies;
+        let loc = if second { second_loc } else { first_loc };
         let mut data = Vec::with_capacity(loc.size);
         for (name, value) in vars {
             check_var(name, value)?;

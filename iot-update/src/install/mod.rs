@@ -302,15 +302,18 @@ impl InstallerBuilder {
                 reason: "the two slots have the same name",
             });
         }
-        let booted_index = self
-            .slots
-            .iter()
-            .position(|s| s.name == booted)
-            .ok_or(problem(InstallProblem::UnknownBootedSlot))?;
+        let [first, second] = self.slots;
+        let (booted, inactive) = if first.name == booted {
+            (first, second)
+        } else if second.name == booted {
+            (second, first)
+        } else {
+            return Err(problem(InstallProblem::UnknownBootedSlot));
+        };
         Ok(Installer {
             boot: self.boot,
-            slots: self.slots,
-            booted: booted_index,
+            booted,
+            inactive,
             counter: self.counter,
             running_version: self.running_version,
             allow_downgrade: self.allow_downgrade,
@@ -371,8 +374,8 @@ pub struct Installed {
 /// drives the bootloader's environment (see the crate's manual).
 pub struct Installer {
     boot: Box<dyn BootControl>,
-    slots: [Slot; 2],
-    booted: usize,
+    booted: Slot,
+    inactive: Slot,
     counter: Box<dyn RollbackCounter>,
     running_version: Option<FirmwareVersion>,
     allow_downgrade: bool,
@@ -382,8 +385,8 @@ pub struct Installer {
 impl core::fmt::Debug for Installer {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Installer")
-            .field("slots", &self.slots)
-            .field("booted", &self.slots[self.booted].name)
+            .field("booted", &self.booted)
+            .field("inactive", &self.inactive)
             .field("allow_downgrade", &self.allow_downgrade)
             .finish_non_exhaustive()
     }
@@ -411,11 +414,7 @@ impl Installer {
     }
 
     fn booted_name(&self) -> &str {
-        &self.slots[self.booted].name
-    }
-
-    fn inactive(&self) -> &Slot {
-        &self.slots[1 - self.booted]
+        &self.booted.name
     }
 
     /// What the environment says.
@@ -444,14 +443,14 @@ impl Installer {
         if vars.get(TRIAL).is_some_and(|t| !t.is_empty()) {
             return Ok(());
         }
-        if let Some(sec) = vars
+        let recorded = vars
             .get(&security_var(self.booted_name()))
-            .and_then(|v| v.parse::<u64>().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if let Some(sec) = recorded
+            && self.counter.read()? < sec
         {
-            if self.counter.read()? < sec {
-                step::counter_step("advancing the rollback counter")?;
-                self.counter.advance_to(sec)?;
-            }
+            step::counter_step("advancing the rollback counter")?;
+            self.counter.advance_to(sec)?;
         }
         Ok(())
     }
@@ -546,7 +545,7 @@ impl Installer {
             return Err(problem(InstallProblem::Downgrade));
         }
 
-        let slot = self.inactive().clone();
+        let slot = self.inactive.clone();
         // 1. nothing may boot the slot while it is being written
         self.boot.mark_unbootable(&mut vars, &slot.name);
         vars.remove(&version_var(&slot.name));
@@ -610,17 +609,19 @@ impl Installer {
         self.report(Phase::Writing, 0, total);
         while done < total {
             let want = usize::try_from((total - done).min(CHUNK as u64)).unwrap_or(CHUNK);
+            let chunk = buf.get_mut(..want).unwrap_or_default();
             let n = source
-                .read(&mut buf[..want])
+                .read(chunk)
                 .map_err(io("reading the verified image"))?;
-            if n == 0 {
+            let chunk = chunk.get(..n).unwrap_or_default();
+            if chunk.is_empty() {
                 return Err(Error::Integrity {
                     of: Subject::Target,
                     rule: IntegrityRule::Length,
                 });
             }
-            hasher.update(&buf[..n]);
-            step::write_at(&dev, &buf[..n], done, "writing the slot")?;
+            hasher.update(chunk);
+            step::write_at(&dev, chunk, done, "writing the slot")?;
             done += n as u64;
             self.report(Phase::Writing, done, total);
         }
@@ -643,9 +644,10 @@ impl Installer {
         let mut done = 0u64;
         while done < total {
             let want = usize::try_from((total - done).min(CHUNK as u64)).unwrap_or(CHUNK);
-            dev.read_exact_at(&mut buf[..want], done)
+            let chunk = buf.get_mut(..want).unwrap_or_default();
+            dev.read_exact_at(chunk, done)
                 .map_err(|_| problem(InstallProblem::ReadBack))?;
-            hasher.update(&buf[..want]);
+            hasher.update(chunk);
             done += want as u64;
             self.report(Phase::Verifying, done, total);
         }

@@ -37,7 +37,8 @@ pub(crate) fn write_at(
     if crash_here() {
         // a torn write: a prefix reached the medium (short enough to cut
         // into the variables of an environment copy, whose tail is padding)
-        let _ = file.write_all_at(&data[..(data.len() / 2).min(256)], offset);
+        let torn = data.get(..(data.len() / 2).min(256)).unwrap_or_default();
+        let _ = file.write_all_at(torn, offset);
         return Err(crashed(during));
     }
     file.write_all_at(data, offset).map_err(io(during))
