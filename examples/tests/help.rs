@@ -5,13 +5,14 @@
 
 use std::process::Command;
 
-const EXAMPLES: [&str; 6] = [
+const EXAMPLES: [&str; 7] = [
     "device_lifecycle",
     "factory_batch",
     "mqtt_device",
     "tls_client",
     "tls_server",
     "tuf_conformance_client",
+    "update_device",
 ];
 
 #[test]
