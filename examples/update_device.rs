@@ -83,21 +83,23 @@ impl Device {
     /// The installer of the system running from `booted` (on a device:
     /// `booted_from_proc_cmdline()`, which reads `rauc.slot=`).
     fn installer(&self, booted: &str) -> Result<Installer> {
-        Ok(Installer::builder(self.env()?, self.slots()?, self.counter()?)
-            .booted(booted)
-            .on_progress(|p| {
-                if p.done == p.total {
-                    let what = match p.phase {
-                        Phase::Writing => "written and hashed",
-                        _ => "read back from the medium and hashed",
-                    };
-                    say(format_args!("  {} bytes {what}", p.total));
-                }
-            })
-            .build()?)
+        Ok(
+            Installer::builder(self.env()?, self.slots()?, self.counter()?)
+                .booted(booted)
+                .on_progress(|p| {
+                    if p.done == p.total {
+                        let what = match p.phase {
+                            Phase::Writing => "written and hashed",
+                            _ => "read back from the medium and hashed",
+                        };
+                        say(format_args!("  {} bytes {what}", p.total));
+                    }
+                })
+                .build()?,
+        )
     }
     fn updater(&self) -> Result<Updater> {
-        let mut store = DirectoryStore::open(self.path("tuf"))?;
+        let store = DirectoryStore::open(self.path("tuf"))?;
         if store.load("root", 512_000)?.is_none() {
             return Err("no trusted root: the factory step ships it".into());
         }
@@ -202,7 +204,9 @@ fn factory(d: &Device) -> Result<()> {
         vars.insert(k.into(), v.into());
     }
     d.env()?.format(&vars)?;
-    say("U-Boot environment: two redundant copies with CRC-32 (fw_env.config: `uboot-env.0 0x0 0x4000` and `uboot-env.1 0x0 0x4000`)");
+    say(
+        "U-Boot environment: two redundant copies with CRC-32 (fw_env.config: `uboot-env.0 0x0 0x4000` and `uboot-env.1 0x0 0x4000`)",
+    );
     show_env(d)?;
     let mut store = DirectoryStore::open(d.path("tuf"))?;
     store.store("root", &fs::read(repo().join("metadata/root.json"))?)?;
@@ -252,7 +256,11 @@ fn run(kept: Option<PathBuf>) -> Result<bool> {
     println!(
         "files in {}{}",
         base.display(),
-        if kept.is_some() { " (kept)" } else { " (temporary)" }
+        if kept.is_some() {
+            " (kept)"
+        } else {
+            " (temporary)"
+        }
     );
     let d = Device { base };
     let started = Instant::now();
@@ -289,7 +297,10 @@ fn run(kept: Option<PathBuf>) -> Result<bool> {
     ));
     show_env(&d)?;
     if booted != "B"
-        || outcome != (Confirmation::TrialEnded { security_counter: 2 })
+        || outcome
+            != (Confirmation::TrialEnded {
+                security_counter: 2,
+            })
         || counter != 2
     {
         return Err("the new image was not booted and confirmed".into());
