@@ -21,7 +21,23 @@ fn crash_here() -> bool {
     false
 }
 
+#[cfg(feature = "__test-hooks")]
+use crate::hooks::{after_sync, at_stop, before_write};
+
+#[cfg(not(feature = "__test-hooks"))]
+#[inline(always)]
+fn before_write(_: &File, _: u64, _: usize) {}
+
+#[cfg(not(feature = "__test-hooks"))]
+#[inline(always)]
+fn after_sync(_: &File) {}
+
+#[cfg(not(feature = "__test-hooks"))]
+#[inline(always)]
+fn at_stop() {}
+
 fn crashed(during: &'static str) -> Error {
+    at_stop();
     Error::Io {
         during,
         kind: std::io::ErrorKind::Interrupted,
@@ -34,6 +50,7 @@ pub(crate) fn write_at(
     offset: u64,
     during: &'static str,
 ) -> Result<(), Error> {
+    before_write(file, offset, data.len());
     if crash_here() {
         // a torn write: a prefix reached the medium (short enough to cut
         // into the variables of an environment copy, whose tail is padding)
@@ -48,7 +65,9 @@ pub(crate) fn sync(file: &File, during: &'static str) -> Result<(), Error> {
     if crash_here() {
         return Err(crashed(during));
     }
-    file.sync_all().map_err(io(during))
+    file.sync_all().map_err(io(during))?;
+    after_sync(file);
+    Ok(())
 }
 
 pub(crate) fn rename(from: &Path, to: &Path, during: &'static str) -> Result<(), Error> {
