@@ -240,7 +240,9 @@ fn download(d: &Device) -> Result<VerifiedTarget> {
     Ok(target)
 }
 
-fn run(kept: Option<PathBuf>) -> Result<bool> {
+/// Runs the whole story in `kept` (or a temporary directory); `Ok(true)`
+/// when every step did what it should.
+pub(crate) fn run(kept: Option<PathBuf>) -> Result<bool> {
     let temporary = tempfile::tempdir()?;
     let base = match &kept {
         Some(dir) => {
