@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 use std::process::Command;
 
 use ab::{Device, ENV_SIZE, Loader, repo, verified};
-use iot_update::{Confirmation, GrubEnv, Vars};
+use iot_update::{Confirmation, GrubEnv, UBootEnv, Vars};
 
 fn run(cmd: &mut Command) -> String {
     let out = cmd.output().unwrap();
@@ -53,6 +53,17 @@ fn fw_config(d: &Device) -> std::path::PathBuf {
     )
     .unwrap();
     cfg
+}
+
+#[test]
+fn the_fw_env_config_of_the_interop_tests_describes_the_same_pair() {
+    let d = Device::new(Loader::UBoot);
+    let text = std::fs::read_to_string(fw_config(&d)).unwrap();
+    let parsed = UBootEnv::from_fw_env_config(&format!("# a comment\n{text}\n")).unwrap();
+    assert_eq!(parsed.copies(), d.uboot().copies());
+    assert_eq!(parsed.read().unwrap(), d.vars());
+    assert!(UBootEnv::from_fw_env_config("/dev/mtd1 0x0 0x4000\n").is_err());
+    assert!(UBootEnv::from_fw_env_config("/dev/mtd1 zero 0x4000\n/dev/mtd2 0 0x4000").is_err());
 }
 
 fn fw_printenv(d: &Device) -> Vars {

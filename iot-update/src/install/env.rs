@@ -111,6 +111,48 @@ impl UBootEnv {
         })
     }
 
+    /// The redundant pair of an `fw_env.config` (libubootenv's
+    /// `/etc/fw_env.config`): two lines `device offset size [sector-size
+    /// [sectors]]`, numbers in hex (`0x`) or decimal, `#` comments.
+    ///
+    /// # Errors
+    /// [`Error::InvalidConfig`] unless there are exactly two such lines
+    /// that [`UBootEnv::redundant`] accepts.
+    pub fn from_fw_env_config(text: &str) -> Result<Self, Error> {
+        const BAD: Error = Error::InvalidConfig {
+            reason: "fw_env.config must have two lines `device offset size`",
+        };
+        fn number(field: &str) -> Option<u64> {
+            match field
+                .strip_prefix("0x")
+                .or_else(|| field.strip_prefix("0X"))
+            {
+                Some(hex) => u64::from_str_radix(hex, 16).ok(),
+                None => field.parse().ok(),
+            }
+        }
+        let mut copies = Vec::new();
+        for line in text.lines() {
+            let line = line.split('#').next().unwrap_or_default().trim();
+            if line.is_empty() {
+                continue;
+            }
+            let mut fields = line.split_whitespace();
+            let (Some(path), Some(offset), Some(size)) =
+                (fields.next(), fields.next(), fields.next())
+            else {
+                return Err(BAD);
+            };
+            let offset = number(offset).ok_or(BAD)?;
+            let size = number(size)
+                .and_then(|s| usize::try_from(s).ok())
+                .ok_or(BAD)?;
+            copies.push(EnvLocation::new(path, offset, size));
+        }
+        let [first, second]: [EnvLocation; 2] = copies.try_into().map_err(|_| BAD)?;
+        Self::redundant(first, second)
+    }
+
     /// The two copies.
     pub fn copies(&self) -> &[EnvLocation; 2] {
         &self.copies
