@@ -2,13 +2,8 @@
 //! when the demonstration stops working (each step checks its outcome and
 //! `run` reports failure if any step did not do what it claims).
 
-// Test code: a panic is a failed test, which is what we want here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 
 #[path = "../device_lifecycle.rs"]
 #[allow(dead_code)] // the example's `main` is not called here

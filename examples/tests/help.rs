@@ -3,9 +3,12 @@
 //! batch). The examples are the binaries `cargo test` builds next to this
 //! test; each one is run with `--help` and `-h`.
 
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+
 use std::process::Command;
 
-const EXAMPLES: [&str; 7] = [
+const EXAMPLES: [&str; 8] = [
     "conformance_evidence",
     "device_lifecycle",
     "factory_batch",
@@ -13,6 +16,7 @@ const EXAMPLES: [&str; 7] = [
     "tls_client",
     "tls_server",
     "tuf_conformance_client",
+    "update_device",
 ];
 
 #[test]

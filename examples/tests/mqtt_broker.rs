@@ -7,13 +7,8 @@
 //! `cargo test`; `.ci/run` installs mosquitto and runs them with
 //! `cargo test --workspace -- --ignored interop_`.
 
-// Test code: a panic is a failed test, which is what we want here.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
 
 use std::fmt::Write as _;
 use std::fs;

@@ -162,6 +162,53 @@ impl fmt::Display for FetchProblem {
     }
 }
 
+/// Why the A/B installer refused or stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum InstallProblem {
+    /// A trial boot of a new install is unresolved: call
+    /// [`Installer::confirm`](crate::Installer::confirm) first (from the new
+    /// slot it ends the trial; from the old one it reports the fallback).
+    TrialPending,
+    /// The target's signed `custom` metadata lacks a valid `version`
+    /// (SemVer) or `security_counter` (an unsigned integer).
+    MissingCustomMetadata,
+    /// The target's security counter is below the rollback counter.
+    SecurityCounterRollback,
+    /// The target's version is below the running one (and downgrades are
+    /// not allowed).
+    Downgrade,
+    /// Neither the caller nor the boot environment gives the running
+    /// firmware's version.
+    UnknownRunningVersion,
+    /// The booted slot is not one of the installer's slots.
+    UnknownBootedSlot,
+    /// The image is larger than the slot's block device.
+    SlotTooSmall,
+    /// Reading the slot back (from the medium, not the page cache) did not
+    /// give the verified image.
+    ReadBack,
+}
+
+impl fmt::Display for InstallProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            InstallProblem::TrialPending => "a trial boot is unresolved: confirm first",
+            InstallProblem::MissingCustomMetadata => {
+                "the target's custom metadata lacks a version or security counter"
+            }
+            InstallProblem::SecurityCounterRollback => {
+                "the target's security counter is below the rollback counter"
+            }
+            InstallProblem::Downgrade => "the target's version is below the running version",
+            InstallProblem::UnknownRunningVersion => "the running version is unknown",
+            InstallProblem::UnknownBootedSlot => "the booted slot is not a known slot",
+            InstallProblem::SlotTooSmall => "the image does not fit the slot",
+            InstallProblem::ReadBack => "the slot read back differs from the verified image",
+        })
+    }
+}
+
 /// Everything that can go wrong in this crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -264,6 +311,17 @@ pub enum Error {
         /// What failed (a fixed phrase).
         reason: &'static str,
     },
+    /// The boot environment cannot be read or written as it is (both
+    /// U-Boot copies corrupt, not an environment, variables that do not fit).
+    BootEnv {
+        /// What is wrong (a fixed phrase).
+        reason: &'static str,
+    },
+    /// The A/B installer refused or stopped.
+    Install {
+        /// Why.
+        problem: InstallProblem,
+    },
     /// The sealed metadata store or the `iot-storage` counter failed;
     /// `cause` is that error's `Display` (`iot_storage::Error` is neither
     /// `Clone` nor `Eq`).
@@ -309,6 +367,8 @@ impl fmt::Display for Error {
             Error::Io { during, kind } => write!(f, "i/o error while {during}: {kind}"),
             Error::InvalidConfig { reason } => write!(f, "invalid configuration: {reason}"),
             Error::Counter { reason } => write!(f, "rollback counter: {reason}"),
+            Error::BootEnv { reason } => write!(f, "boot environment: {reason}"),
+            Error::Install { problem } => write!(f, "install refused: {problem}"),
             #[cfg(feature = "storage")]
             Error::Storage { cause } => write!(f, "iot-storage: {cause}"),
         }

@@ -9,6 +9,7 @@ mod error;
 #[cfg(feature = "__test-hooks")]
 #[doc(hidden)]
 pub mod hooks;
+mod install;
 pub mod manual;
 mod metadata;
 mod path;
@@ -28,7 +29,11 @@ pub use config::Limits;
 pub use counter::RollbackCounter;
 #[cfg(feature = "storage")]
 pub use counter::StorageCounter;
-pub use error::{Error, FetchProblem, IntegrityRule, Role, Subject, VersionRule};
+pub use error::{Error, FetchProblem, InstallProblem, IntegrityRule, Role, Subject, VersionRule};
+pub use install::{
+    BootControl, Confirmation, EnvLocation, GrubEnv, InstallProgress, Installed, Installer,
+    InstallerBuilder, Phase, Slot, Status, UBootEnv, Vars, booted_slot_from_cmdline,
+};
 pub use metadata::canonical_json;
 #[cfg(feature = "storage")]
 #[cfg_attr(docsrs, doc(cfg(feature = "storage")))]
@@ -42,6 +47,10 @@ pub use updater::{Progress, TargetInfo, Updater, UpdaterBuilder, VerifiedTarget}
 /// The `serde_json` this crate uses ([`TargetInfo::custom`] returns its
 /// `Value`).
 pub use serde_json;
+
+/// The `iot-input` this crate uses ([`InstallerBuilder::running_version`]
+/// takes its `FirmwareVersion`).
+pub use iot_input;
 
 /// The `iot-comm` this crate uses: build the [`HttpTransport`]'s TLS
 /// configuration with `iot_update::iot_comm::ClientPolicy`.

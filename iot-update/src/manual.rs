@@ -6,6 +6,8 @@
 //! 2. [`_02_howto`]: a device's update loop, https with iot-comm, offline
 //!    media, the sealed store.
 //! 3. [`_03_limits`]: every bound, its default, and the conformance suite.
+//! 4. [`_04_installer`]: the A/B installer: states, anti-rollback, power
+//!    loss, GRUB's one-shot trial, limits.
 
 #[doc = include_str!("manual/01_threat_model.md")]
 pub mod _01_threat_model {}
@@ -15,3 +17,6 @@ pub mod _02_howto {}
 
 #[doc = include_str!("manual/03_limits.md")]
 pub mod _03_limits {}
+
+#[doc = include_str!("manual/04_installer.md")]
+pub mod _04_installer {}
