@@ -419,8 +419,7 @@ impl Engine {
         end.map(Step::Done)
     }
 
-    /// Empties a directory depth-first, then removes it (renamed to a random
-    /// name first, like files).
+    /// Empties a directory depth-first, then removes it under its own name.
     fn erase_dir(&mut self, at: Cursor<'_>, tally: &mut Tally<'_>) -> Result<Step, Error> {
         if at.depth >= MAX_TREE_DEPTH {
             tally.fail(FailReason::TooDeep);
@@ -457,10 +456,13 @@ impl Engine {
             return Ok(Step::Done(End::Left));
         }
         self.reporter.phase(Phase::Remove);
-        let random = OsString::from(fsops::random_name(&self.rng)?);
-        let removed = match fsops::rename(at.dir, at.name, &random)
-            .and_then(|()| fsops::rmdir(at.dir, &random))
-        {
+        // Removed under its own name, not renamed first as files are: a
+        // power cut between a rename and the `rmdir` would leave an empty
+        // directory under a random name that no journal record points to.
+        // `rmdir` itself is safe against a swap: it refuses a non-empty
+        // directory (ENOTEMPTY) and anything that is not a directory
+        // (ENOTDIR), so it can only ever remove an empty directory.
+        let removed = match fsops::rmdir(at.dir, at.name) {
             Ok(()) | Err(Errno::NOENT) => fsops::fsync_dir(at.dir),
             Err(e) => Err(e),
         };
