@@ -173,14 +173,7 @@ impl UpdaterBuilder {
     /// The updater. Nothing is read or fetched yet.
     pub fn build(self) -> Updater {
         Updater {
-            metadata_url: self.metadata_url,
-            targets_url: self.targets_url,
-            transport: self.transport,
-            store: self.store,
-            limits: self.limits,
-            clock: self.clock,
-            clock_floor: self.clock_floor,
-            progress: self.progress,
+            settings: self,
             trusted: None,
         }
     }
@@ -192,22 +185,16 @@ impl UpdaterBuilder {
 ///
 /// See the crate documentation for an example.
 pub struct Updater {
-    metadata_url: String,
-    targets_url: Option<String>,
-    transport: Box<dyn Transport>,
-    store: Box<dyn MetadataStore>,
-    limits: Limits,
-    clock: Box<dyn Clock>,
-    clock_floor: i64,
-    progress: Option<ProgressFn>,
+    /// What the builder was given, unchanged.
+    settings: UpdaterBuilder,
     trusted: Option<TrustedSet>,
 }
 
 impl core::fmt::Debug for Updater {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Updater")
-            .field("limits", &self.limits)
-            .field("clock_floor", &self.clock_floor)
+            .field("limits", &self.settings.limits)
+            .field("clock_floor", &self.settings.clock_floor)
             .field("refreshed", &self.trusted.is_some())
             .finish_non_exhaustive()
     }
@@ -251,8 +238,12 @@ impl Updater {
     }
 
     fn now(&self) -> Result<i64, Error> {
-        let now = self.clock.now_unix().ok_or(Error::ClockUnavailable)?;
-        if now < self.clock_floor {
+        let now = self
+            .settings
+            .clock
+            .now_unix()
+            .ok_or(Error::ClockUnavailable)?;
+        if now < self.settings.clock_floor {
             return Err(Error::ClockBeforeFloor);
         }
         Ok(now)
@@ -267,7 +258,11 @@ impl Updater {
         deadline: Instant,
     ) -> Result<Vec<u8>, Error> {
         let fetch_err = |problem| Error::Fetch { of, problem };
-        let mut body = self.transport.fetch(url, deadline).map_err(fetch_err)?;
+        let mut body = self
+            .settings
+            .transport
+            .fetch(url, deadline)
+            .map_err(fetch_err)?;
         let mut data = Vec::new();
         let mut buf = vec![0u8; CHUNK];
         loop {
@@ -301,10 +296,10 @@ impl Updater {
         max_len: u64,
     ) -> Result<Vec<u8>, Error> {
         let url = match version {
-            Some(v) => format!("{}{v}.{}.json", self.metadata_url, quote(role)),
-            None => format!("{}{}.json", self.metadata_url, quote(role)),
+            Some(v) => format!("{}{v}.{}.json", self.settings.metadata_url, quote(role)),
+            None => format!("{}{}.json", self.settings.metadata_url, quote(role)),
         };
-        let deadline = Instant::now() + self.limits.metadata_deadline();
+        let deadline = Instant::now() + self.settings.limits.metadata_deadline();
         self.fetch_bounded(&url, subject(role), max_len, deadline)
     }
 
@@ -323,8 +318,9 @@ impl Updater {
     pub fn refresh(&mut self) -> Result<(), Error> {
         self.trusted = None;
         let now = self.now()?;
-        let limits = self.limits.clone();
+        let limits = self.settings.limits.clone();
         let root = self
+            .settings
             .store
             .load("root", limits.root_max_length())?
             .ok_or(Error::NoTrustedRoot)?;
@@ -342,21 +338,29 @@ impl Updater {
                 Err(e) => return Err(e),
             };
             trusted.update_root(&data)?;
-            self.store.store("root", &data)?;
+            self.settings.store.store("root", &data)?;
         }
 
         // 5.4: timestamp. The stored one (if still valid) is the rollback
         // reference of the new one.
-        if let Ok(Some(local)) = self.store.load("timestamp", limits.timestamp_max_length()) {
+        if let Ok(Some(local)) = self
+            .settings
+            .store
+            .load("timestamp", limits.timestamp_max_length())
+        {
             let _ = trusted.update_timestamp(&local);
         }
         let data = self.fetch_metadata("timestamp", None, limits.timestamp_max_length())?;
         if trusted.update_timestamp(&data)? == TimestampUpdate::Updated {
-            self.store.store("timestamp", &data)?;
+            self.settings.store.store("timestamp", &data)?;
         }
 
         // 5.5: snapshot, unless the stored one is still the current one.
-        let local_ok = match self.store.load("snapshot", limits.snapshot_max_length()) {
+        let local_ok = match self
+            .settings
+            .store
+            .load("snapshot", limits.snapshot_max_length())
+        {
             Ok(Some(local)) => trusted.update_snapshot(&local, true).is_ok(),
             _ => false,
         };
@@ -371,7 +375,7 @@ impl Updater {
             let version = trusted.consistent_snapshot().then_some(listed.version);
             let data = self.fetch_metadata("snapshot", version, max_len)?;
             trusted.update_snapshot(&data, false)?;
-            self.store.store("snapshot", &data)?;
+            self.settings.store.store("snapshot", &data)?;
         }
 
         // 5.6: top-level targets.
@@ -392,8 +396,8 @@ impl Updater {
         if trusted.verify_cached(role, delegator)? {
             return Ok(());
         }
-        let max_default = self.limits.targets_max_length();
-        if let Ok(Some(local)) = self.store.load(role, max_default)
+        let max_default = self.settings.limits.targets_max_length();
+        if let Ok(Some(local)) = self.settings.store.load(role, max_default)
             && trusted.update_targets(&local, role, delegator).is_ok()
         {
             return Ok(());
@@ -411,7 +415,7 @@ impl Updater {
         let version = trusted.consistent_snapshot().then_some(listed.version);
         let data = self.fetch_metadata(role, version, max_len)?;
         trusted.update_targets(&data, role, delegator)?;
-        self.store.store(role, &data)
+        self.settings.store.store(role, &data)
     }
 
     /// Looks `target_path` up in the trusted targets metadata: the
@@ -442,7 +446,7 @@ impl Updater {
     ) -> Result<Option<TargetInfo>, Error> {
         let mut to_visit = vec![("targets".to_owned(), "root".to_owned())];
         let mut visited: BTreeSet<String> = BTreeSet::new();
-        let max = self.limits.max_delegations() as usize;
+        let max = self.settings.limits.max_delegations() as usize;
         while visited.len() <= max {
             let Some((role, delegator)) = to_visit.pop() else {
                 break;
@@ -566,15 +570,19 @@ impl Updater {
         if let Some(cached) = self.find_cached_target(info, dir)? {
             return Ok(cached);
         }
-        if info.length() > self.limits.max_target_length() {
+        if info.length() > self.settings.limits.max_target_length() {
             return Err(Error::Integrity {
                 of,
                 rule: IntegrityRule::TooLong,
             });
         }
-        let base = self.targets_url.as_deref().ok_or(Error::InvalidConfig {
-            reason: "no targets url",
-        })?;
+        let base = self
+            .settings
+            .targets_url
+            .as_deref()
+            .ok_or(Error::InvalidConfig {
+                reason: "no targets url",
+            })?;
         let hashes = info
             .file
             .hashes
@@ -596,9 +604,13 @@ impl Updater {
             _ => format!("{base}{}", info.path),
         };
 
-        let deadline = Instant::now() + self.limits.target_deadline();
+        let deadline = Instant::now() + self.settings.limits.target_deadline();
         let fetch_err = |problem| Error::Fetch { of, problem };
-        let mut body = self.transport.fetch(&url, deadline).map_err(fetch_err)?;
+        let mut body = self
+            .settings
+            .transport
+            .fetch(&url, deadline)
+            .map_err(fetch_err)?;
         let during = "writing a target";
         let mut tmp = tempfile::Builder::new()
             .prefix(".iot-update-")
@@ -631,7 +643,7 @@ impl Updater {
             let chunk = buf.get(..n).unwrap_or_default();
             hasher.update(chunk);
             tmp.write_all(chunk).map_err(io(during))?;
-            if let Some(progress) = self.progress.as_mut() {
+            if let Some(progress) = self.settings.progress.as_mut() {
                 progress(&Progress { received, total });
             }
         }
