@@ -13,13 +13,7 @@
 #![cfg(test)]
 
 #[path = "support/ab.rs"]
-#[allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+#[allow(dead_code)] // each test file uses part of the test bench
 mod ab;
 mod support;
 

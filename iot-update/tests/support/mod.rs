@@ -2,15 +2,9 @@
 //! metadata signed over `iot_update::canonical_json`, files in a temporary
 //! directory served by the `FileTransport`.
 
-// Test-only helpers (like iot-testkit, which carries the same allow at its
-// root): a broken fixture should panic loudly.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
+// Test code throughout: clippy.toml lets it panic, helpers included.
+#![cfg(test)]
+#![allow(dead_code)] // each test file uses part of the helpers
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
