@@ -723,27 +723,8 @@ type Step = fn(&mut Lifecycle) -> Result<()>;
 /// Runs the whole story in `kept` (or a temporary directory); `Ok(true)`
 /// when every step did what it should.
 pub(crate) fn run(kept: Option<PathBuf>) -> Result<bool> {
-    let temporary = tempfile::tempdir()?;
-    let base = match &kept {
-        Some(dir) => {
-            fs::create_dir_all(dir)?;
-            if fs::read_dir(dir)?.next().is_some() {
-                return Err(format!("{} is not empty", dir.display()).into());
-            }
-            dir.clone()
-        }
-        None => temporary.path().to_path_buf(),
-    };
     println!("device_lifecycle: one device from factory line to factory reset");
-    println!(
-        "files in {}{}",
-        base.display(),
-        if kept.is_some() {
-            " (kept)"
-        } else {
-            " (temporary)"
-        }
-    );
+    let (_temporary, base) = iot_examples::device_dir(kept.as_deref())?;
 
     let mut lc = Lifecycle {
         device: Device::new(&base)?,

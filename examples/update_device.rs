@@ -243,27 +243,8 @@ fn download(d: &Device) -> Result<VerifiedTarget> {
 /// Runs the whole story in `kept` (or a temporary directory); `Ok(true)`
 /// when every step did what it should.
 pub(crate) fn run(kept: Option<PathBuf>) -> Result<bool> {
-    let temporary = tempfile::tempdir()?;
-    let base = match &kept {
-        Some(dir) => {
-            fs::create_dir_all(dir)?;
-            if fs::read_dir(dir)?.next().is_some() {
-                return Err(format!("{} is not empty", dir.display()).into());
-            }
-            dir.clone()
-        }
-        None => temporary.path().to_path_buf(),
-    };
     println!("update_device: one device updates its firmware from 1.0.0 to 2.0.0");
-    println!(
-        "files in {}{}",
-        base.display(),
-        if kept.is_some() {
-            " (kept)"
-        } else {
-            " (temporary)"
-        }
-    );
+    let (_temporary, base) = iot_examples::device_dir(kept.as_deref())?;
     let d = Device { base };
     let started = Instant::now();
 
