@@ -9,7 +9,7 @@
 //! the AEAD directly.
 
 use crate::crypto::{Algorithm, DataKey};
-use crate::format::{self, KeyRing, Limits};
+use crate::format::{self, KeyRing, Limits, RecordUse};
 use crate::{Error, RootKey, StoreOptions};
 
 const FUZZ_ROOT: [u8; 32] = [0xF0; 32];
@@ -41,8 +41,7 @@ pub fn record_open(data: &[u8]) -> Result<(), Error> {
         &keys,
         &FUZZ_STORE_ID,
         header.generation,
-        None,
-        true,
+        RecordUse::Index,
         limits(),
         data.to_vec(),
     )
@@ -50,11 +49,27 @@ pub fn record_open(data: &[u8]) -> Result<(), Error> {
 }
 
 /// Decodes `data` as the plaintext of a record (what follows a successful
-/// AEAD open); the first 9 bytes choose the generation and flags. Returns the
-/// value length on success.
+/// AEAD open) as `open` does, checking the whole index; the first 9 bytes
+/// choose the generation and flags. Returns the value length on success.
 pub fn record_payload(data: &[u8]) -> Result<usize, Error> {
     let (generation, flags, rest) = split_u64_u8(data).ok_or(Error::Integrity)?;
-    let (_, value) = format::parse_record_payload(rest, generation, flags, None, true, limits())?;
+    let (_, value) =
+        format::parse_record_payload(rest, generation, flags, RecordUse::Index, limits())?;
+    Ok(value.len())
+}
+
+/// Decodes the same bytes as [`record_payload`] the way `get` does, asking
+/// for the entry the payload names (when that name is a valid one). The
+/// targets check that it accepts whatever `record_payload` accepts, with the
+/// same value.
+pub fn record_payload_as_entry(data: &[u8]) -> Result<usize, Error> {
+    let (generation, flags, rest) = split_u64_u8(data).ok_or(Error::Integrity)?;
+    let (&name_len, after) = rest.split_first().ok_or(Error::Integrity)?;
+    let name = after.get(..usize::from(name_len)).ok_or(Error::Integrity)?;
+    let name = std::str::from_utf8(name).map_err(|_| Error::InvalidName)?;
+    crate::name::validate(name)?;
+    let (_, value) =
+        format::parse_record_payload(rest, generation, flags, RecordUse::Entry(name), limits())?;
     Ok(value.len())
 }
 
@@ -105,9 +120,14 @@ mod tests {
         record.extend_from_slice(&5u64.to_be_bytes());
         record.extend_from_slice(&[0, b'v']);
         assert_eq!(record_payload(&record).unwrap(), 1);
+        assert_eq!(record_payload_as_entry(&record).unwrap(), 1);
         // The record's own entry must match its generation.
         record[7] = 6;
         assert!(matches!(record_payload(&record), Err(Error::Integrity)));
+        assert!(matches!(
+            record_payload_as_entry(&record),
+            Err(Error::Integrity)
+        ));
 
         // generation 9, key version 1 | no rotation | table {a: 5}
         let mut manifest = 9u64.to_be_bytes().to_vec();

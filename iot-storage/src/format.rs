@@ -297,6 +297,37 @@ fn decode_table_map(
     Ok(table)
 }
 
+/// Walks an encoded table to the end and returns the line of `name`, if any.
+/// Lengths and the entry count are bounded as in [`decode_table`]; names are
+/// compared as bytes, not decoded (see [`parse_record_payload`]).
+fn find_table_entry(
+    reader: &mut Reader<'_>,
+    container_generation: u64,
+    limits: Limits,
+    name: &[u8],
+) -> Result<Option<EntryMeta>, Error> {
+    let count = usize::from(reader.u16()?);
+    if count > limits.max_entries {
+        return Err(Error::TooManyEntries {
+            max: limits.max_entries,
+        });
+    }
+    let mut found = None;
+    for _ in 0..count {
+        let len = usize::from(reader.u8()?);
+        let entry = reader.take(len)?;
+        let generation = reader.u64()?;
+        let flags = reader.u8()?;
+        if entry == name {
+            if generation == 0 || generation > container_generation {
+                return Err(Error::Integrity);
+            }
+            found = Some(EntryMeta { generation, flags });
+        }
+    }
+    Ok(found)
+}
+
 /// A buffer that is decrypted in place: wiped on drop. `zeroize` wipes a
 /// slice in one pass, several times faster than `Zeroizing<Vec<u8>>`, which
 /// goes element by element; decryption never writes past the length, so the
@@ -448,16 +479,28 @@ impl OpenedRecord {
     }
 }
 
+/// What a record is opened for, which decides how much of its index is
+/// decoded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum RecordUse<'a> {
+    /// Reading the value of the entry with this (already validated) name: the
+    /// index is only walked to find the entry's own line, in one pass without
+    /// decoding names, so a read costs no more than the bytes it skips.
+    Entry(&'a str),
+    /// Recovering the store's index at open: every name and line is checked
+    /// and the index is returned.
+    Index,
+}
+
 /// Opens the record stored as object `generation`. It must authenticate under
 /// one of the key ring's keys, carry that generation in its header, name an
 /// entry the record's own index lists at exactly this generation and flags,
-/// and (if `expected_name` is given) be that entry.
+/// and (for [`RecordUse::Entry`]) be that entry.
 pub(crate) fn open_record(
     keys: &KeyRing,
     store_id: &[u8; STORE_ID_LEN],
     generation: u64,
-    expected_name: Option<&str>,
-    want_table: bool,
+    purpose: RecordUse<'_>,
     limits: Limits,
     bytes: Vec<u8>,
 ) -> Result<OpenedRecord, Error> {
@@ -475,14 +518,8 @@ pub(crate) fn open_record(
     let plaintext = buf
         .get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + plaintext_len)
         .ok_or(Error::Integrity)?;
-    let (table, value) = parse_record_payload(
-        plaintext,
-        header.generation,
-        header.flags,
-        expected_name,
-        want_table,
-        limits,
-    )?;
+    let (table, value) =
+        parse_record_payload(plaintext, header.generation, header.flags, purpose, limits)?;
     Ok(OpenedRecord {
         plaintext: buf,
         value: RECORD_HEADER_LEN + value.start..RECORD_HEADER_LEN + value.end,
@@ -492,34 +529,36 @@ pub(crate) fn open_record(
 }
 
 /// Parses the decrypted part of a record: name, index, value. Returns the
-/// index if `want_table`, and where the value lies in `plaintext`.
+/// index for [`RecordUse::Index`], and where the value lies in `plaintext`.
+///
+/// Both uses bound every length by the same reader and the same limits; an
+/// entry read skips the per-name checks of the index because the AEAD has
+/// already shown that this store wrote it, and it uses none of those names.
 pub(crate) fn parse_record_payload(
     plaintext: &[u8],
     generation: u64,
     flags: u8,
-    expected_name: Option<&str>,
-    want_table: bool,
+    purpose: RecordUse<'_>,
     limits: Limits,
 ) -> Result<(Option<Table>, Range<usize>), Error> {
     let mut r = Reader::new(plaintext);
     let name_len = usize::from(r.u8()?);
-    let name = std::str::from_utf8(r.take(name_len)?).map_err(|_| Error::Integrity)?;
-    name::validate(name).map_err(|_| Error::Integrity)?;
-    if expected_name.is_some_and(|expected| expected != name) {
-        return Err(Error::Integrity);
-    }
-    let mut own_entry = None;
-    let table = if want_table {
-        let table = decode_table_map(&mut r, generation, limits)?;
-        own_entry = table.get(name).copied();
-        Some(table)
-    } else {
-        decode_table(&mut r, generation, limits, |entry, meta| {
-            if entry == name {
-                own_entry = Some(meta);
+    let name = r.take(name_len)?;
+    let (table, own_entry) = match purpose {
+        RecordUse::Entry(expected) => {
+            // `expected` was validated by the caller; equal bytes are that name.
+            if name != expected.as_bytes() {
+                return Err(Error::Integrity);
             }
-        })?;
-        None
+            (None, find_table_entry(&mut r, generation, limits, name)?)
+        }
+        RecordUse::Index => {
+            let name = std::str::from_utf8(name).map_err(|_| Error::Integrity)?;
+            name::validate(name).map_err(|_| Error::Integrity)?;
+            let table = decode_table_map(&mut r, generation, limits)?;
+            let own_entry = table.get(name).copied();
+            (Some(table), own_entry)
+        }
     };
     // The record must be the one its own index points at for its name.
     if own_entry != Some(EntryMeta { generation, flags }) {

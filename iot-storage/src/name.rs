@@ -16,20 +16,24 @@ pub(crate) const MAX_NAME_LEN: usize = 128;
 /// starting with a letter or digit, without `..` or `//`, not ending in `/`.
 pub(crate) fn validate(name: &str) -> Result<(), Error> {
     let bytes = name.as_bytes();
-    let well_formed = (1..=MAX_NAME_LEN).contains(&bytes.len())
-        && bytes.first().is_some_and(u8::is_ascii_alphanumeric)
-        && bytes.last() != Some(&b'/')
-        // One pass over the bytes: the character set, and no ".." or "//".
-        && bytes.iter().zip(bytes.iter().skip(1).map(Some).chain([None])).all(|(&b, next)| {
-            let allowed = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/');
-            let doubled = matches!(b, b'.' | b'/') && next == Some(&b);
-            allowed && !doubled
-        });
-    if well_formed {
-        Ok(())
-    } else {
-        Err(Error::InvalidName)
+    let (Some(first), Some(last)) = (bytes.first(), bytes.last()) else {
+        return Err(Error::InvalidName);
+    };
+    if bytes.len() > MAX_NAME_LEN || !first.is_ascii_alphanumeric() || *last == b'/' {
+        return Err(Error::InvalidName);
     }
+    // One pass over the bytes: the character set, and no ".." or "//". (Runs
+    // on every get and put, so a plain loop rather than an iterator chain.)
+    let mut previous = 0u8;
+    for &b in bytes {
+        let allowed = b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/');
+        let doubled = b == previous && matches!(b, b'.' | b'/');
+        if !allowed || doubled {
+            return Err(Error::InvalidName);
+        }
+        previous = b;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

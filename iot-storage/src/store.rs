@@ -14,7 +14,7 @@ use crate::counter::MonotonicCounter;
 use crate::crypto::{self, Algorithm, DataKey, KEY_CHECK_LEN, NonceSource, STORE_ID_LEN};
 use crate::format::{
     self, Change, EntryMeta, FLAG_WRITE_ONCE, Index, KeyRing, Limits, MANIFEST_NAME, NewManifest,
-    NewRecord, Table,
+    NewRecord, RecordUse, Table,
 };
 use crate::options::{RollbackProtection, SecurityReport, StoreOptions};
 use crate::{Error, RootKey, name};
@@ -198,7 +198,8 @@ impl SealedStore {
             let bytes = backend
                 .read(&format::record_object_name(head), limits.max_record_len())?
                 .ok_or(Error::Integrity)?;
-            let record = format::open_record(&keys, &store_id, head, None, true, limits, bytes)?;
+            let record =
+                format::open_record(&keys, &store_id, head, RecordUse::Index, limits, bytes)?;
             table = record.table.ok_or(Error::Integrity)?;
             generation = head;
         }
@@ -470,8 +471,7 @@ impl SealedStore {
             &state.keys,
             &self.store_id,
             meta.generation,
-            Some(name),
-            false,
+            RecordUse::Entry(name),
             self.limits,
             bytes,
         )?;
@@ -597,8 +597,7 @@ impl SealedStore {
                 &state.keys,
                 &self.store_id,
                 meta.generation,
-                Some(&name),
-                false,
+                RecordUse::Entry(&name),
                 self.limits,
                 bytes,
             )?;
