@@ -39,7 +39,6 @@ pub fn record_open(data: &[u8]) -> Result<(), Error> {
     let keys = keys()?;
     format::open_record(
         &keys,
-        &FUZZ_STORE_ID,
         header.generation,
         RecordUse::Index,
         limits(),

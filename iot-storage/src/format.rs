@@ -14,8 +14,10 @@ use crate::crypto::{
 };
 use crate::name::{self, MAX_NAME_LEN};
 
-/// The format version this crate writes and reads.
-pub(crate) const FORMAT_VERSION: u8 = 1;
+/// The format version this crate writes and reads. Version 1 (never
+/// released) also bound a domain string and the store id as associated data
+/// of each record; see the manual for why version 2 does not.
+pub(crate) const FORMAT_VERSION: u8 = 2;
 /// Entry flag: written with `put_write_once`.
 pub(crate) const FLAG_WRITE_ONCE: u8 = 0x01;
 const KNOWN_FLAGS: u8 = FLAG_WRITE_ONCE;
@@ -23,11 +25,9 @@ const KNOWN_FLAGS: u8 = FLAG_WRITE_ONCE;
 const RECORD_MAGIC: [u8; 4] = *b"IOSR";
 /// magic 4 | version 1 | algorithm 1 | flags 1 | reserved 1 | key version 4 | generation 8 | nonce 12
 pub(crate) const RECORD_HEADER_LEN: usize = 32;
-/// The header bytes covered by the associated data (all but the nonce,
-/// which the AEAD authenticates by construction).
+/// The header bytes that are a record's associated data: all but the nonce,
+/// which the AEAD authenticates by construction.
 const RECORD_AUTH_LEN: usize = 20;
-const RECORD_DOMAIN: &[u8] = b"iot-storage record\0";
-const RECORD_AAD_LEN: usize = RECORD_DOMAIN.len() + STORE_ID_LEN + RECORD_AUTH_LEN;
 
 /// The name of the manifest object.
 pub(crate) const MANIFEST_NAME: &str = "manifest";
@@ -405,19 +405,12 @@ pub(crate) fn parse_record_header(bytes: &[u8]) -> Result<RecordHeader, Error> {
     })
 }
 
-fn record_aad(store_id: &[u8; STORE_ID_LEN], header: &[u8]) -> Result<[u8; RECORD_AAD_LEN], Error> {
-    let mut aad = [0u8; RECORD_AAD_LEN];
-    let auth = header.get(..RECORD_AUTH_LEN).ok_or(Error::Integrity)?;
-    let parts: [&[u8]; 3] = [RECORD_DOMAIN, store_id, auth];
-    let mut at = 0;
-    for part in parts {
-        let end = at + part.len();
-        aad.get_mut(at..end)
-            .ok_or(Error::Integrity)?
-            .copy_from_slice(part);
-        at = end;
-    }
-    Ok(aad)
+/// A record's associated data: its header up to the nonce (magic, version,
+/// algorithm, flags, key version, generation). The store is bound by the key
+/// itself (derived with the store id as salt) and the magic keeps records
+/// and manifests apart, so nothing else needs hashing on every get and put.
+fn record_aad(header: &[u8]) -> Result<&[u8], Error> {
+    header.get(..RECORD_AUTH_LEN).ok_or(Error::Integrity)
 }
 
 /// What a record being written says.
@@ -433,11 +426,10 @@ pub(crate) struct NewRecord<'a> {
 /// Seals a record.
 ///
 /// Layout: header | AEAD(name length u8 | name | table | value) | tag. The
-/// associated data is domain | store id | header without the nonce.
+/// associated data is the header without the nonce.
 pub(crate) fn seal_record(
     key: &DataKey,
     nonce: [u8; NONCE_LEN],
-    store_id: &[u8; STORE_ID_LEN],
     record: &NewRecord<'_>,
 ) -> Result<Vec<u8>, Error> {
     let name_len = u8::try_from(record.name.len()).map_err(|_| Error::InvalidName)?;
@@ -457,8 +449,8 @@ pub(crate) fn seal_record(
     record.index.encode(entries, &mut buf)?;
     buf.extend_from_slice(record.value);
     let (header, plaintext) = buf.split_at_mut(RECORD_HEADER_LEN);
-    let aad = record_aad(store_id, header)?;
-    let tag = key.seal(nonce, &aad, plaintext)?;
+    let aad = record_aad(header)?;
+    let tag = key.seal(nonce, aad, plaintext)?;
     buf.extend_from_slice(&tag);
     // The buffer now holds only ciphertext; hand it out without a copy.
     Ok(std::mem::take(&mut *buf))
@@ -498,7 +490,6 @@ pub(crate) enum RecordUse<'a> {
 /// and (for [`RecordUse::Entry`]) be that entry.
 pub(crate) fn open_record(
     keys: &KeyRing,
-    store_id: &[u8; STORE_ID_LEN],
     generation: u64,
     purpose: RecordUse<'_>,
     limits: Limits,
@@ -512,8 +503,8 @@ pub(crate) fn open_record(
     let key = keys.find(header.key_version, header.algorithm_id)?;
     let split = RECORD_HEADER_LEN.min(buf.len());
     let (head, sealed) = buf.split_at_mut(split);
-    let aad = record_aad(store_id, head)?;
-    let plaintext_len = key.open(header.nonce, &aad, sealed)?.len();
+    let aad = record_aad(head)?;
+    let plaintext_len = key.open(header.nonce, aad, sealed)?.len();
 
     let plaintext = buf
         .get(RECORD_HEADER_LEN..RECORD_HEADER_LEN + plaintext_len)

@@ -198,8 +198,7 @@ impl SealedStore {
             let bytes = backend
                 .read(&format::record_object_name(head), limits.max_record_len())?
                 .ok_or(Error::Integrity)?;
-            let record =
-                format::open_record(&keys, &store_id, head, RecordUse::Index, limits, bytes)?;
+            let record = format::open_record(&keys, head, RecordUse::Index, limits, bytes)?;
             table = record.table.ok_or(Error::Integrity)?;
             generation = head;
         }
@@ -394,12 +393,8 @@ impl SealedStore {
             index,
             value,
         };
-        let bytes = format::seal_record(
-            &state.keys.current,
-            state.nonces.next(&self.rng)?,
-            &self.store_id,
-            &record,
-        )?;
+        let bytes =
+            format::seal_record(&state.keys.current, state.nonces.next(&self.rng)?, &record)?;
         self.backend
             .write_owned(&format::record_object_name(generation), bytes)?;
         let replaced = match state.table.get_mut(name) {
@@ -469,7 +464,6 @@ impl SealedStore {
             .ok_or(Error::Integrity)?;
         let record = format::open_record(
             &state.keys,
-            &self.store_id,
             meta.generation,
             RecordUse::Entry(name),
             self.limits,
@@ -595,7 +589,6 @@ impl SealedStore {
             }
             let record = format::open_record(
                 &state.keys,
-                &self.store_id,
                 meta.generation,
                 RecordUse::Entry(&name),
                 self.limits,
