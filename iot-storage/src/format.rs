@@ -833,4 +833,81 @@ mod tests {
             Err(Error::Integrity)
         ));
     }
+
+    /// A record payload as `seal_record` lays it out: own name, index, value.
+    fn payload(own: &str, table: &Table, value: &[u8]) -> Vec<u8> {
+        let index = Index::new(table, Change::None);
+        let (count, _) = index.measure();
+        let mut out = vec![u8::try_from(own.len()).unwrap()];
+        out.extend_from_slice(own.as_bytes());
+        index.encode(count, &mut out).unwrap();
+        out.extend_from_slice(value);
+        out
+    }
+
+    const PROP_LIMITS: Limits = Limits {
+        max_value_len: 256,
+        max_entries: 8,
+    };
+
+    proptest::proptest! {
+        /// A get (`RecordUse::Entry`) reads exactly the value that open's full
+        /// decoder (`RecordUse::Index`) finds in a well-formed payload, and
+        /// both refuse one whose own line is missing or at another generation.
+        #[test]
+        fn entry_read_and_full_decode_agree_on_well_formed_payloads(
+            names in proptest::collection::btree_set("[a-d][a-d/._-]{0,6}[a-d]", 1..8),
+            own_pick in 0usize..8,
+            own_generation in 1u64..20,
+            value in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            let names: Vec<String> = names
+                .into_iter()
+                .filter(|n| name::validate(n).is_ok())
+                .collect();
+            proptest::prop_assume!(!names.is_empty());
+            let own = names[own_pick % names.len()].clone();
+            let table: Table = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let generation = if *n == own { own_generation } else { (i as u64 % own_generation) + 1 };
+                    (n.clone(), meta(generation))
+                })
+                .collect();
+            let bytes = payload(&own, &table, &value);
+            let full = parse_record_payload(&bytes, own_generation, 0, RecordUse::Index, PROP_LIMITS).unwrap();
+            let entry = parse_record_payload(&bytes, own_generation, 0, RecordUse::Entry(&own), PROP_LIMITS).unwrap();
+            proptest::prop_assert_eq!(&full.1, &entry.1);
+            proptest::prop_assert_eq!(&bytes[entry.1.clone()], &value[..]);
+            proptest::prop_assert_eq!(full.0.as_ref(), Some(&table));
+            // The record claims a newer generation than its own line says.
+            let newer = own_generation + 1;
+            proptest::prop_assert!(parse_record_payload(&bytes, newer, 0, RecordUse::Entry(&own), PROP_LIMITS).is_err());
+            proptest::prop_assert!(parse_record_payload(&bytes, newer, 0, RecordUse::Index, PROP_LIMITS).is_err());
+        }
+
+        /// On arbitrary bytes neither use panics, and a get accepts whatever
+        /// open accepts, with the same value.
+        #[test]
+        fn entry_read_accepts_what_the_full_decoder_accepts(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..96),
+            generation in 0u64..4,
+            flags in 0u8..3,
+        ) {
+            let full = parse_record_payload(&bytes, generation, flags, RecordUse::Index, PROP_LIMITS);
+            let own = bytes
+                .get(1..1 + usize::from(bytes.first().copied().unwrap_or(0)))
+                .and_then(|n| std::str::from_utf8(n).ok())
+                .filter(|n| name::validate(n).is_ok());
+            if let Some(own) = own {
+                let entry = parse_record_payload(&bytes, generation, flags, RecordUse::Entry(own), PROP_LIMITS);
+                if let Ok((_, range)) = &full {
+                    proptest::prop_assert_eq!(entry.map(|(_, r)| r).ok(), Some(range.clone()));
+                }
+            } else {
+                proptest::prop_assert!(full.is_err());
+            }
+        }
+    }
 }
