@@ -212,6 +212,29 @@ fn subject(role: &str) -> Subject {
 /// Chunk size of target downloads.
 const CHUNK: usize = 64 * 1024;
 
+/// Reads the next chunk of a download into `buf` (0 at its end), retrying an
+/// interrupted read; past `deadline`, or when the transport times out, the
+/// download has taken too long.
+fn read_before(
+    body: &mut impl Read,
+    buf: &mut [u8],
+    deadline: Instant,
+) -> Result<usize, FetchProblem> {
+    loop {
+        if Instant::now() > deadline {
+            return Err(FetchProblem::Deadline);
+        }
+        match body.read(buf) {
+            Ok(n) => return Ok(n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
+                return Err(FetchProblem::Deadline);
+            }
+            Err(e) => return Err(FetchProblem::Io(e.kind())),
+        }
+    }
+}
+
 impl Updater {
     /// The default clock floor: 2025-01-01T00:00:00Z, as `iot-comm`'s.
     pub const DEFAULT_CLOCK_FLOOR: i64 = 1_735_689_600;
@@ -266,18 +289,10 @@ impl Updater {
         let mut data = Vec::new();
         let mut buf = vec![0u8; CHUNK];
         loop {
-            if Instant::now() > deadline {
-                return Err(fetch_err(FetchProblem::Deadline));
+            let n = read_before(&mut body, &mut buf, deadline).map_err(fetch_err)?;
+            if n == 0 {
+                break;
             }
-            let n = match body.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-                    return Err(fetch_err(FetchProblem::Deadline));
-                }
-                Err(e) => return Err(fetch_err(FetchProblem::Io(e.kind()))),
-            };
             data.extend_from_slice(buf.get(..n).unwrap_or_default());
             if data.len() as u64 > max_len {
                 return Err(Error::Integrity {
@@ -621,18 +636,10 @@ impl Updater {
         let mut received = 0u64;
         let mut buf = vec![0u8; CHUNK];
         loop {
-            if Instant::now() > deadline {
-                return Err(fetch_err(FetchProblem::Deadline));
+            let n = read_before(&mut body, &mut buf, deadline).map_err(fetch_err)?;
+            if n == 0 {
+                break;
             }
-            let n = match body.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {
-                    return Err(fetch_err(FetchProblem::Deadline));
-                }
-                Err(e) => return Err(fetch_err(FetchProblem::Io(e.kind()))),
-            };
             received += n as u64;
             if received > total {
                 return Err(Error::Integrity {
